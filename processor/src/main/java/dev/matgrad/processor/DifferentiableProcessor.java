@@ -1,0 +1,147 @@
+package dev.matgrad.processor;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.JavaFile;
+import dev.matgrad.processor.ast.MethodSource;
+import dev.matgrad.processor.ast.Origin;
+import dev.matgrad.processor.codegen.GradientsWriter;
+import dev.matgrad.processor.javac.JavacSupport;
+import dev.matgrad.processor.passes.Program;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.PackageElement;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Generates {@code XGradients} for every class {@code X} with {@code @Differentiable} methods.
+ * Each method is processed on its own: an error in one is reported on its line and the others
+ * are still generated. The processor never throws into javac.
+ */
+@AutoService(Processor.class)
+public final class DifferentiableProcessor extends AbstractProcessor {
+  static final String ANNOTATION = "dev.matgrad.Differentiable";
+
+  private Optional<JavacSupport> javac;
+  private boolean reportedNoTreeApi;
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(ANNOTATION);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    TypeElement annotation = processingEnv.getElementUtils().getTypeElement(ANNOTATION);
+    if (annotation == null) {
+      return false;
+    }
+    Set<? extends Element> annotated = round.getElementsAnnotatedWith(annotation);
+    if (annotated.isEmpty()) {
+      return false;
+    }
+    if (javac == null) {
+      javac = JavacSupport.connect(processingEnv);
+    }
+    if (javac.isEmpty()) {
+      if (!reportedNoTreeApi) {
+        reportedNoTreeApi = true;
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+            Message.NO_TREE_API.format(processingEnv.getClass().getName()));
+      }
+      return false;
+    }
+    Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
+    for (Element e : annotated) {
+      if (e.getKind() == ElementKind.METHOD) {
+        byClass.computeIfAbsent((TypeElement) e.getEnclosingElement(), k -> new ArrayList<>())
+            .add((ExecutableElement) e);
+      }
+    }
+    MethodCompiler compiler = new MethodCompiler(processingEnv, javac.get(), annotation);
+    for (Map.Entry<TypeElement, List<ExecutableElement>> entry : byClass.entrySet()) {
+      generate(compiler, entry.getKey(), entry.getValue());
+    }
+    return false;
+  }
+
+  private void generate(MethodCompiler compiler, TypeElement owner, List<ExecutableElement> methods) {
+    List<Program> programs = new ArrayList<>();
+    Set<String> signatures = new HashSet<>();
+    for (ExecutableElement method : methods) {
+      try {
+        MethodCompiler.Result result = compiler.compile(method);
+        if (result == null) {
+          continue;
+        }
+        for (String sig : result.signatures()) {
+          if (!signatures.add(sig)) {
+            throw new CompileError(new ElementOrigin(method), Message.SIGNATURE_CLASH, sig);
+          }
+        }
+        programs.add(result.program());
+      } catch (CompileError error) {
+        report(error, method);
+      } catch (RuntimeException | StackOverflowError bug) {
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+            Message.INTERNAL_ERROR.format(method.getSimpleName(), bug), method);
+      }
+    }
+    if (programs.isEmpty()) {
+      return;
+    }
+    String pkg = packageOf(owner);
+    try {
+      JavaFile file = GradientsWriter.write(pkg, owner.getQualifiedName().toString(), owner, programs);
+      file.writeTo(processingEnv.getFiler());
+    } catch (IOException | RuntimeException e) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+          Message.INTERNAL_ERROR.format(owner.getSimpleName() + "Gradients", e), owner);
+    }
+  }
+
+  private String packageOf(TypeElement owner) {
+    Element e = owner;
+    while (!(e instanceof PackageElement)) {
+      e = e.getEnclosingElement();
+    }
+    return ((PackageElement) e).getQualifiedName().toString();
+  }
+
+  void report(CompileError error, Element fallback) {
+    report(error.origin(), error.messageKind(), error.getMessage(), fallback);
+  }
+
+  void report(Origin origin, Message kind, String text, Element fallback) {
+    if (origin instanceof ElementOrigin eo) {
+      if (eo.annotation() != null) {
+        processingEnv.getMessager().printMessage(kind.kind(), text, eo.element(), eo.annotation(),
+            eo.value());
+      } else {
+        processingEnv.getMessager().printMessage(kind.kind(), text, eo.element());
+      }
+      return;
+    }
+    if (origin == null || !javac.get().report(origin, kind.kind(), text)) {
+      processingEnv.getMessager().printMessage(kind.kind(), text, fallback);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package dev.matgrad.processor;
+
+import javax.tools.Diagnostic;
+
+/**
+ * Every diagnostic matgrad reports, in one catalogue. Each message starts with a stable tag
+ * ({@code [matgrad:tag]}) so users can search for it and tests can match it; the text says what
+ * was found and what is supported.
+ */
+public enum Message {
+  NOT_STATIC(Diagnostic.Kind.ERROR, "not-static",
+      "@Differentiable method %s must be static: matgrad differentiates static functions of their parameters"),
+  UNSUPPORTED_PARAMETER_TYPE(Diagnostic.Kind.ERROR, "parameter-type",
+      "parameter %s has type %s; supported parameter types are double, double[] (a column vector), Matrix and int"),
+  UNSUPPORTED_RETURN_TYPE(Diagnostic.Kind.ERROR, "return-type",
+      "@Differentiable method %s returns %s; supported return types are double, double[] and Matrix"),
+  WRT_NOT_A_PARAMETER(Diagnostic.Kind.ERROR, "wrt-unknown",
+      "wrt names \"%s\", which is not a parameter of %s; its parameters are: %s"),
+  WRT_NOT_DIFFERENTIABLE(Diagnostic.Kind.ERROR, "wrt-type",
+      "wrt names \"%s\" of type %s; only double, double[] and Matrix parameters can be differentiated"),
+  WRT_DUPLICATE(Diagnostic.Kind.ERROR, "wrt-duplicate", "wrt names \"%s\" more than once"),
+  NOTHING_TO_DIFFERENTIATE(Diagnostic.Kind.ERROR, "no-wrt",
+      "%s has no double, double[] or Matrix parameter to differentiate with respect to"),
+  CONTROL_FLOW(Diagnostic.Kind.ERROR, "control-flow",
+      "%s is not supported yet: a @Differentiable body is straight-line code (local variables, assignments to locals, one final return)"),
+  UNSUPPORTED_STATEMENT(Diagnostic.Kind.ERROR, "statement",
+      "this statement (%s) is not supported; a @Differentiable body holds local variable declarations, assignments to locals and a final return"),
+  WRITE_TO_ARRAY(Diagnostic.Kind.ERROR, "array-write",
+      "writing into %s is not supported: a @Differentiable method must not modify arrays or matrices; compute a new value with Ops instead"),
+  WRITE_TO_PARAMETER(Diagnostic.Kind.ERROR, "parameter-write",
+      "assignment to parameter %s is not supported; declare a new local variable instead"),
+  UNSUPPORTED_EXPRESSION(Diagnostic.Kind.ERROR, "expression",
+      "%s is not supported in a @Differentiable body; supported: parameters, locals, numeric literals, + - * / and unary minus on numbers, Math functions, dev.matgrad.Ops methods and calls of other @Differentiable methods"),
+  UNSUPPORTED_LITERAL(Diagnostic.Kind.ERROR, "literal",
+      "literal %s is not supported; use int or double literals"),
+  UNKNOWN_NAME(Diagnostic.Kind.ERROR, "unknown-name",
+      "%s is not a parameter or local variable of this method; fields and other variables are not supported, pass values as parameters"),
+  UNKNOWN_CALL(Diagnostic.Kind.ERROR, "unknown-call",
+      "call of %s is not supported; supported calls are the dev.matgrad.Ops methods, Math.%s and other @Differentiable methods"),
+  NOT_DIFFERENTIABLE_CALL(Diagnostic.Kind.ERROR, "call-not-differentiable",
+      "%s is not annotated @Differentiable, so matgrad cannot differentiate through it; annotate it or inline its body"),
+  CALLEE_UNAVAILABLE(Diagnostic.Kind.ERROR, "callee-unavailable",
+      "the body of %s is not part of this compilation; matgrad inlines the @Differentiable methods it calls, so they must be compiled together"),
+  CALLEE_INVALID(Diagnostic.Kind.ERROR, "callee-invalid",
+      "%s cannot be differentiated (see the error reported on it), so neither can this call"),
+  RECURSIVE_CALL(Diagnostic.Kind.ERROR, "recursion",
+      "recursive call of %s: matgrad inlines calls, so recursion is not supported"),
+  NO_MATCHING_OVERLOAD(Diagnostic.Kind.ERROR, "overload",
+      "no overload %s(%s); available: %s"),
+  TYPE_MISMATCH(Diagnostic.Kind.ERROR, "type",
+      "%s has type %s but its value has type %s"),
+  MISSING_RETURN(Diagnostic.Kind.ERROR, "missing-return",
+      "a @Differentiable body must end with a return statement"),
+  UNREACHABLE_STATEMENT(Diagnostic.Kind.ERROR, "after-return",
+      "statement after the return statement"),
+  NOT_DIFFERENTIABLE_ARGUMENT(Diagnostic.Kind.ERROR, "argument-not-differentiable",
+      "%s is not differentiable with respect to its %s, which depends on %s; make it a constant (a parameter not in wrt)"),
+  SIGNATURE_CLASH(Diagnostic.Kind.ERROR, "signature-clash",
+      "the generated method %s would clash with the one generated for another @Differentiable method; rename one of them"),
+  ZERO_GRADIENT(Diagnostic.Kind.WARNING, "zero-gradient",
+      "the result of %s does not depend on %s, so its gradient is zero"),
+  NO_TREE_API(Diagnostic.Kind.ERROR, "no-tree-api",
+      "matgrad reads method bodies with the javac Tree API (com.sun.source), which this compiler's processing environment (%s) does not provide; compile with javac (Maven, Gradle and IntelliJ's javac are supported)"),
+  INTERNAL_ERROR(Diagnostic.Kind.ERROR, "internal",
+      "matgrad could not process %s because of an internal error (%s); no gradient was generated for it. Please report this with the method's source");
+
+  private final Diagnostic.Kind kind;
+  private final String tag;
+  private final String format;
+
+  Message(Diagnostic.Kind kind, String tag, String format) {
+    this.kind = kind;
+    this.tag = tag;
+    this.format = format;
+  }
+
+  public Diagnostic.Kind kind() {
+    return kind;
+  }
+
+  /** The stable tag, e.g. {@code matgrad:control-flow}. */
+  public String tag() {
+    return "matgrad:" + tag;
+  }
+
+  /** The full text: {@code [matgrad:tag] } followed by the formatted message. */
+  public String format(Object... args) {
+    return "[" + tag() + "] " + String.format(format, args);
+  }
+}

@@ -1,0 +1,245 @@
+package dev.matgrad.processor;
+
+import dev.matgrad.processor.ast.MethodSource;
+import dev.matgrad.processor.ast.Origin;
+import dev.matgrad.processor.codegen.GradientsWriter;
+import dev.matgrad.processor.javac.JavacSupport;
+import dev.matgrad.processor.passes.Callees;
+import dev.matgrad.processor.passes.Program;
+import dev.matgrad.processor.passes.Resolve;
+import dev.matgrad.processor.passes.ReverseMode;
+import dev.matgrad.processor.passes.Simplify;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.tools.Diagnostic;
+
+/**
+ * Compiles one @Differentiable method: checks its signature and {@code wrt}, reads its body and
+ * runs the passes resolve → reverse mode → simplify. Also finds the methods a body calls.
+ */
+final class MethodCompiler implements Callees {
+  /** A compiled method and the signatures of the methods it will generate. */
+  record Result(Program program, List<String> signatures) {}
+
+  private static final Set<String> PARAMETER_TYPES = Set.of("double", "double[]", "dev.matgrad.Matrix", "int");
+  private static final Set<String> RETURN_TYPES = Set.of("double", "double[]", "dev.matgrad.Matrix");
+
+  private final ProcessingEnvironment env;
+  private final JavacSupport javac;
+  private final TypeElement annotation;
+  private final Map<ExecutableElement, MethodSource> sources = new HashMap<>();
+
+  MethodCompiler(ProcessingEnvironment env, JavacSupport javac, TypeElement annotation) {
+    this.env = env;
+    this.javac = javac;
+    this.annotation = annotation;
+  }
+
+  /** The compiled method, or throws a CompileError describing why it cannot be differentiated. */
+  Result compile(ExecutableElement method) {
+    String name = method.getSimpleName().toString();
+    if (!method.getModifiers().contains(Modifier.STATIC)) {
+      throw new CompileError(new ElementOrigin(method), Message.NOT_STATIC, name);
+    }
+    String returnType = method.getReturnType().toString();
+    if (!RETURN_TYPES.contains(returnType)) {
+      throw new CompileError(new ElementOrigin(method), Message.UNSUPPORTED_RETURN_TYPE, name,
+          returnType);
+    }
+    for (VariableElement p : method.getParameters()) {
+      if (!PARAMETER_TYPES.contains(p.asType().toString())) {
+        throw new CompileError(new ElementOrigin(p), Message.UNSUPPORTED_PARAMETER_TYPE,
+            p.getSimpleName(), p.asType());
+      }
+    }
+    List<String> wrt = wrt(method);
+    MethodSource source = source(method);
+    if (source == null) {
+      throw new CompileError(new ElementOrigin(method), Message.CALLEE_UNAVAILABLE, name);
+    }
+    boolean scalar = returnType.equals("double");
+    // Simplifying first folds the forward transposes into matmuls, so adjoints never see them.
+    Program forward = Simplify.run(Resolve.run(source, wrt, this));
+    Program derived = Simplify.run(ReverseMode.run(forward, scalar ? null : "gradOut"));
+    for (VariableElement p : method.getParameters()) {
+      String pname = p.getSimpleName().toString();
+      if (derived.gradients().containsKey(pname) && derived.gradients().get(pname) == null) {
+        env.getMessager().printMessage(Diagnostic.Kind.WARNING,
+            Message.ZERO_GRADIENT.format(name, pname), p);
+      }
+    }
+    return new Result(derived, GradientsWriter.signatures(source, wrt, scalar));
+  }
+
+  /** The wrt names, validated, in declaration order; by default every differentiable parameter. */
+  private List<String> wrt(ExecutableElement method) {
+    AnnotationMirror mirror = mirror(method);
+    List<String> requested = new ArrayList<>();
+    AnnotationValue value = null;
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+        : mirror.getElementValues().entrySet()) {
+      if (e.getKey().getSimpleName().contentEquals("wrt")) {
+        value = e.getValue();
+        Object v = value.getValue();
+        if (v instanceof List<?> list) {
+          for (Object item : list) {
+            requested.add(String.valueOf(((AnnotationValue) item).getValue()));
+          }
+        } else {
+          requested.add(String.valueOf(v));
+        }
+      }
+    }
+    Map<String, String> types = new java.util.LinkedHashMap<>();
+    for (VariableElement p : method.getParameters()) {
+      types.put(p.getSimpleName().toString(), p.asType().toString());
+    }
+    Set<String> chosen = new LinkedHashSet<>();
+    for (String w : requested) {
+      Origin at = new ElementOrigin(method, mirror, value);
+      if (!types.containsKey(w)) {
+        throw new CompileError(at, Message.WRT_NOT_A_PARAMETER, w, method.getSimpleName(),
+            String.join(", ", types.keySet()));
+      }
+      if (types.get(w).equals("int")) {
+        throw new CompileError(at, Message.WRT_NOT_DIFFERENTIABLE, w, "int");
+      }
+      if (!chosen.add(w)) {
+        throw new CompileError(at, Message.WRT_DUPLICATE, w);
+      }
+    }
+    List<String> ordered = new ArrayList<>();
+    types.forEach((n, t) -> {
+      boolean differentiable = !t.equals("int");
+      if (requested.isEmpty() ? differentiable : chosen.contains(n)) {
+        ordered.add(n);
+      }
+    });
+    if (ordered.isEmpty()) {
+      throw new CompileError(new ElementOrigin(method), Message.NOTHING_TO_DIFFERENTIATE,
+          method.getSimpleName());
+    }
+    return ordered;
+  }
+
+  private AnnotationMirror mirror(Element e) {
+    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+      if (m.getAnnotationType().asElement().equals(annotation)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  private MethodSource source(ExecutableElement method) {
+    if (!sources.containsKey(method)) {
+      sources.put(method, javac.read(method));
+    }
+    return sources.get(method);
+  }
+
+  // ---- Callees ----------------------------------------------------------------------------------
+
+  @Override
+  public MethodSource find(MethodSource caller, String qualifier, String name, int arity, Origin at) {
+    if (qualifier.isEmpty()) {
+      MethodSource own = findIn(type(caller.owner()), name, arity, at);
+      if (own != null) {
+        return own;
+      }
+      for (String imp : caller.staticImports()) {
+        int dot = imp.lastIndexOf('.');
+        String owner = imp.substring(0, dot);
+        String member = imp.substring(dot + 1);
+        if (owner.equals("dev.matgrad.Ops") || !(member.equals("*") || member.equals(name))) {
+          continue;
+        }
+        MethodSource imported = findIn(type(owner), name, arity, at);
+        if (imported != null) {
+          return imported;
+        }
+      }
+      return null;
+    }
+    return findIn(resolveType(caller, qualifier), name, arity, at);
+  }
+
+  private TypeElement type(String qualifiedName) {
+    try {
+      return env.getElementUtils().getTypeElement(qualifiedName);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** The class a qualifier names, looked up the way Java would from the caller's file. */
+  private TypeElement resolveType(MethodSource caller, String qualifier) {
+    String first = qualifier.contains(".") ? qualifier.substring(0, qualifier.indexOf('.')) : qualifier;
+    String rest = qualifier.substring(first.length());
+    List<String> candidates = new ArrayList<>();
+    candidates.add(caller.owner() + "." + qualifier);
+    for (String imp : caller.imports()) {
+      if (imp.endsWith("." + first)) {
+        candidates.add(imp + rest);
+      }
+    }
+    candidates.add(caller.packageName().isEmpty() ? qualifier : caller.packageName() + "." + qualifier);
+    for (String imp : caller.imports()) {
+      if (imp.endsWith(".*")) {
+        candidates.add(imp.substring(0, imp.length() - 1) + qualifier);
+      }
+    }
+    candidates.add(qualifier);
+    for (String c : candidates) {
+      TypeElement t = type(c);
+      if (t != null) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private MethodSource findIn(TypeElement type, String name, int arity, Origin at) {
+    if (type == null) {
+      return null;
+    }
+    List<ExecutableElement> named = new ArrayList<>();
+    for (Element e : type.getEnclosedElements()) {
+      if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)
+          && ((ExecutableElement) e).getParameters().size() == arity) {
+        named.add((ExecutableElement) e);
+      }
+    }
+    if (named.isEmpty()) {
+      return null;
+    }
+    ExecutableElement target = named.stream().filter(m -> mirror(m) != null).findFirst().orElse(null);
+    String shown = type.getQualifiedName() + "." + name;
+    if (target == null) {
+      throw new CompileError(at, Message.NOT_DIFFERENTIABLE_CALL, shown);
+    }
+    MethodSource callee;
+    try {
+      callee = source(target);
+    } catch (CompileError unreadable) {
+      throw new CompileError(at, Message.CALLEE_INVALID, shown);
+    }
+    if (callee == null) {
+      throw new CompileError(at, Message.CALLEE_UNAVAILABLE, shown);
+    }
+    return callee;
+  }
+}

@@ -1,0 +1,39 @@
+package dev.matgrad.processor.ast;
+
+import java.util.List;
+
+/**
+ * The expressions a @Differentiable body may contain, read from the source without attribution.
+ * Names are not resolved yet: that is the resolve pass's work.
+ */
+public sealed interface Expr {
+  Origin origin();
+
+  /** An int or double literal, or a named constant such as {@code Math.PI}. */
+  record Literal(double value, boolean isInt, Origin origin) implements Expr {}
+
+  /** A simple name: a parameter or local. */
+  record Name(String name, Origin origin) implements Expr {}
+
+  /**
+   * A method call. {@code qualifier} is the dotted name before the method name ("" when
+   * unqualified), e.g. "Ops", "Math", "dev.matgrad.Ops", "Layers", or a variable ("A" in
+   * {@code A.rows()}).
+   */
+  record Call(String qualifier, String name, List<Expr> args, Origin origin) implements Expr {}
+
+  /** {@code x.length}. */
+  record Length(Expr target, Origin origin) implements Expr {}
+
+  /** {@code x[i]}. */
+  record Index(Expr array, Expr index, Origin origin) implements Expr {}
+
+  /** Unary minus or plus. */
+  record Unary(char operator, Expr operand, Origin origin) implements Expr {}
+
+  /** One of {@code + - * / %}. */
+  record Binary(char operator, Expr left, Expr right, Origin origin) implements Expr {}
+
+  /** A cast to a primitive type, e.g. {@code (double) n}. */
+  record Cast(String type, Expr operand, Origin origin) implements Expr {}
+}

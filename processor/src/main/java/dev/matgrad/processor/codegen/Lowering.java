@@ -1,0 +1,245 @@
+package dev.matgrad.processor.codegen;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.matgrad.processor.ir.Dim;
+import dev.matgrad.processor.ir.Dims;
+import dev.matgrad.processor.ir.Emitter;
+import dev.matgrad.processor.ir.Kind;
+import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.ir.Op;
+import dev.matgrad.processor.passes.Program;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The lower pass: writes a program's nodes as Java statements over flat arrays, through each op's
+ * lowering in the op table. It decides where values live (parameters, named locals, arrays
+ * allocated once, or the caller's gradient arrays) and keeps local names unique and readable.
+ */
+final class Lowering implements Emitter {
+  private final Program program;
+  private final Dims dims;
+  private CodeBlock.Builder code = CodeBlock.builder();
+  private final Set<String> methodNames = new HashSet<>();
+  private final Set<String> nodeNames = new HashSet<>();
+  private final Map<Node, String> vars = new HashMap<>();
+  private final Map<Dim, String> dimVars = new HashMap<>();
+  private final Set<Node> readAsScalar = new HashSet<>();
+  private int temporaries;
+
+  Lowering(Program program, List<String> reserved) {
+    this.program = program;
+    this.dims = program.graph().dims();
+    methodNames.addAll(reserved);
+    for (Node.Param p : program.params()) {
+      methodNames.add(p.name());
+    }
+    // A broadcast read only by elementwise ops is never filled into an array.
+    Map<Node, Boolean> onlyElementwise = new HashMap<>();
+    for (Node n : program.graph().nodes()) {
+      if (n instanceof Node.Apply a) {
+        for (Node arg : a.args()) {
+          onlyElementwise.merge(arg, a.op().isElementwise(), Boolean::logicalAnd);
+        }
+      }
+    }
+    for (Node n : program.graph().nodes()) {
+      if (n instanceof Node.Apply a && a.op() == Op.BROADCAST
+          && onlyElementwise.getOrDefault(n, true) && !program.gradients().containsValue(n)
+          && n != program.output()) {
+        readAsScalar.add(n);
+      }
+    }
+  }
+
+  CodeBlock.Builder code() {
+    return code;
+  }
+
+  /** Redirects statements into another block (used to hoist declarations out of a loop). */
+  CodeBlock.Builder swap(CodeBlock.Builder next) {
+    CodeBlock.Builder previous = code;
+    code = next;
+    return previous;
+  }
+
+  /** Declares the int locals for every parameter dimension, e.g. {@code int A_rows = A.rows();}. */
+  void declareDimensions() {
+    for (Node.Param p : program.params()) {
+      switch (p.shape().kind()) {
+        case VECTOR -> dimVar(p.shape().rows(), p.name() + ".length", p.name() + "_length");
+        case MATRIX -> {
+          dimVar(p.shape().rows(), p.name() + ".rows()", p.name() + "_rows");
+          dimVar(p.shape().cols(), p.name() + ".cols()", p.name() + "_cols");
+        }
+        default -> { }
+      }
+    }
+  }
+
+  private void dimVar(Dim d, String expression, String hint) {
+    String name = local(hint);
+    dimVars.put(d, name);
+    add("int " + name + " = " + expression);
+  }
+
+  /** The int local holding a parameter's own dimension (not its class representative). */
+  String dimOf(Dim d) {
+    return d.role() == Dim.Role.ONE ? "1" : dimVars.get(d);
+  }
+
+  /** Binds parameters to variables: arrays as they are, Matrix parameters through data(). */
+  void bindParameters(Set<Node> used) {
+    for (Node.Param p : program.params()) {
+      if (p.shape().kind() == Kind.MATRIX && used.contains(p)) {
+        String name = local(p.name() + "_data");
+        add("double[] " + name + " = " + p.name() + ".data()");
+        vars.put(p, name);
+      } else {
+        vars.put(p, p.name());
+      }
+    }
+  }
+
+  void bind(Node n, String variable) {
+    vars.put(n, variable);
+  }
+
+  boolean isBound(Node n) {
+    return vars.containsKey(n) || n instanceof Node.Const;
+  }
+
+  boolean readsAsScalar(Node n) {
+    return readAsScalar.contains(n);
+  }
+
+  /** A variable name for node n: the user's local, the adjoint hint (dA), or t1, t2, .... */
+  String nameFor(Node n) {
+    String name = program.graph().variableNameOf(n);
+    return local(name != null ? name : "t" + (++temporaries));
+  }
+
+  /** Declares n's array storage, {@code double[] t = new double[size];}. */
+  void allocate(Node n) {
+    String name = nameFor(n);
+    vars.put(n, name);
+    add("double[] " + name + " = new double[" + size(n) + "]");
+  }
+
+  /** Emits the statements computing n (its array storage, if any, already allocated). */
+  void lower(Node.Apply n) {
+    nodeNames.clear();
+    if (n.shape().isScalar() && !vars.containsKey(n)) {
+      vars.put(n, nameFor(n));
+    }
+    n.op().lower(this, n);
+  }
+
+  // ---- Emitter ----------------------------------------------------------------------------------
+
+  @Override
+  public String ref(Node n) {
+    if (n instanceof Node.Const c) {
+      return literal(c);
+    }
+    if (readAsScalar.contains(n)) {
+      return ref(((Node.Apply) n).arg(0));
+    }
+    String v = vars.get(n);
+    if (v == null) {
+      throw new IllegalStateException("no variable for node " + n.id() + " " + n);
+    }
+    return v;
+  }
+
+  @Override
+  public String at(Node n, String index) {
+    if (n.shape().isScalar() || readAsScalar.contains(n)) {
+      return ref(n);
+    }
+    return ref(n) + "[" + index + "]";
+  }
+
+  @Override
+  public String rows(Node n) {
+    return dimExpression(n.shape().rows());
+  }
+
+  @Override
+  public String cols(Node n) {
+    return dimExpression(n.shape().cols());
+  }
+
+  @Override
+  public String size(Node n) {
+    String r = rows(n);
+    String c = cols(n);
+    if (r.equals("1")) {
+      return c;
+    }
+    return c.equals("1") ? r : r + " * " + c;
+  }
+
+  private String dimExpression(Dim d) {
+    Dim root = dims.find(d);
+    return root.role() == Dim.Role.ONE ? "1" : dimVars.get(root);
+  }
+
+  @Override
+  public String fresh(String hint) {
+    String name = hint;
+    for (int k = 2; methodNames.contains(name) || nodeNames.contains(name); k++) {
+      name = hint + k;
+    }
+    nodeNames.add(name);
+    return name;
+  }
+
+  @Override
+  public String local(String hint) {
+    String base = hint.replaceAll("[^A-Za-z0-9_]", "_");
+    String name = base;
+    for (int k = 2; methodNames.contains(name) || javax.lang.model.SourceVersion.isKeyword(name); k++) {
+      name = base + "_" + k;
+    }
+    methodNames.add(name);
+    return name;
+  }
+
+  @Override
+  public String declare(Node n) {
+    return (n.shape().kind() == Kind.INT ? "int " : "double ") + ref(n);
+  }
+
+  @Override
+  public void add(String statement) {
+    code.addStatement("$L", statement);
+  }
+
+  @Override
+  public void open(String header) {
+    code.beginControlFlow("$L", header);
+  }
+
+  @Override
+  public void close() {
+    code.endControlFlow();
+  }
+
+  static String literal(Node.Const c) {
+    if (c.shape().kind() == Kind.INT) {
+      return Integer.toString((int) c.value());
+    }
+    double v = c.value();
+    if (Double.isNaN(v)) {
+      return "Double.NaN";
+    }
+    if (Double.isInfinite(v)) {
+      return v > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
+    }
+    return Double.toString(v);
+  }
+}

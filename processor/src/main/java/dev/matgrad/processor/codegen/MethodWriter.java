@@ -1,0 +1,359 @@
+package dev.matgrad.processor.codegen;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import dev.matgrad.processor.ast.MethodSource;
+import dev.matgrad.processor.ir.Dim;
+import dev.matgrad.processor.ir.Dims;
+import dev.matgrad.processor.ir.Kind;
+import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.passes.Program;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/** Writes one generated method ({@code fGrad}, {@code fVjp} or {@code fJacobian}) of a program. */
+final class MethodWriter {
+  static final ClassName MATRIX = ClassName.get("dev.matgrad", "Matrix");
+  private static final TypeName DOUBLE_ARRAY = TypeName.get(double[].class);
+
+  /** Which method is being written. */
+  enum Mode {
+    GRAD("Grad", "grad_"), VJP("Vjp", "grad_"), JACOBIAN("Jacobian", "jac_");
+
+    final String suffix;
+    final String outputPrefix;
+
+    Mode(String suffix, String outputPrefix) {
+      this.suffix = suffix;
+      this.outputPrefix = outputPrefix;
+    }
+  }
+
+  static final String GRAD_OUT = "gradOut";
+
+  private final Program program;
+  private final Mode mode;
+  private final MethodSource source;
+  private final Lowering lower;
+  private final Map<String, String> outputNames = new java.util.LinkedHashMap<>();
+
+  MethodWriter(Program program, Mode mode) {
+    this.program = program;
+    this.mode = mode;
+    this.source = program.source();
+    List<String> reserved = new ArrayList<>();
+    for (Node.Param w : program.wrt()) {
+      String name = uniqueOutputName(mode.outputPrefix + w.name());
+      outputNames.put(w.name(), name);
+      reserved.add(name);
+    }
+    reserved.add(GRAD_OUT);
+    this.lower = new Lowering(program, reserved);
+  }
+
+  private String uniqueOutputName(String base) {
+    Set<String> taken = new HashSet<>();
+    source.parameters().forEach(p -> taken.add(p.name()));
+    taken.addAll(outputNames.values());
+    String name = base;
+    for (int k = 2; taken.contains(name); k++) {
+      name = base + "_" + k;
+    }
+    return name;
+  }
+
+  static String methodName(MethodSource source, Mode mode) {
+    return source.name() + mode.suffix;
+  }
+
+  MethodSpec write(String javadoc) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(methodName(source, mode))
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addJavadoc("$L", javadoc);
+    for (MethodSource.Parameter p : source.parameters()) {
+      m.addParameter(typeOf(p.type()), p.name());
+    }
+    if (mode == Mode.VJP) {
+      m.addParameter(DOUBLE_ARRAY, GRAD_OUT);
+    }
+    outputNames.values().forEach(name -> m.addParameter(DOUBLE_ARRAY, name));
+    m.returns(mode == Mode.GRAD ? TypeName.DOUBLE : TypeName.VOID);
+    m.addCode(body());
+    return m.build();
+  }
+
+  static TypeName typeOf(String type) {
+    return switch (type) {
+      case "double" -> TypeName.DOUBLE;
+      case "int" -> TypeName.INT;
+      case "double[]" -> DOUBLE_ARRAY;
+      default -> MATRIX;
+    };
+  }
+
+  private CodeBlock body() {
+    CodeBlock.Builder code = lower.code();
+    for (MethodSource.Parameter p : source.parameters()) {
+      if (!p.type().equals("double") && !p.type().equals("int")) {
+        code.addStatement("$T.requireNonNull($L, $S)", Objects.class, p.name(), p.name());
+      }
+    }
+    if (mode == Mode.VJP) {
+      code.addStatement("$T.requireNonNull($L, $S)", Objects.class, GRAD_OUT, GRAD_OUT);
+    }
+    outputNames.values().forEach(n -> code.addStatement("$T.requireNonNull($L, $S)", Objects.class, n, n));
+    lower.declareDimensions();
+    shapeChecks(code);
+    outputChecks(code);
+
+    Set<Node> used = usedNodes();
+    lower.bindParameters(used);
+    Node seed = program.seed();
+    if (mode == Mode.JACOBIAN) {
+      jacobian(code, used, seed);
+    } else {
+      if (mode == Mode.VJP) {
+        lower.bind(seed, GRAD_OUT);
+      }
+      Map<Node, String> direct = directOutputs();
+      for (Node n : program.graph().nodes()) {
+        if (used.contains(n) && n instanceof Node.Apply a) {
+          emit(a, direct.get(n));
+        }
+      }
+      writeGradients(code, direct);
+      if (mode == Mode.GRAD) {
+        code.addStatement("return $L", lower.ref(program.output()));
+      }
+    }
+    return code.build();
+  }
+
+  /** Runtime checks that the parameters' shapes fit together, before anything is written. */
+  private void shapeChecks(CodeBlock.Builder code) {
+    Dims dims = program.graph().dims();
+    Set<String> seen = new HashSet<>();
+    for (Dims.Check check : dims.checks()) {
+      String left = lower.dimOf(check.left());
+      String right = lower.dimOf(check.right());
+      if (left == null || right == null || !seen.add(left + "==" + right)) {
+        continue;
+      }
+      code.beginControlFlow("if ($L != $L)", left, right);
+      CodeBlock message = CodeBlock.builder()
+          .add("$S + ", source.name() + ": " + check.context() + " needs " + check.left() + " == "
+              + check.right() + ", but ")
+          .add("$L", describeShapes(check.left(), check.right()))
+          .build();
+      code.addStatement("throw new $T($L)", IllegalArgumentException.class, message);
+      code.endControlFlow();
+    }
+  }
+
+  /** {@code "A is " + A_rows + "×" + A_cols + " and x has length " + x_length}. */
+  private CodeBlock describeShapes(Dim... ds) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    Set<String> params = new LinkedHashSet<>();
+    for (Dim d : ds) {
+      if (d.param() != null) {
+        params.add(d.param());
+      }
+    }
+    int k = 0;
+    for (String p : params) {
+      b.add(k++ == 0 ? "$S + " : " + $S + ", (k == 1 ? "" : " and ") + p + describeParamPrefix(p));
+      b.add("$L", describeParamValue(p));
+    }
+    return b.build();
+  }
+
+  private String describeParamPrefix(String param) {
+    return kindOf(param) == Kind.MATRIX ? " is " : " has length ";
+  }
+
+  private CodeBlock describeParamValue(String param) {
+    Node.Param p = paramNamed(param);
+    if (p.shape().kind() == Kind.MATRIX) {
+      return CodeBlock.of("$L + $S + $L", lower.dimOf(p.shape().rows()), "×",
+          lower.dimOf(p.shape().cols()));
+    }
+    return CodeBlock.of("$L", lower.dimOf(p.shape().rows()));
+  }
+
+  private Kind kindOf(String param) {
+    return paramNamed(param).shape().kind();
+  }
+
+  private Node.Param paramNamed(String name) {
+    return program.params().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** Checks the lengths of gradOut and of every output array. */
+  private void outputChecks(CodeBlock.Builder code) {
+    String m = lower.size(program.output());
+    if (mode == Mode.VJP) {
+      code.beginControlFlow("if ($L.length != $L)", GRAD_OUT, m);
+      code.addStatement("throw new $T($S + $L.length + $S + $L + $S)",
+          IllegalArgumentException.class, source.name() + "Vjp: gradOut has length ", GRAD_OUT,
+          " but the result of " + source.name() + " has ", m,
+          " entries (" + program.output().shape().describe(program.graph().dims()) + ")");
+      code.endControlFlow();
+    }
+    for (Node.Param w : program.wrt()) {
+      String out = outputNames.get(w.name());
+      String size = w.shape().isScalar() ? "1" : lower.size(w);
+      String need = mode == Mode.JACOBIAN ? "(long) " + size + " * " + m : size;
+      code.beginControlFlow("if ($L.length != $L)", out, need);
+      String what = mode == Mode.JACOBIAN
+          ? " but needs size(" + w.name() + ")·m = " : " but needs size(" + w.name() + ") = ";
+      CodeBlock message = CodeBlock.of("$S + $L.length + $S + ($L)",
+          methodName(source, mode) + ": " + out + " has length ", out, what, need);
+      if (!w.shape().isScalar()) {
+        message = CodeBlock.of("$L + $S + $L + $S", message,
+            " (" + w.name() + describeParamPrefix(w.name()), describeParamValue(w.name()), ")");
+      }
+      code.addStatement("throw new $T($L)", IllegalArgumentException.class, message);
+      code.endControlFlow();
+    }
+  }
+
+  /** Nodes the results need, parameters included. */
+  private Set<Node> usedNodes() {
+    Set<Node> used = new HashSet<>();
+    List<Node> todo = new ArrayList<>();
+    if (mode == Mode.GRAD) {
+      todo.add(program.output());
+    }
+    program.gradients().values().stream().filter(Objects::nonNull).forEach(todo::add);
+    while (!todo.isEmpty()) {
+      Node n = todo.remove(todo.size() - 1);
+      if (used.add(n) && n instanceof Node.Apply a) {
+        todo.addAll(a.args());
+      }
+    }
+    return used;
+  }
+
+  /**
+   * Gradients that can be computed straight into the caller's array: arrays computed by the
+   * reverse pass that nothing else reads.
+   */
+  private Map<Node, String> directOutputs() {
+    Map<Node, String> direct = new java.util.HashMap<>();
+    Set<Node> readByOthers = new HashSet<>();
+    for (Node n : program.graph().nodes()) {
+      if (n instanceof Node.Apply a) {
+        readByOthers.addAll(a.args());
+      }
+    }
+    for (Node.Param w : program.wrt()) {
+      Node g = program.gradients().get(w.name());
+      if (g instanceof Node.Apply a && a.shape().isArray() && !readByOthers.contains(g)
+          && g != program.output() && !direct.containsKey(g) && !lower.readsAsScalar(g)) {
+        direct.put(g, outputNames.get(w.name()));
+      }
+    }
+    return direct;
+  }
+
+  private void emit(Node.Apply a, String directOutput) {
+    if (a.shape().isArray() && !lower.readsAsScalar(a)) {
+      if (directOutput != null) {
+        lower.bind(a, directOutput);
+      } else {
+        lower.allocate(a);
+      }
+    }
+    if (!lower.readsAsScalar(a)) {
+      lower.lower(a);
+    }
+  }
+
+  /** Copies (or fills) each gradient into its output array unless it was computed in place. */
+  private void writeGradients(CodeBlock.Builder code, Map<Node, String> direct) {
+    for (Node.Param w : program.wrt()) {
+      String out = outputNames.get(w.name());
+      Node g = program.gradients().get(w.name());
+      if (g == null) {
+        code.addStatement("$T.fill($L, 0.0)", java.util.Arrays.class, out);
+      } else if (direct.get(g) != null && direct.get(g).equals(out)) {
+        continue;
+      } else if (w.shape().isScalar()) {
+        code.addStatement("$L[0] = $L", out, lower.ref(g));
+      } else if (g.shape().isScalar() || lower.readsAsScalar(g)) {
+        code.addStatement("$T.fill($L, $L)", java.util.Arrays.class, out, lower.ref(g));
+      } else {
+        code.addStatement("$T.arraycopy($L, 0, $L, 0, $L.length)", System.class, lower.ref(g),
+            out, out);
+      }
+    }
+  }
+
+  /**
+   * The Jacobian, one column per output entry j: the forward pass once, then the reverse pass
+   * seeded with e_j. Reverse-pass arrays are allocated once, before the loop.
+   */
+  private void jacobian(CodeBlock.Builder code, Set<Node> used, Node seed) {
+    Set<Node> dependsOnSeed = new HashSet<>();
+    dependsOnSeed.add(seed);
+    for (Node n : program.graph().nodes()) {
+      if (n instanceof Node.Apply a && a.args().stream().anyMatch(dependsOnSeed::contains)) {
+        dependsOnSeed.add(n);
+      }
+    }
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a && !dependsOnSeed.contains(n)) {
+        emit(a, null);
+      }
+    }
+    String m = lower.size(program.output());
+    String seedVar = lower.local("seed");
+    code.addStatement("double[] $L = new double[$L]", seedVar, m);
+    lower.bind(seed, seedVar);
+    for (Node.Param w : program.wrt()) {
+      if (program.gradients().get(w.name()) == null) {
+        code.addStatement("$T.fill($L, 0.0)", java.util.Arrays.class, outputNames.get(w.name()));
+      }
+    }
+    // Allocate the reverse pass's arrays here, then lower its statements into the loop body.
+    List<Node.Apply> reverse = new ArrayList<>();
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a && dependsOnSeed.contains(n)) {
+        reverse.add(a);
+        if (a.shape().isArray() && !lower.readsAsScalar(a)) {
+          lower.allocate(a);
+        }
+      }
+    }
+    String j = lower.local("j");
+    code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, m, j);
+    code.addStatement("$L[$L] = 1.0", seedVar, j);
+    for (Node.Apply a : reverse) {
+      if (!lower.readsAsScalar(a)) {
+        lower.lower(a);
+      }
+    }
+    for (Node.Param w : program.wrt()) {
+      Node g = program.gradients().get(w.name());
+      if (g == null) {
+        continue;
+      }
+      String out = outputNames.get(w.name());
+      String size = w.shape().isScalar() ? "1" : lower.size(w);
+      String i = lower.local("i");
+      code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i, size, i);
+      code.addStatement("$L[$L * $L + $L] = $L", out, i, m, j, lower.at(g, i));
+      code.endControlFlow();
+    }
+    code.addStatement("$L[$L] = 0.0", seedVar, j);
+    code.endControlFlow();
+  }
+}

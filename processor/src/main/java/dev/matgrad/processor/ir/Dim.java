@@ -1,0 +1,48 @@
+package dev.matgrad.processor.ir;
+
+/**
+ * A symbolic dimension: the rows or columns of a Matrix parameter, the length of a double[]
+ * parameter, or the constant 1 (the columns of a vector). Equal dimensions are merged by {@link
+ * Dims}; each merge of two parameter dimensions becomes a run-time check.
+ */
+public final class Dim {
+  /** Which size of its parameter a dimension is. */
+  public enum Role {
+    ROWS, COLS, LENGTH, ONE
+  }
+
+  private final int id;
+  private final String param;
+  private final Role role;
+  Dim parent = this;
+
+  Dim(int id, String param, Role role) {
+    this.id = id;
+    this.param = param;
+    this.role = role;
+  }
+
+  int id() {
+    return id;
+  }
+
+  /** The parameter this dimension belongs to (null for ONE). */
+  public String param() {
+    return param;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  /** How a user would write it: {@code A.rows()}, {@code x.length}, {@code 1}. */
+  @Override
+  public String toString() {
+    return switch (role) {
+      case ROWS -> param + ".rows()";
+      case COLS -> param + ".cols()";
+      case LENGTH -> param + ".length";
+      case ONE -> "1";
+    };
+  }
+}

@@ -1,0 +1,41 @@
+package dev.matgrad.processor.ir;
+
+/**
+ * What an op's lowering writes Java through. Arrays are flat {@code double[]} (row-major for
+ * matrices); the emitter knows every node's variable and its run-time dimensions.
+ */
+public interface Emitter {
+  /** The variable holding n's value (an array, a double or int local, or a literal). */
+  String ref(Node n);
+
+  /** n's element at a flat index; a scalar (or a broadcast scalar) is read as itself. */
+  String at(Node n, String index);
+
+  /** The number of rows of n as an int expression ("1" for vectors' columns and scalars). */
+  String rows(Node n);
+
+  String cols(Node n);
+
+  /** rows·cols as an int expression. */
+  String size(Node n);
+
+  /**
+   * A name based on {@code hint}, unique within the lowering of the current node: for loop
+   * indices and for locals declared inside a loop body.
+   */
+  String fresh(String hint);
+
+  /** A name based on {@code hint} for a helper declared at method level, unique in the method. */
+  String local(String hint);
+
+  /** "double t3" or "int t3": the declaration of scalar node n's local, to assign once. */
+  String declare(Node n);
+
+  /** Adds one statement (without the semicolon). */
+  void add(String statement);
+
+  /** Opens a block, e.g. {@code for (int i = 0; i < n; i++)}. */
+  void open(String header);
+
+  void close();
+}

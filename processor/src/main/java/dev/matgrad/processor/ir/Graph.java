@@ -1,0 +1,137 @@
+package dev.matgrad.processor.ir;
+
+import dev.matgrad.processor.ast.Origin;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the IR: numbers nodes in creation (hence topological) order, infers every shape with
+ * the op's rule, and shares structurally equal nodes (common subexpressions are computed once).
+ * Names a user gave to values (locals) are kept beside the nodes.
+ */
+public final class Graph {
+  private final Dims dims;
+  private final List<Node> nodes = new ArrayList<>();
+  private final Map<List<Object>, Node> interned = new HashMap<>();
+  private final Map<Integer, String> names = new HashMap<>();
+  private final Map<Integer, String> hints = new HashMap<>();
+
+  public Graph(Dims dims) {
+    this.dims = dims;
+  }
+
+  public Dims dims() {
+    return dims;
+  }
+
+  public List<Node> nodes() {
+    return Collections.unmodifiableList(nodes);
+  }
+
+  public Node.Param param(String name, Shape shape) {
+    Node.Param p = new Node.Param(nodes.size(), name, shape);
+    nodes.add(p);
+    return p;
+  }
+
+  public Node constant(double value) {
+    return intern(List.of("const", value, Kind.SCALAR),
+        () -> new Node.Const(nodes.size(), value, Shape.scalar(dims)));
+  }
+
+  public Node intConstant(int value) {
+    return intern(List.of("const", (double) value, Kind.INT),
+        () -> new Node.Const(nodes.size(), value, Shape.integer(dims)));
+  }
+
+  public Node apply(Op op, Origin origin, Node... args) {
+    return apply(op, origin, 0, null, Arrays.asList(args));
+  }
+
+  public Node apply(Op op, Origin origin, int flags, Op of, List<Node> args) {
+    Shape shape = op.shape(this, args, flags, origin);
+    return make(op, origin, flags, of, args, shape);
+  }
+
+  /** An op whose result shape is given rather than derived (broadcasts, s·I, one-hot). */
+  public Node applyShaped(Op op, List<Node> args, Shape shape) {
+    return make(op, null, 0, null, args, shape);
+  }
+
+  public Node applyShaped(Op op, Node arg, Shape shape) {
+    return applyShaped(op, List.of(arg), shape);
+  }
+
+  /** The scalar s spread over {@code shape} (s itself if the shape is scalar). */
+  public Node broadcast(Node s, Shape shape) {
+    return shape.isScalar() ? s : applyShaped(Op.BROADCAST, s, shape);
+  }
+
+  private Node make(Op op, Origin origin, int flags, Op of, List<Node> args, Shape shape) {
+    List<Object> key = new ArrayList<>();
+    key.add(op);
+    key.add(flags);
+    key.add(of == null ? "" : of);
+    for (Node a : args) {
+      key.add(a.id());
+    }
+    if (op.hasExplicitShape()) {
+      Shape c = shape.canonical(dims);
+      key.add(c.kind());
+      key.add(c.rows());
+      key.add(c.cols());
+    }
+    List<Node> argsCopy = List.copyOf(args);
+    return intern(key, () -> new Node.Apply(nodes.size(), op, argsCopy, flags, of, shape, origin));
+  }
+
+  private Node intern(List<Object> key, java.util.function.Supplier<Node> create) {
+    Node existing = interned.get(key);
+    if (existing != null) {
+      return existing;
+    }
+    Node n = create.get();
+    nodes.add(n);
+    interned.put(key, n);
+    return n;
+  }
+
+  /** Gives n a user-facing name unless it has one (the first name a value gets is kept). */
+  public void name(Node n, String name) {
+    names.putIfAbsent(n.id(), name);
+  }
+
+  /** The user's name for n (a parameter or a local), or null. */
+  public String nameOf(Node n) {
+    return n instanceof Node.Param p ? p.name() : names.get(n.id());
+  }
+
+  /** Suggests a variable name for generated code only, e.g. {@code dh} for the adjoint of h. */
+  public void hint(Node n, String name) {
+    if (nameOf(n) == null) {
+      hints.putIfAbsent(n.id(), name);
+    }
+  }
+
+  /** The name generated code should use: the user's, else the hint, else null. */
+  public String variableNameOf(Node n) {
+    String name = nameOf(n);
+    return name != null ? name : hints.get(n.id());
+  }
+
+  /** Copies the names and hints of {@code from} (in another graph) onto {@code to}. */
+  public void inheritNames(Graph from, Node fromNode, Node to) {
+    String name = from.names.get(fromNode.id());
+    if (name != null) {
+      name(to, name);
+    }
+    String hint = from.hints.get(fromNode.id());
+    if (hint != null) {
+      hint(to, hint);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+package dev.matgrad.processor.ir;
+
+import dev.matgrad.processor.ast.Origin;
+import java.util.List;
+
+/**
+ * A value in the matrix-level IR: a DAG in static single assignment form. Nodes are created only
+ * through {@link Graph}, which numbers them in topological order (arguments before uses).
+ */
+public sealed interface Node {
+  int id();
+
+  Shape shape();
+
+  /** A method parameter, or the incoming adjoint {@code gradOut} of a vector-Jacobian product. */
+  record Param(int id, String name, Shape shape) implements Node {}
+
+  /** A numeric constant; INT constants keep Java's int arithmetic. */
+  record Const(int id, double value, Shape shape) implements Node {}
+
+  /**
+   * An op applied to arguments. {@code flags} and {@code of} are op-specific attributes (which
+   * operands a matmul transposes; which elementwise function an adjoint belongs to).
+   */
+  record Apply(int id, Op op, List<Node> args, int flags, Op of, Shape shape, Origin origin)
+      implements Node {
+    public Node arg(int i) {
+      return args.get(i);
+    }
+  }
+}

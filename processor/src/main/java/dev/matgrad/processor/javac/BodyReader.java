@@ -1,0 +1,270 @@
+package dev.matgrad.processor.javac;
+
+import com.sun.source.tree.ArrayAccessTree;
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BinaryTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.ImportTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.UnaryTree;
+import com.sun.source.tree.VariableTree;
+import dev.matgrad.processor.CompileError;
+import dev.matgrad.processor.Message;
+import dev.matgrad.processor.ast.Expr;
+import dev.matgrad.processor.ast.MethodSource;
+import dev.matgrad.processor.ast.Stmt;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+
+/** Turns a method's javac trees into {@link MethodSource}; anything outside the subset is an error. */
+final class BodyReader {
+  private final CompilationUnitTree unit;
+
+  BodyReader(CompilationUnitTree unit) {
+    this.unit = unit;
+  }
+
+  MethodSource read(ExecutableElement method, MethodTree tree) {
+    List<MethodSource.Parameter> params = new ArrayList<>();
+    for (int i = 0; i < method.getParameters().size(); i++) {
+      VariableElement p = method.getParameters().get(i);
+      params.add(new MethodSource.Parameter(
+          p.getSimpleName().toString(), typeName(p.asType().toString()),
+          origin(tree.getParameters().get(i))));
+    }
+    List<Stmt> body = new ArrayList<>();
+    readBlock(tree.getBody(), body);
+    List<String> staticImports = new ArrayList<>();
+    List<String> imports = new ArrayList<>();
+    for (ImportTree imp : unit.getImports()) {
+      (imp.isStatic() ? staticImports : imports).add(imp.getQualifiedIdentifier().toString());
+    }
+    TypeElement owner = (TypeElement) method.getEnclosingElement();
+    String pkg = unit.getPackageName() == null ? "" : unit.getPackageName().toString();
+    return new MethodSource(owner.getQualifiedName().toString(), pkg,
+        method.getSimpleName().toString(), params, typeName(method.getReturnType().toString()),
+        body, staticImports, imports, origin(tree));
+  }
+
+  /** Normalises a type as written or printed: {@code dev.matgrad.Matrix} and {@code Matrix} alike. */
+  static String typeName(String type) {
+    return switch (type) {
+      case "dev.matgrad.Matrix", "Matrix" -> "Matrix";
+      default -> type;
+    };
+  }
+
+  private void readBlock(BlockTree block, List<Stmt> out) {
+    for (StatementTree statement : block.getStatements()) {
+      readStatement(statement, out);
+    }
+  }
+
+  private void readStatement(StatementTree s, List<Stmt> out) {
+    switch (s.getKind()) {
+      case VARIABLE -> {
+        VariableTree v = (VariableTree) s;
+        String type = v.getType() == null ? "var" : typeName(v.getType().toString());
+        if (!List.of("double", "double[]", "Matrix", "int", "var").contains(type)) {
+          throw error(s, Message.UNSUPPORTED_STATEMENT,
+              "a local of type " + type + "; locals may be double, double[], Matrix, int or var");
+        }
+        if (v.getInitializer() == null) {
+          throw error(s, Message.UNSUPPORTED_STATEMENT,
+              "a local without an initial value; declare " + v.getName() + " where it is computed");
+        }
+        out.add(new Stmt.Local(v.getName().toString(), type, expr(v.getInitializer()), origin(s)));
+      }
+      case EXPRESSION_STATEMENT -> out.add(assignment(((ExpressionStatementTree) s).getExpression()));
+      case RETURN -> {
+        ReturnTree r = (ReturnTree) s;
+        if (r.getExpression() == null) {
+          throw error(s, Message.UNSUPPORTED_STATEMENT, "a return without a value");
+        }
+        out.add(new Stmt.Return(expr(r.getExpression()), origin(s)));
+      }
+      case BLOCK -> readBlock((BlockTree) s, out);
+      case EMPTY_STATEMENT -> { }
+      case IF -> throw error(s, Message.CONTROL_FLOW, "an if statement");
+      case FOR_LOOP, ENHANCED_FOR_LOOP -> throw error(s, Message.CONTROL_FLOW, "a for loop");
+      case WHILE_LOOP, DO_WHILE_LOOP -> throw error(s, Message.CONTROL_FLOW, "a while loop");
+      case SWITCH -> throw error(s, Message.CONTROL_FLOW, "a switch statement");
+      default -> throw error(s, Message.UNSUPPORTED_STATEMENT, describe(s));
+    }
+  }
+
+  private Stmt assignment(ExpressionTree e) {
+    if (e instanceof AssignmentTree a) {
+      return new Stmt.Assign(target(a.getVariable()), expr(a.getExpression()), origin(e));
+    }
+    if (e instanceof CompoundAssignmentTree c) {
+      String name = target(c.getVariable());
+      char op = switch (c.getKind()) {
+        case PLUS_ASSIGNMENT -> '+';
+        case MINUS_ASSIGNMENT -> '-';
+        case MULTIPLY_ASSIGNMENT -> '*';
+        case DIVIDE_ASSIGNMENT -> '/';
+        default -> throw error(e, Message.UNSUPPORTED_EXPRESSION, "the operator in " + e);
+      };
+      Expr value = new Expr.Binary(op, new Expr.Name(name, origin(c.getVariable())),
+          expr(c.getExpression()), origin(e));
+      return new Stmt.Assign(name, value, origin(e));
+    }
+    if (e.getKind() == Tree.Kind.POSTFIX_INCREMENT || e.getKind() == Tree.Kind.PREFIX_INCREMENT
+        || e.getKind() == Tree.Kind.POSTFIX_DECREMENT || e.getKind() == Tree.Kind.PREFIX_DECREMENT) {
+      throw error(e, Message.UNSUPPORTED_EXPRESSION, "the increment " + e);
+    }
+    throw error(e, Message.UNSUPPORTED_STATEMENT,
+        "an expression statement whose value is discarded, " + e);
+  }
+
+  private String target(ExpressionTree variable) {
+    if (variable instanceof IdentifierTree id) {
+      return id.getName().toString();
+    }
+    if (variable instanceof ArrayAccessTree) {
+      throw error(variable, Message.WRITE_TO_ARRAY, variable.toString());
+    }
+    throw error(variable, Message.UNSUPPORTED_EXPRESSION, "assignment to " + variable);
+  }
+
+  private Expr expr(ExpressionTree e) {
+    switch (e.getKind()) {
+      case PARENTHESIZED:
+        return expr(((ParenthesizedTree) e).getExpression());
+      case INT_LITERAL:
+        return new Expr.Literal(((Number) ((LiteralTree) e).getValue()).doubleValue(), true, origin(e));
+      case DOUBLE_LITERAL:
+        return new Expr.Literal(((Number) ((LiteralTree) e).getValue()).doubleValue(), false, origin(e));
+      case LONG_LITERAL:
+      case FLOAT_LITERAL:
+      case BOOLEAN_LITERAL:
+      case CHAR_LITERAL:
+      case STRING_LITERAL:
+      case NULL_LITERAL:
+        throw error(e, Message.UNSUPPORTED_LITERAL, e.toString());
+      case IDENTIFIER:
+        return new Expr.Name(((IdentifierTree) e).getName().toString(), origin(e));
+      case MEMBER_SELECT: {
+        MemberSelectTree m = (MemberSelectTree) e;
+        String member = m.getIdentifier().toString();
+        String target = dottedName(m.getExpression());
+        if ("Math".equals(target) || "java.lang.Math".equals(target)) {
+          if (member.equals("PI")) {
+            return new Expr.Literal(Math.PI, false, origin(e));
+          }
+          if (member.equals("E")) {
+            return new Expr.Literal(Math.E, false, origin(e));
+          }
+        }
+        if (member.equals("length")) {
+          return new Expr.Length(expr(m.getExpression()), origin(e));
+        }
+        throw error(e, Message.UNSUPPORTED_EXPRESSION, "the field access " + e);
+      }
+      case METHOD_INVOCATION: {
+        MethodInvocationTree call = (MethodInvocationTree) e;
+        List<Expr> args = new ArrayList<>();
+        for (ExpressionTree a : call.getArguments()) {
+          args.add(expr(a));
+        }
+        ExpressionTree select = call.getMethodSelect();
+        if (select instanceof IdentifierTree id) {
+          return new Expr.Call("", id.getName().toString(), args, origin(e));
+        }
+        if (select instanceof MemberSelectTree m) {
+          String qualifier = dottedName(m.getExpression());
+          if (qualifier == null) {
+            throw error(e, Message.UNSUPPORTED_EXPRESSION,
+                "calling " + m.getIdentifier() + " on the result of " + m.getExpression());
+          }
+          return new Expr.Call(qualifier, m.getIdentifier().toString(), args, origin(e));
+        }
+        throw error(e, Message.UNSUPPORTED_EXPRESSION, "the call " + e);
+      }
+      case ARRAY_ACCESS: {
+        ArrayAccessTree a = (ArrayAccessTree) e;
+        return new Expr.Index(expr(a.getExpression()), expr(a.getIndex()), origin(e));
+      }
+      case UNARY_MINUS:
+      case UNARY_PLUS:
+        return new Expr.Unary(e.getKind() == Tree.Kind.UNARY_MINUS ? '-' : '+',
+            expr(((UnaryTree) e).getExpression()), origin(e));
+      case PLUS:
+      case MINUS:
+      case MULTIPLY:
+      case DIVIDE:
+      case REMAINDER: {
+        BinaryTree b = (BinaryTree) e;
+        char op = switch (e.getKind()) {
+          case PLUS -> '+';
+          case MINUS -> '-';
+          case MULTIPLY -> '*';
+          case DIVIDE -> '/';
+          default -> '%';
+        };
+        return new Expr.Binary(op, expr(b.getLeftOperand()), expr(b.getRightOperand()), origin(e));
+      }
+      case TYPE_CAST: {
+        TypeCastTree c = (TypeCastTree) e;
+        String type = c.getType().toString();
+        if (!type.equals("double") && !type.equals("int")) {
+          throw error(e, Message.UNSUPPORTED_EXPRESSION, "the cast to " + type);
+        }
+        return new Expr.Cast(type, expr(c.getExpression()), origin(e));
+      }
+      case CONDITIONAL_EXPRESSION:
+        throw error(e, Message.CONTROL_FLOW, "the conditional operator ?:");
+      case ASSIGNMENT:
+      case PLUS_ASSIGNMENT:
+      case MINUS_ASSIGNMENT:
+      case MULTIPLY_ASSIGNMENT:
+      case DIVIDE_ASSIGNMENT:
+        throw error(e, Message.UNSUPPORTED_EXPRESSION, "an assignment inside an expression, " + e);
+      default:
+        throw error(e, Message.UNSUPPORTED_EXPRESSION, describe(e) + " (" + e + ")");
+    }
+  }
+
+  /** {@code a.b.c} for a chain of names, null for anything else. */
+  private static String dottedName(ExpressionTree e) {
+    if (e instanceof IdentifierTree id) {
+      return id.getName().toString();
+    }
+    if (e instanceof MemberSelectTree m) {
+      String head = dottedName(m.getExpression());
+      return head == null ? null : head + "." + m.getIdentifier();
+    }
+    return null;
+  }
+
+  /** "a lambda expression", "a new-array expression", ... from the tree kind. */
+  private static String describe(Tree t) {
+    String kind = t.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    return (kind.matches("^[aeiou].*") ? "an " : "a ") + kind;
+  }
+
+  private TreeOrigin origin(Tree tree) {
+    return new TreeOrigin(tree, unit);
+  }
+
+  private CompileError error(Tree tree, Message message, Object... args) {
+    return new CompileError(origin(tree), message, args);
+  }
+}

@@ -1,0 +1,340 @@
+package dev.matgrad.processor.passes;
+
+import dev.matgrad.processor.CompileError;
+import dev.matgrad.processor.Message;
+import dev.matgrad.processor.ast.Expr;
+import dev.matgrad.processor.ast.MethodSource;
+import dev.matgrad.processor.ast.Origin;
+import dev.matgrad.processor.ast.Stmt;
+import dev.matgrad.processor.ir.Dim;
+import dev.matgrad.processor.ir.Dims;
+import dev.matgrad.processor.ir.Graph;
+import dev.matgrad.processor.ir.Kind;
+import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.ir.Op;
+import dev.matgrad.processor.ir.Shape;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The resolve pass: names, calls and types of a method body become IR nodes with symbolic
+ * shapes. Calls of other @Differentiable methods are inlined, so their bodies are differentiated
+ * as part of the caller's.
+ */
+public final class Resolve {
+  private static final String OPS = "dev.matgrad.Ops";
+
+  private final Callees callees;
+  private final Graph graph = new Graph(new Dims());
+  private final Deque<String> inlining = new ArrayDeque<>();
+
+  private Resolve(Callees callees) {
+    this.callees = callees;
+  }
+
+  /** Resolves {@code method} into a forward program differentiating {@code wrt}. */
+  public static Program run(MethodSource method, List<String> wrt, Callees callees) {
+    return new Resolve(callees).program(method, wrt);
+  }
+
+  private Program program(MethodSource method, List<String> wrt) {
+    List<Node.Param> params = new ArrayList<>();
+    Map<String, Node> scope = new HashMap<>();
+    Dims dims = graph.dims();
+    for (MethodSource.Parameter p : method.parameters()) {
+      Shape shape = switch (p.type()) {
+        case "double" -> Shape.scalar(dims);
+        case "int" -> Shape.integer(dims);
+        case "double[]" -> Shape.vector(dims.create(p.name(), Dim.Role.LENGTH), dims);
+        case "Matrix" -> Shape.matrix(dims.create(p.name(), Dim.Role.ROWS),
+            dims.create(p.name(), Dim.Role.COLS));
+        default -> throw new CompileError(p.origin(), Message.UNSUPPORTED_PARAMETER_TYPE,
+            p.name(), p.type());
+      };
+      Node.Param node = graph.param(p.name(), shape);
+      params.add(node);
+      scope.put(p.name(), node);
+    }
+    inlining.push(key(method));
+    Node output = body(method, scope);
+    inlining.pop();
+    List<Node.Param> wrtParams = params.stream().filter(p -> wrt.contains(p.name())).toList();
+    return new Program(method, graph, params, wrtParams, output, null, Map.of());
+  }
+
+  private static String key(MethodSource m) {
+    return m.owner() + "." + m.name() + "/" + m.parameters().size();
+  }
+
+  /** Resolves a body in the given scope (parameters bound); returns the returned value. */
+  private Node body(MethodSource method, Map<String, Node> scope) {
+    Set<String> parameters = new LinkedHashSet<>();
+    method.parameters().forEach(p -> parameters.add(p.name()));
+    Map<String, Kind> declared = new HashMap<>();
+    Node result = null;
+    for (Stmt s : method.body()) {
+      if (result != null) {
+        throw new CompileError(s.origin(), Message.UNREACHABLE_STATEMENT);
+      }
+      if (s instanceof Stmt.Local local) {
+          Node value = expr(local.init(), method, scope);
+          Kind kind = local.declaredType().equals("var") ? value.shape().kind()
+              : Kind.ofJavaType(local.declaredType());
+          value = convert(value, kind, local.name(), local.origin());
+          declared.put(local.name(), kind);
+          scope.put(local.name(), value);
+          nameValue(value, local.name());
+      } else if (s instanceof Stmt.Assign assign) {
+          if (parameters.contains(assign.name())) {
+            throw new CompileError(assign.origin(), Message.WRITE_TO_PARAMETER, assign.name());
+          }
+          Kind kind = declared.get(assign.name());
+          if (kind == null) {
+            throw new CompileError(assign.origin(), Message.UNKNOWN_NAME, assign.name());
+          }
+          Node value = convert(expr(assign.value(), method, scope), kind, assign.name(),
+              assign.origin());
+          scope.put(assign.name(), value);
+          nameValue(value, assign.name());
+      } else if (s instanceof Stmt.Return ret) {
+          Kind kind = Kind.ofJavaType(method.returnType());
+          result = convert(expr(ret.value(), method, scope), kind,
+              "the result of " + method.name(), ret.origin());
+      }
+    }
+    if (result == null) {
+      throw new CompileError(method.origin(), Message.MISSING_RETURN);
+    }
+    return result;
+  }
+
+  private void nameValue(Node value, String name) {
+    if (value instanceof Node.Apply) {
+      graph.name(value, name);
+    }
+  }
+
+  /** Checks that {@code value} fits a variable of kind {@code kind}; an int widens to double. */
+  private Node convert(Node value, Kind kind, String what, Origin origin) {
+    Kind got = value.shape().kind();
+    if (got == kind) {
+      return value;
+    }
+    if (kind == Kind.SCALAR && got == Kind.INT) {
+      return graph.apply(Op.TO_DOUBLE, origin, value);
+    }
+    throw new CompileError(origin, Message.TYPE_MISMATCH, what,
+        kind == null ? "?" : kind.javaType(), got.javaType());
+  }
+
+  private Node expr(Expr e, MethodSource method, Map<String, Node> scope) {
+    if (e instanceof Expr.Literal lit) {
+      return lit.isInt() ? graph.intConstant((int) lit.value()) : graph.constant(lit.value());
+    }
+    if (e instanceof Expr.Name name) {
+        Node n = scope.get(name.name());
+        if (n == null) {
+          throw new CompileError(e.origin(), Message.UNKNOWN_NAME, name.name());
+        }
+        return n;
+    }
+    if (e instanceof Expr.Length length) {
+        Node target = expr(length.target(), method, scope);
+        if (target.shape().kind() != Kind.VECTOR) {
+          throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
+              ".length of a " + target.shape().kind().javaType());
+        }
+        return graph.apply(Op.SIZE, e.origin(), target);
+    }
+    if (e instanceof Expr.Index index) {
+        Node array = expr(index.array(), method, scope);
+        Node i = expr(index.index(), method, scope);
+        if (array.shape().kind() != Kind.VECTOR || i.shape().kind() != Kind.INT) {
+          throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
+              "indexing a " + array.shape().kind().javaType() + " with a "
+                  + i.shape().kind().javaType());
+        }
+        return graph.apply(Op.ELEMENT, e.origin(), array, i);
+    }
+    if (e instanceof Expr.Unary unary) {
+        Node operand = numeric(expr(unary.operand(), method, scope), unary.operator(), e);
+        return unary.operator() == '-' ? graph.apply(Op.NEG, e.origin(), operand) : operand;
+    }
+    if (e instanceof Expr.Binary binary) {
+        Node left = numeric(expr(binary.left(), method, scope), binary.operator(), e);
+        Node right = numeric(expr(binary.right(), method, scope), binary.operator(), e);
+        Op op = switch (binary.operator()) {
+          case '+' -> Op.ADD;
+          case '-' -> Op.SUB;
+          case '*' -> Op.MUL;
+          case '/' -> Op.DIV;
+          default -> {
+            if (left.shape().kind() != Kind.INT || right.shape().kind() != Kind.INT) {
+              throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
+                  "the % operator on doubles (it is not differentiable)");
+            }
+            yield Op.REM;
+          }
+        };
+        return graph.apply(op, e.origin(), left, right);
+    }
+    if (e instanceof Expr.Cast cast) {
+        Node operand = numeric(expr(cast.operand(), method, scope), '(', e);
+        if (cast.type().equals("double")) {
+          return operand.shape().kind() == Kind.INT ? graph.apply(Op.TO_DOUBLE, e.origin(), operand)
+              : operand;
+        }
+        if (operand.shape().kind() != Kind.INT) {
+          throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
+              "a cast of a double to int (it is not differentiable)");
+        }
+        return operand;
+    }
+    return call((Expr.Call) e, method, scope);
+  }
+
+  private static Node numeric(Node n, char operator, Expr e) {
+    if (!n.shape().isScalar()) {
+      String hint = switch (operator) {
+        case '+' -> "; use Ops.add";
+        case '-' -> "; use Ops.sub or Ops.neg";
+        case '*' -> "; use Ops.mul, Ops.scale or Ops.matmul";
+        case '/' -> "; use Ops.div";
+        default -> "";
+      };
+      throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
+          "the Java operator " + (operator == '(' ? "cast" : String.valueOf(operator)) + " on a "
+              + n.shape().kind().javaType() + hint);
+    }
+    return n;
+  }
+
+  private Node call(Expr.Call call, MethodSource method, Map<String, Node> scope) {
+    String q = call.qualifier();
+    Node receiver = q.isEmpty() ? null : scope.get(q);
+    if (receiver != null) {
+      return instanceCall(receiver, call, method, scope);
+    }
+    List<Node> args = new ArrayList<>();
+    for (Expr a : call.args()) {
+      args.add(expr(a, method, scope));
+    }
+    if (q.equals("Math") || q.equals("java.lang.Math")) {
+      return opCall("Math." + call.name(), "Math." + call.name(), args, call);
+    }
+    if (isOps(q, method)) {
+      return opCall(call.name(), "Ops." + call.name(), args, call);
+    }
+    MethodSource callee = callees.find(method, q, call.name(), args.size(), call.origin());
+    if (callee != null) {
+      return inline(callee, args, call);
+    }
+    if (q.isEmpty() && opsStaticallyImported(call.name(), method) && hasOp(call.name())) {
+      return opCall(call.name(), "Ops." + call.name(), args, call);
+    }
+    String shown = q.isEmpty() ? call.name() : q + "." + call.name();
+    throw new CompileError(call.origin(), Message.UNKNOWN_CALL, shown + "(...)",
+        "exp/log/sqrt/pow/abs/tanh/sin/cos");
+  }
+
+  private static boolean isOps(String qualifier, MethodSource method) {
+    if (qualifier.equals(OPS)) {
+      return true;
+    }
+    return qualifier.equals("Ops") && (method.imports().contains(OPS)
+        || method.imports().contains("dev.matgrad.*") || method.packageName().equals("dev.matgrad"));
+  }
+
+  private static boolean opsStaticallyImported(String name, MethodSource method) {
+    return method.staticImports().contains(OPS + ".*")
+        || method.staticImports().contains(OPS + "." + name);
+  }
+
+  private static boolean hasOp(String method) {
+    return Op.all().stream().anyMatch(op -> op.signatures().stream()
+        .anyMatch(s -> s.method().equals(method)));
+  }
+
+  /** Picks the op overload matching the argument kinds, widening int arguments to double. */
+  private Node opCall(String method, String shown, List<Node> args, Expr.Call call) {
+    List<Kind> kinds = args.stream().map(a -> a.shape().kind()).toList();
+    List<String> available = new ArrayList<>();
+    for (Op op : Op.all()) {
+      for (Op.Signature sig : op.signatures()) {
+        if (!sig.method().equals(method)) {
+          continue;
+        }
+        available.add(sig.toString());
+        if (sig.accepts(kinds)) {
+          List<Node> converted = new ArrayList<>();
+          for (int i = 0; i < args.size(); i++) {
+            Node a = args.get(i);
+            converted.add(sig.params().get(i) == Kind.SCALAR && a.shape().kind() == Kind.INT
+                ? graph.apply(Op.TO_DOUBLE, call.origin(), a) : a);
+          }
+          return graph.apply(op, call.origin(), 0, null, converted);
+        }
+      }
+    }
+    if (available.isEmpty()) {
+      throw new CompileError(call.origin(), Message.UNKNOWN_CALL, shown + "(...)",
+          "exp/log/sqrt/pow/abs/tanh/sin/cos");
+    }
+    throw new CompileError(call.origin(), Message.NO_MATCHING_OVERLOAD, shown,
+        String.join(", ", kinds.stream().map(Kind::javaType).toList()),
+        String.join("; ", available));
+  }
+
+  /** {@code A.rows()} and {@code A.cols()} of a Matrix; nothing else is read from a value. */
+  private Node instanceCall(Node receiver, Expr.Call call, MethodSource method,
+      Map<String, Node> scope) {
+    boolean matrix = receiver.shape().kind() == Kind.MATRIX;
+    if (matrix && call.args().isEmpty() && call.name().equals("rows")) {
+      return graph.apply(Op.ROWS, call.origin(), receiver);
+    }
+    if (matrix && call.args().isEmpty() && call.name().equals("cols")) {
+      return graph.apply(Op.COLS, call.origin(), receiver);
+    }
+    throw new CompileError(call.origin(), Message.UNSUPPORTED_EXPRESSION,
+        "the method call " + call.qualifier() + "." + call.name() + "(...) (of a Matrix only rows() and cols() may be read)");
+  }
+
+  private Node inline(MethodSource callee, List<Node> args, Expr.Call call) {
+    String key = key(callee);
+    if (inlining.contains(key)) {
+      throw new CompileError(call.origin(), Message.RECURSIVE_CALL,
+          callee.owner() + "." + callee.name());
+    }
+    Map<String, Node> scope = new HashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      MethodSource.Parameter p = callee.parameters().get(i);
+      Kind want = Kind.ofJavaType(p.type());
+      Node a = args.get(i);
+      if (want == null || !(a.shape().kind() == want
+          || (want == Kind.SCALAR && a.shape().kind() == Kind.INT))) {
+        throw new CompileError(call.origin(), Message.NO_MATCHING_OVERLOAD,
+            callee.name(), String.join(", ", args.stream().map(n -> n.shape().kind().javaType()).toList()),
+            callee.name() + "(" + String.join(", ", callee.parameters().stream()
+                .map(MethodSource.Parameter::type).toList()) + ")");
+      }
+      scope.put(p.name(), want == Kind.SCALAR && a.shape().kind() == Kind.INT
+          ? graph.apply(Op.TO_DOUBLE, call.origin(), a) : a);
+    }
+    inlining.push(key);
+    try {
+      return body(callee, scope);
+    } catch (CompileError inner) {
+      // The callee's own error is reported on it; here we say why this call fails.
+      throw new CompileError(call.origin(), Message.CALLEE_INVALID,
+          callee.owner() + "." + callee.name());
+    } finally {
+      inlining.pop();
+    }
+  }
+}
