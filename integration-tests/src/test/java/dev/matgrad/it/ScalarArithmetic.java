@@ -32,11 +32,6 @@ public final class ScalarArithmetic {
   }
 
   @Differentiable
-  public static double precedenceAndParentheses(double x, double y, double z) {
-    return x + y * z - (x + y) * z / (1.0 + z * z) + x / y / z;
-  }
-
-  @Differentiable
   public static double mathExp(double x) {
     return Math.exp(x);
   }

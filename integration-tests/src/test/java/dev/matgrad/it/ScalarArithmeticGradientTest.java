@@ -25,7 +25,6 @@ class ScalarArithmeticGradientTest {
       new OpCase("unaryMinus", ANY),
       new OpCase("intLiterals", ANY),
       new OpCase("quotient", ANY),
-      new OpCase("precedenceAndParentheses", AWAY_FROM_ZERO),
       new OpCase("mathExp", ANY),
       new OpCase("mathLog", POSITIVE),
       new OpCase("mathSqrt", POSITIVE),

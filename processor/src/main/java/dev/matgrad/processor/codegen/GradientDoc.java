@@ -1,10 +1,14 @@
 package dev.matgrad.processor.codegen;
 
 import dev.matgrad.processor.ir.Graph;
+import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.ir.Notation;
+import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.passes.Program;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,30 +28,74 @@ final class GradientDoc {
     this.graph = program.graph();
   }
 
-  /** The notation of n; user-named intermediates are referenced by name. */
-  String print(Node n) {
-    return shorten(expression(n, true));
+  /** Ops linear in each argument: a scalar factor of an argument moves to the front. */
+  private static final Set<Op> MULTILINEAR = Set.of(Op.MATMUL, Op.OUTER, Op.DOT, Op.TRANSPOSE,
+      Op.SUM, Op.TRACE, Op.ROW_SUMS, Op.DIAG, Op.DIAG_PART, Op.MUL, Op.NEG);
+
+  /** A printed term: {@code coefficient · text}, so that 2 A (Aᵀ x) reads 2 A Aᵀ x. */
+  private record Term(double coefficient, String text, Node node) {
+    String full() {
+      if (coefficient == 1) {
+        return text;
+      }
+      if (coefficient == -1) {
+        return "−" + Notation.paren(text);
+      }
+      return number(coefficient) + " " + Notation.factorOperand(text);
+    }
   }
 
-  private String expression(Node n, boolean top) {
+  /** The notation of n; user-named intermediates are referenced by name. */
+  String print(Node n) {
+    return shorten(term(n, true).full());
+  }
+
+  private Term term(Node n, boolean top) {
     if (n instanceof Node.Param p) {
-      return p == program.seed() ? "ḡ" : p.name();
+      return new Term(1, p == program.seed() ? "ḡ" : p.name(), n);
     }
     if (n instanceof Node.Const c) {
-      double v = c.value();
-      return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+      return new Term(1, number(c.value()), n);
     }
     Node.Apply a = (Node.Apply) n;
     String name = graph.nameOf(a);
     if (name != null && !top) {
       referenced.put(a.id(), a);
-      return name;
+      return new Term(1, name, n);
     }
+    if (a.op() == Op.MUL) {
+      for (int i = 0; i < 2; i++) {
+        if (a.arg(i) instanceof Node.Const c && c.shape().kind() != Kind.INT) {
+          Term other = term(a.arg(1 - i), false);
+          return new Term(c.value() * other.coefficient(), other.text(), other.node());
+        }
+      }
+    }
+    boolean linear = MULTILINEAR.contains(a.op());
+    double coefficient = a.op() == Op.NEG ? -1 : 1;
     String[] args = new String[a.args().size()];
+    List<Node> shown = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
-      args[i] = expression(a.arg(i), false);
+      Term t = term(a.arg(i), false);
+      if (linear) {
+        coefficient *= t.coefficient();
+        args[i] = t.text();
+        shown.add(t.node());
+      } else {
+        args[i] = t.full();
+        shown.add(a.arg(i));
+      }
     }
-    return a.op().notation(args, a);
+    if (a.op() == Op.NEG) {
+      return new Term(coefficient, args[0], shown.get(0));
+    }
+    // The rule sees the operands as printed (without their factors), to place parentheses.
+    Node.Apply view = new Node.Apply(a.id(), a.op(), shown, a.flags(), a.of(), a.shape(), a.origin());
+    return new Term(coefficient, a.op().notation(args, view), view);
+  }
+
+  private static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
   /** "where" lines for every named local the printed expressions used, in program order. */
@@ -62,7 +110,7 @@ final class GradientDoc {
       }
       done.add(next);
       Node n = referenced.get(next);
-      lines.add(graph.nameOf(n) + " = " + shorten(expression(n, true)));
+      lines.add(graph.nameOf(n) + " = " + shorten(term(n, true).full()));
     }
     lines.sort(null);
     return lines;

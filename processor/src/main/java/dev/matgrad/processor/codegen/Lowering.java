@@ -135,7 +135,24 @@ final class Lowering implements Emitter {
     if (n.shape().isScalar() && !vars.containsKey(n)) {
       vars.put(n, nameFor(n));
     }
+    String[] args = new String[n.args().size()];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = displayName(n.arg(i));
+    }
+    code.add("// $L = $L\n", ref(n), n.op().notation(args, n));
     n.op().lower(this, n);
+  }
+
+  /** How a value is called in comments: parameters by their own name, constants by value. */
+  private String displayName(Node n) {
+    if (n instanceof Node.Param p) {
+      return p.name();
+    }
+    if (n instanceof Node.Const c) {
+      double v = c.value();
+      return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+    return readAsScalar.contains(n) ? displayName(((Node.Apply) n).arg(0)) : ref(n);
   }
 
   // ---- Emitter ----------------------------------------------------------------------------------
@@ -230,8 +247,10 @@ final class Lowering implements Emitter {
   }
 
   static String literal(Node.Const c) {
+    // Negative literals are parenthesised so that a formula's own minus never makes "--".
     if (c.shape().kind() == Kind.INT) {
-      return Integer.toString((int) c.value());
+      int v = (int) c.value();
+      return v < 0 ? "(" + v + ")" : Integer.toString(v);
     }
     double v = c.value();
     if (Double.isNaN(v)) {
@@ -240,6 +259,6 @@ final class Lowering implements Emitter {
     if (Double.isInfinite(v)) {
       return v > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
     }
-    return Double.toString(v);
+    return v < 0 || (v == 0 && 1 / v < 0) ? "(" + v + ")" : Double.toString(v);
   }
 }

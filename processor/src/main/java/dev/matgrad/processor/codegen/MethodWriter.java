@@ -150,12 +150,16 @@ final class MethodWriter {
       code.beginControlFlow("if ($L != $L)", left, right);
       CodeBlock message = CodeBlock.builder()
           .add("$S + ", source.name() + ": " + check.context() + " needs " + check.left() + " == "
-              + check.right() + ", but ")
+              + check.right() + ", but " + firstParam(check) + describeParamPrefix(firstParam(check)))
           .add("$L", describeShapes(check.left(), check.right()))
           .build();
       code.addStatement("throw new $T($L)", IllegalArgumentException.class, message);
       code.endControlFlow();
     }
+  }
+
+  private static String firstParam(Dims.Check check) {
+    return check.left().param() != null ? check.left().param() : check.right().param();
   }
 
   /** {@code "A is " + A_rows + "×" + A_cols + " and x has length " + x_length}. */
@@ -169,7 +173,9 @@ final class MethodWriter {
     }
     int k = 0;
     for (String p : params) {
-      b.add(k++ == 0 ? "$S + " : " + $S + ", (k == 1 ? "" : " and ") + p + describeParamPrefix(p));
+      if (k++ > 0) {
+        b.add(" + $S + ", " and " + p + describeParamPrefix(p));
+      }
       b.add("$L", describeParamValue(p));
     }
     return b.build();

@@ -6,10 +6,51 @@ public final class Notation {
 
   /** Wraps a compound expression in parentheses so it reads as one operand. */
   public static String paren(String s) {
-    if (s.indexOf(' ') < 0 || isWrapped(s)) {
+    if (s.indexOf(' ') < 0 || isWrapped(s) || isCall(s)) {
       return s;
     }
     return "(" + s + ")";
+  }
+
+  /**
+   * Whether a scalar factor written before s needs parentheses: only when s is a sum,
+   * difference, quotient or Hadamard product (2 A x, but 2 (a + b)).
+   */
+  public static String factorOperand(String s) {
+    int depth = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '(' || c == '[') {
+        depth++;
+      } else if (c == ')' || c == ']') {
+        depth--;
+      } else if (depth == 0 && (c == '+' || c == '−' || c == '⊙' || c == '/')) {
+        return paren(s);
+      }
+    }
+    return s;
+  }
+
+  /** {@code σ(Aᵀ x)}, {@code ‖y‖²}: one function applied to one bracketed argument. */
+  private static boolean isCall(String s) {
+    int open = s.indexOf('(');
+    if (s.startsWith("‖")) {
+      int close = s.indexOf('‖', 1);
+      return close > 0 && s.substring(close + 1).matches("[²₁₂]?(_\\S+)?");
+    }
+    if (open <= 0 || s.substring(0, open).contains(" ")) {
+      return false;
+    }
+    int depth = 0;
+    for (int i = open; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '(') {
+        depth++;
+      } else if (c == ')' && --depth == 0) {
+        return s.substring(i + 1).matches("[ᵀ²]?");
+      }
+    }
+    return false;
   }
 
   private static boolean isWrapped(String s) {

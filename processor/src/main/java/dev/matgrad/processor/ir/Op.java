@@ -286,8 +286,8 @@ public final class Op {
         return Shape.matrix(m, n);
       },
       Op::lowerMatmul,
-      (a, n) -> Notation.paren(a[0]) + ((n.flags() & TRANSPOSE_LEFT) != 0 ? "ᵀ" : "") + " "
-          + Notation.paren(a[1]) + ((n.flags() & TRANSPOSE_RIGHT) != 0 ? "ᵀ" : ""),
+      (a, n) -> factor(a[0], n.arg(0), (n.flags() & TRANSPOSE_LEFT) != 0) + " "
+          + factor(a[1], n.arg(1), (n.flags() & TRANSPOSE_RIGHT) != 0),
       Op::matmulAdjoint, null, null);
 
   public static final Op TRANSPOSE = new Op("TRANSPOSE", Category.OTHER, List.of("transpose(Matrix)"),
@@ -801,6 +801,13 @@ public final class Op {
   /** Whether this elementwise op keeps int arithmetic on int operands (Java's + - * / %). */
   public boolean keepsInts() {
     return keepsInts;
+  }
+
+  /** A matmul operand: products need no parentheses (A (B C) = A B C) unless transposed. */
+  private static String factor(String text, Node operand, boolean transposed) {
+    boolean product = operand instanceof Node.Apply p && (p.op() == MATMUL || p.op() == OUTER);
+    String shown = product && !transposed ? text : Notation.paren(text);
+    return transposed ? shown + "ᵀ" : shown;
   }
 
   static String loop(String i, String bound) {
