@@ -129,24 +129,37 @@ final class Lowering implements Emitter {
     add("double[] " + name + " = new double[" + size(n) + "]");
   }
 
-  /** Emits the statements computing n (its array storage, if any, already allocated). */
+  /**
+   * Emits the statements computing n, after a comment with its matrix expression. Array storage,
+   * if any, is allocated here unless it was bound or allocated before (hoisted, or an output).
+   */
   void lower(Node.Apply n) {
     nodeNames.clear();
-    if (n.shape().isScalar() && !vars.containsKey(n)) {
+    if (!vars.containsKey(n)) {
       vars.put(n, nameFor(n));
+      if (n.shape().isArray()) {
+        comment(n);
+        add("double[] " + vars.get(n) + " = new double[" + size(n) + "]");
+        n.op().lower(this, n);
+        return;
+      }
     }
+    comment(n);
+    n.op().lower(this, n);
+  }
+
+  private void comment(Node.Apply n) {
     String[] args = new String[n.args().size()];
     for (int i = 0; i < args.length; i++) {
       args[i] = displayName(n.arg(i));
     }
     code.add("// $L = $L\n", ref(n), n.op().notation(args, n));
-    n.op().lower(this, n);
   }
 
   /** How a value is called in comments: parameters by their own name, constants by value. */
   private String displayName(Node n) {
     if (n instanceof Node.Param p) {
-      return p.name();
+      return program.params().contains(p) ? p.name() : ref(p);
     }
     if (n instanceof Node.Const c) {
       double v = c.value();

@@ -271,16 +271,13 @@ final class MethodWriter {
   }
 
   private void emit(Node.Apply a, String directOutput) {
-    if (a.shape().isArray() && !lower.readsAsScalar(a)) {
-      if (directOutput != null) {
-        lower.bind(a, directOutput);
-      } else {
-        lower.allocate(a);
-      }
+    if (lower.readsAsScalar(a)) {
+      return;
     }
-    if (!lower.readsAsScalar(a)) {
-      lower.lower(a);
+    if (directOutput != null) {
+      lower.bind(a, directOutput);
     }
+    lower.lower(a);
   }
 
   /** Copies (or fills) each gradient into its output array unless it was computed in place. */
