@@ -1,6 +1,7 @@
 package dev.matgrad.it;
 
 import static dev.matgrad.Ops.*;
+import static dev.matgrad.it.OtherFixtures.weightedDistance;
 
 import dev.matgrad.Differentiable;
 import dev.matgrad.Matrix;
@@ -66,6 +67,12 @@ public final class EdgeCases {
     return Composition.weightedSquares(x, exp(x));
   }
 
+  /** Helpers of another class called through a static import, and of another package. */
+  @Differentiable(wrt = {"W", "x"})
+  public static double staticImportAndOtherPackage(Matrix W, double[] x, double[] w) {
+    return weightedDistance(x, exp(x), w) + dev.matgrad.it.other.PackageHelpers.squashedNorm(W, x);
+  }
+
   /** The result of a vector-valued helper used several times. */
   @Differentiable
   public static double helperResultFanOut(Matrix W, double[] b, double[] x) {
@@ -102,7 +109,7 @@ public final class EdgeCases {
     return exp(x);
   }
 
-  /** Returns a parameter that is not in wrt... plus nothing that depends on x. */
+  /** Returns a constant parameter (not in wrt): the Jacobian for x is all zeros. */
   @Differentiable(wrt = "x")
   public static double[] returnsAConstantParameter(double[] x, double[] c) {
     return c;
@@ -143,10 +150,10 @@ public final class EdgeCases {
     return sum(pow(x, n));
   }
 
-  /** Ops.pow with a differentiated exponent: ∂/∂p Σ x^p = Σ x^p ln x (x > 0). */
+  /** Ops.pow with a differentiated exponent: ∂/∂p (Σ x_i^p + 2^p) = Σ x_i^p ln x_i + 2^p ln 2 (x > 0). */
   @Differentiable
   public static double powWithDifferentiatedExponent(double[] x, double p) {
-    return sum(pow(x, p)) + pow(x[0] * 0.0 + 2.0, p);
+    return sum(pow(x, p)) + pow(2.0, p);
   }
 
   // ------------------------------------------------------------------ matrix compositions
@@ -198,6 +205,12 @@ public final class EdgeCases {
       @Differentiable
       public static double deep(double x, double[] v) {
         return x * sumSq(v) + EdgeCases.returnsItsParameter(x);
+      }
+
+      /** Calls a method of its own (nested) class, unqualified. */
+      @Differentiable
+      public static double callsSibling(double x, double[] v) {
+        return deep(x, v) * deep(x, v);
       }
     }
   }

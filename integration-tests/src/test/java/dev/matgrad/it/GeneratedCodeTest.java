@@ -30,7 +30,8 @@ class GeneratedCodeTest {
   static List<Class<?>> fixtureClasses() {
     return List.of(ElementwiseOps.class, Reductions.class, SoftmaxOps.class, LinearAlgebraOps.class,
         ScalarArithmetic.class, Composition.class, Composition.Nested.class, OtherFixtures.class,
-        SeedProblems.class, Losses.class, UserModels.class, ShapeFixtures.class);
+        SeedProblems.class, Losses.class, UserModels.class, ShapeFixtures.class, EdgeCases.class,
+        EdgeCases.Middle.Inner.class, dev.matgrad.it.other.PackageHelpers.class);
   }
 
   @ParameterizedTest(name = "{0}")

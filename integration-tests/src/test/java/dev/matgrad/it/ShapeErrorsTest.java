@@ -184,6 +184,43 @@ class ShapeErrorsTest {
     assertNumbers(message, 3, 4);
   }
 
+  @Test
+  void traceOfANonSquareMatrix() {
+    Matrix square = in.matrix(2, 3);
+    double[] gradSquare = sentinel(6);
+    String message = assertRejectedBeforeWriting(
+        () -> ShapeFixturesGradients.traceOfGrad(square, gradSquare), gradSquare);
+    assertNames(message, "square");
+    assertNumbers(message, 2, 3);
+  }
+
+  @Test
+  void addToEachColumnWithAShiftOfTheWrongLength() {
+    Matrix columns = in.matrix(3, 2);
+    double[] shift = in.vector(2); // needs 3, one per row
+    double[] gradOut = sentinel(6);
+    double[] gradColumns = sentinel(6);
+    double[] gradShift = sentinel(2);
+    String message = assertRejectedBeforeWriting(
+        () -> ShapeFixturesGradients.shiftedVjp(columns, shift, gradOut, gradColumns, gradShift),
+        gradOut, gradColumns, gradShift);
+    assertNames(message, "columns", "shift");
+    assertNumbers(message, 3, 2);
+  }
+
+  @Test
+  void mismatchInsideAHelper() {
+    double[] left = in.vector(3);
+    double[] values = in.vector(4);
+    double[] gradLeft = sentinel(3);
+    double[] gradValues = sentinel(4);
+    String message = assertRejectedBeforeWriting(
+        () -> ShapeFixturesGradients.callsPairedProductGrad(left, values, gradLeft, gradValues),
+        gradLeft, gradValues);
+    assertNames(message, "left");
+    assertNumbers(message, 3, 4);
+  }
+
   // ---------------------------------------------------------------------------------- helpers
 
   private static double[] sentinel(int n) {

@@ -40,4 +40,20 @@ public final class ShapeFixtures {
   public static double scaledSum(double factor, double[] values) {
     return factor * sum(values);
   }
+
+  @Differentiable
+  public static double traceOf(Matrix square) {
+    return trace(square);
+  }
+
+  @Differentiable
+  public static Matrix shifted(Matrix columns, double[] shift) {
+    return addToEachColumn(columns, shift);
+  }
+
+  /** The mismatch is inside a helper: pairedProduct(left, right) with right = exp(values). */
+  @Differentiable
+  public static double callsPairedProduct(double[] left, double[] values) {
+    return pairedProduct(left, exp(values));
+  }
 }

@@ -50,13 +50,24 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    try {
+      processRound(round);
+    } catch (RuntimeException | LinkageError bug) {
+      // Per-method failures are caught below; this guards the round itself, so javac never crashes.
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+          Message.INTERNAL_ERROR.format("this round", bug));
+    }
+    return false;
+  }
+
+  private void processRound(RoundEnvironment round) {
     TypeElement annotation = processingEnv.getElementUtils().getTypeElement(ANNOTATION);
     if (annotation == null) {
-      return false;
+      return;
     }
     Set<? extends Element> annotated = round.getElementsAnnotatedWith(annotation);
     if (annotated.isEmpty()) {
-      return false;
+      return;
     }
     if (javac == null) {
       javac = JavacSupport.connect(processingEnv);
@@ -67,7 +78,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
             Message.NO_TREE_API.format(processingEnv.getClass().getName()));
       }
-      return false;
+      return;
     }
     Map<TypeElement, List<ExecutableElement>> byClass = new LinkedHashMap<>();
     for (Element e : annotated) {
@@ -80,7 +91,6 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     for (Map.Entry<TypeElement, List<ExecutableElement>> entry : byClass.entrySet()) {
       generate(compiler, entry.getKey(), entry.getValue());
     }
-    return false;
   }
 
   private void generate(MethodCompiler compiler, TypeElement owner, List<ExecutableElement> methods) {

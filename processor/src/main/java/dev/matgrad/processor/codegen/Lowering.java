@@ -119,7 +119,13 @@ final class Lowering implements Emitter {
   /** A variable name for node n: the user's local, the adjoint hint (dA), or t1, t2, .... */
   String nameFor(Node n) {
     String name = program.graph().variableNameOf(n);
-    return local(name != null ? name : "t" + (++temporaries));
+    if (name != null) {
+      return local(name);
+    }
+    do {
+      name = "t" + (++temporaries);
+    } while (methodNames.contains(name));
+    return local(name);
   }
 
   /** Declares n's array storage, {@code double[] t = new double[size];}. */

@@ -37,13 +37,13 @@ final class MethodWriter {
     }
   }
 
-  static final String GRAD_OUT = "gradOut";
-
   private final Program program;
   private final Mode mode;
   private final MethodSource source;
   private final Lowering lower;
   private final Map<String, String> outputNames = new java.util.LinkedHashMap<>();
+  /** The incoming adjoint's parameter: gradOut, unless the user has a parameter of that name. */
+  private final String gradOut;
 
   MethodWriter(Program program, Mode mode) {
     this.program = program;
@@ -55,7 +55,8 @@ final class MethodWriter {
       outputNames.put(w.name(), name);
       reserved.add(name);
     }
-    reserved.add(GRAD_OUT);
+    this.gradOut = uniqueOutputName("gradOut");
+    reserved.add(gradOut);
     this.lower = new Lowering(program, reserved);
   }
 
@@ -82,7 +83,7 @@ final class MethodWriter {
       m.addParameter(typeOf(p.type()), p.name());
     }
     if (mode == Mode.VJP) {
-      m.addParameter(DOUBLE_ARRAY, GRAD_OUT);
+      m.addParameter(DOUBLE_ARRAY, gradOut);
     }
     outputNames.values().forEach(name -> m.addParameter(DOUBLE_ARRAY, name));
     m.returns(mode == Mode.GRAD ? TypeName.DOUBLE : TypeName.VOID);
@@ -107,7 +108,7 @@ final class MethodWriter {
       }
     }
     if (mode == Mode.VJP) {
-      code.addStatement("$T.requireNonNull($L, $S)", Objects.class, GRAD_OUT, GRAD_OUT);
+      code.addStatement("$T.requireNonNull($L, $S)", Objects.class, gradOut, gradOut);
     }
     outputNames.values().forEach(n -> code.addStatement("$T.requireNonNull($L, $S)", Objects.class, n, n));
     lower.declareDimensions();
@@ -121,7 +122,7 @@ final class MethodWriter {
       jacobian(code, used, seed);
     } else {
       if (mode == Mode.VJP) {
-        lower.bind(seed, GRAD_OUT);
+        lower.bind(seed, gradOut);
       }
       Map<Node, String> direct = directOutputs();
       for (Node n : program.graph().nodes()) {
@@ -206,9 +207,9 @@ final class MethodWriter {
   private void outputChecks(CodeBlock.Builder code) {
     String m = lower.size(program.output());
     if (mode == Mode.VJP) {
-      code.beginControlFlow("if ($L.length != $L)", GRAD_OUT, m);
+      code.beginControlFlow("if ($L.length != $L)", gradOut, m);
       code.addStatement("throw new $T($S + $L.length + $S + $L + $S)",
-          IllegalArgumentException.class, source.name() + "Vjp: gradOut has length ", GRAD_OUT,
+          IllegalArgumentException.class, source.name() + "Vjp: gradOut has length ", gradOut,
           " but the result of " + source.name() + " has ", m,
           " entries (" + program.output().shape().describe(program.graph().dims()) + ")");
       code.endControlFlow();

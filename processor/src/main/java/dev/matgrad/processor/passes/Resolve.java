@@ -83,29 +83,29 @@ public final class Resolve {
         throw new CompileError(s.origin(), Message.UNREACHABLE_STATEMENT);
       }
       if (s instanceof Stmt.Local local) {
-          Node value = expr(local.init(), method, scope);
-          Kind kind = local.declaredType().equals("var") ? value.shape().kind()
-              : Kind.ofJavaType(local.declaredType());
-          value = convert(value, kind, local.name(), local.origin());
-          declared.put(local.name(), kind);
-          scope.put(local.name(), value);
-          nameValue(value, local.name());
+        Node value = expr(local.init(), method, scope);
+        Kind kind = local.declaredType().equals("var") ? value.shape().kind()
+            : Kind.ofJavaType(local.declaredType());
+        value = convert(value, kind, local.name(), local.origin());
+        declared.put(local.name(), kind);
+        scope.put(local.name(), value);
+        nameValue(value, local.name());
       } else if (s instanceof Stmt.Assign assign) {
-          if (parameters.contains(assign.name())) {
-            throw new CompileError(assign.origin(), Message.WRITE_TO_PARAMETER, assign.name());
-          }
-          Kind kind = declared.get(assign.name());
-          if (kind == null) {
-            throw new CompileError(assign.origin(), Message.UNKNOWN_NAME, assign.name());
-          }
-          Node value = convert(expr(assign.value(), method, scope), kind, assign.name(),
-              assign.origin());
-          scope.put(assign.name(), value);
-          nameValue(value, assign.name());
+        if (parameters.contains(assign.name())) {
+          throw new CompileError(assign.origin(), Message.WRITE_TO_PARAMETER, assign.name());
+        }
+        Kind kind = declared.get(assign.name());
+        if (kind == null) {
+          throw new CompileError(assign.origin(), Message.UNKNOWN_NAME, assign.name());
+        }
+        Node value = convert(expr(assign.value(), method, scope), kind, assign.name(),
+            assign.origin());
+        scope.put(assign.name(), value);
+        nameValue(value, assign.name());
       } else if (s instanceof Stmt.Return ret) {
-          Kind kind = Kind.ofJavaType(method.returnType());
-          result = convert(expr(ret.value(), method, scope), kind,
-              "the result of " + method.name(), ret.origin());
+        Kind kind = Kind.ofJavaType(method.returnType());
+        result = convert(expr(ret.value(), method, scope), kind,
+            "the result of " + method.name(), ret.origin());
       }
     }
     if (result == null) {
@@ -138,63 +138,63 @@ public final class Resolve {
       return lit.isInt() ? graph.intConstant((int) lit.value()) : graph.constant(lit.value());
     }
     if (e instanceof Expr.Name name) {
-        Node n = scope.get(name.name());
-        if (n == null) {
-          throw new CompileError(e.origin(), Message.UNKNOWN_NAME, name.name());
-        }
-        return n;
+      Node n = scope.get(name.name());
+      if (n == null) {
+        throw new CompileError(e.origin(), Message.UNKNOWN_NAME, name.name());
+      }
+      return n;
     }
     if (e instanceof Expr.Length length) {
-        Node target = expr(length.target(), method, scope);
-        if (target.shape().kind() != Kind.VECTOR) {
-          throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
-              ".length of a " + target.shape().kind().javaType());
-        }
-        return graph.apply(Op.SIZE, e.origin(), target);
+      Node target = expr(length.target(), method, scope);
+      if (target.shape().kind() != Kind.VECTOR) {
+        throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
+            ".length of a " + target.shape().kind().javaType());
+      }
+      return graph.apply(Op.SIZE, e.origin(), target);
     }
     if (e instanceof Expr.Index index) {
-        Node array = expr(index.array(), method, scope);
-        Node i = expr(index.index(), method, scope);
-        if (array.shape().kind() != Kind.VECTOR || i.shape().kind() != Kind.INT) {
-          throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
-              "indexing a " + array.shape().kind().javaType() + " with a "
-                  + i.shape().kind().javaType());
-        }
-        return graph.apply(Op.ELEMENT, e.origin(), array, i);
+      Node array = expr(index.array(), method, scope);
+      Node i = expr(index.index(), method, scope);
+      if (array.shape().kind() != Kind.VECTOR || i.shape().kind() != Kind.INT) {
+        throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
+            "indexing a " + array.shape().kind().javaType() + " with a "
+                + i.shape().kind().javaType());
+      }
+      return graph.apply(Op.ELEMENT, e.origin(), array, i);
     }
     if (e instanceof Expr.Unary unary) {
-        Node operand = numeric(expr(unary.operand(), method, scope), unary.operator(), e);
-        return unary.operator() == '-' ? graph.apply(Op.NEG, e.origin(), operand) : operand;
+      Node operand = numeric(expr(unary.operand(), method, scope), unary.operator(), e);
+      return unary.operator() == '-' ? graph.apply(Op.NEG, e.origin(), operand) : operand;
     }
     if (e instanceof Expr.Binary binary) {
-        Node left = numeric(expr(binary.left(), method, scope), binary.operator(), e);
-        Node right = numeric(expr(binary.right(), method, scope), binary.operator(), e);
-        Op op = switch (binary.operator()) {
-          case '+' -> Op.ADD;
-          case '-' -> Op.SUB;
-          case '*' -> Op.MUL;
-          case '/' -> Op.DIV;
-          default -> {
-            if (left.shape().kind() != Kind.INT || right.shape().kind() != Kind.INT) {
-              throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
-                  "the % operator on doubles (it is not differentiable)");
-            }
-            yield Op.REM;
+      Node left = numeric(expr(binary.left(), method, scope), binary.operator(), e);
+      Node right = numeric(expr(binary.right(), method, scope), binary.operator(), e);
+      Op op = switch (binary.operator()) {
+        case '+' -> Op.ADD;
+        case '-' -> Op.SUB;
+        case '*' -> Op.MUL;
+        case '/' -> Op.DIV;
+        default -> {
+          if (left.shape().kind() != Kind.INT || right.shape().kind() != Kind.INT) {
+            throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
+                "the % operator on doubles (it is not differentiable)");
           }
-        };
-        return graph.apply(op, e.origin(), left, right);
+          yield Op.REM;
+        }
+      };
+      return graph.apply(op, e.origin(), left, right);
     }
     if (e instanceof Expr.Cast cast) {
-        Node operand = numeric(expr(cast.operand(), method, scope), '(', e);
-        if (cast.type().equals("double")) {
-          return operand.shape().kind() == Kind.INT ? graph.apply(Op.TO_DOUBLE, e.origin(), operand)
-              : operand;
-        }
-        if (operand.shape().kind() != Kind.INT) {
-          throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
-              "a cast of a double to int (it is not differentiable)");
-        }
-        return operand;
+      Node operand = numeric(expr(cast.operand(), method, scope), '(', e);
+      if (cast.type().equals("double")) {
+        return operand.shape().kind() == Kind.INT ? graph.apply(Op.TO_DOUBLE, e.origin(), operand)
+            : operand;
+      }
+      if (operand.shape().kind() != Kind.INT) {
+        throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
+            "a cast of a double to int (it is not differentiable)");
+      }
+      return operand;
     }
     return call((Expr.Call) e, method, scope);
   }

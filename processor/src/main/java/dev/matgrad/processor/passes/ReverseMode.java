@@ -3,6 +3,7 @@ package dev.matgrad.processor.passes;
 import dev.matgrad.processor.CompileError;
 import dev.matgrad.processor.Message;
 import dev.matgrad.processor.ir.Graph;
+import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
 import dev.matgrad.processor.ir.Op;
 import java.util.ArrayList;
@@ -85,11 +86,15 @@ public final class ReverseMode {
         seedNode, gradients);
   }
 
-  /** The nodes that depend on at least one wrt parameter. */
+  /**
+   * The nodes whose value depends on at least one wrt parameter. Ints (sizes, indices) are never
+   * active: x.length depends on x's shape, not on its values.
+   */
   static Set<Node> activeNodes(Program p) {
     Set<Node> active = new HashSet<>(p.wrt());
     for (Node n : p.graph().nodes()) {
-      if (n instanceof Node.Apply a && a.args().stream().anyMatch(active::contains)) {
+      if (n instanceof Node.Apply a && a.shape().kind() != Kind.INT
+          && a.args().stream().anyMatch(active::contains)) {
         active.add(n);
       }
     }
