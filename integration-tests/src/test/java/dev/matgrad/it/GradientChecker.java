@@ -160,7 +160,7 @@ final class GradientChecker {
   /** Only calls the generated {@code fJacobian} (outputs pre-filled with NaN) and returns its results. */
   double[][] jacobians(Object... args) {
     Method jacobian = generated(forward.getName() + "Jacobian", void.class, false);
-    int m = size(invoke(forward, copyOf(args)));
+    int m = size(invoke(forward, deepCopy(args)));
     double[][] jac = filledJacobians(args, m, Double.NaN);
     invoke(jacobian, concat(args, jac));
     return jac;
@@ -172,7 +172,7 @@ final class GradientChecker {
     String f = forward.getName();
     Method grad = generated(f + "Grad", double.class, false);
     Object[] before = deepCopy(args);
-    double value = (Double) invoke(forward, copyOf(args));
+    double value = (Double) invoke(forward, deepCopy(args));
 
     double[][] g = filledGrads(args, Double.NaN);
     double returned = (Double) invoke(grad, concat(args, g));
@@ -208,7 +208,7 @@ final class GradientChecker {
     double rhs = (plus - minus) / (2 * h);
     Close.assertClose(f + "Grad: ⟨∇f, v⟩ vs directional finite difference along a random v", rhs, lhs,
         rtol, atol * Math.max(1, Math.abs(value)) * Math.max(1, norm1(v)));
-    return new Result(value, new double[] {value}, 1, g);
+    return new Result(value, new double[] {value}, 1, g, false);
   }
 
   // ------------------------------------------------------------------- vector- and matrix-valued f
@@ -218,7 +218,7 @@ final class GradientChecker {
     Method vjp = generated(f + "Vjp", void.class, true);
     Method jacobian = generated(f + "Jacobian", void.class, false);
     Object[] before = deepCopy(args);
-    double[] out = flatten(invoke(forward, copyOf(args)));
+    double[] out = flatten(invoke(forward, deepCopy(args)));
     int m = out.length;
     double outScale = Math.max(1, Close.maxAbs(out));
     Random random = new Random(0x5eed ^ f.hashCode());
@@ -306,7 +306,7 @@ final class GradientChecker {
       Close.assertAllClose(f + "Jacobian: " + jacName(k) + " vs central finite differences, jac[i*m + j] = ∂f_j/∂w_i",
           fdJac[k], jac[k], rtol, atol * Math.max(outScale, Close.maxAbs(fdJac[k])), at);
     }
-    return new Result(Double.NaN, out, m, jac, g);
+    return new Result(Double.NaN, out, m, jac, true);
   }
 
   // ----------------------------------------------------------------------------------- results
@@ -320,29 +320,25 @@ final class GradientChecker {
     /** m, the number of outputs (1 for a scalar f). */
     final int outputs;
     private final double[][] gradsOrJacobians;
-    private final double[][] randomVjps;
+    private final boolean vectorValued;
 
-    Result(double value, double[] output, int outputs, double[][] grads) {
-      this(value, output, outputs, grads, null);
-    }
-
-    Result(double value, double[] output, int outputs, double[][] jacobians, double[][] vjps) {
+    Result(double value, double[] output, int outputs, double[][] gradsOrJacobians, boolean vectorValued) {
       this.value = value;
       this.output = output;
       this.outputs = outputs;
-      this.gradsOrJacobians = jacobians;
-      this.randomVjps = vjps;
+      this.gradsOrJacobians = gradsOrJacobians;
+      this.vectorValued = vectorValued;
     }
 
     /** The gradient for the k-th wrt parameter (scalar f). */
     double[] grad(int k) {
-      assertTrue(randomVjps == null, "grad(k) is for a scalar function; use jacobian(k)");
+      assertTrue(!vectorValued, "grad(k) is for a scalar function; use jacobian(k)");
       return gradsOrJacobians[k];
     }
 
     /** The Jacobian for the k-th wrt parameter, jac[i*m + j] = ∂f_j/∂w_i (vector-valued f). */
     double[] jacobian(int k) {
-      assertTrue(randomVjps != null, "jacobian(k) is for a vector- or matrix-valued function");
+      assertTrue(vectorValued, "jacobian(k) is for a vector- or matrix-valued function");
       return gradsOrJacobians[k];
     }
   }
@@ -414,9 +410,9 @@ final class GradientChecker {
       double h = 1e-6 * Math.max(1, Math.abs(w[i]));
       double up = w[i] + h;
       double down = w[i] - h;
-      Object[] plusArgs = copyOf(args);
+      Object[] plusArgs = deepCopy(args);
       plusArgs[p] = withEntry(args[p], i, up);
-      Object[] minusArgs = copyOf(args);
+      Object[] minusArgs = deepCopy(args);
       minusArgs[p] = withEntry(args[p], i, down);
       double[] fPlus = flatten(invoke(forward, plusArgs));
       double[] fMinus = flatten(invoke(forward, minusArgs));
@@ -448,7 +444,7 @@ final class GradientChecker {
   }
 
   private Object[] displaced(Object[] args, double[][] v, double h) {
-    Object[] out = copyOf(args);
+    Object[] out = deepCopy(args);
     for (int k = 0; k < wrt.length; k++) {
       double[] w = flatten(args[wrt[k]]);
       for (int i = 0; i < w.length; i++) {
@@ -539,10 +535,6 @@ final class GradientChecker {
       out[i] = deepCopy(args[i]);
     }
     return out;
-  }
-
-  private static Object[] copyOf(Object[] args) {
-    return deepCopy(args);
   }
 
   private static Object[] concat(Object[] a, Object[] b) {

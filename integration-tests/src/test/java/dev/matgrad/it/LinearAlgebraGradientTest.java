@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 import dev.matgrad.Matrix;
 import org.ejml.data.DMatrixRMaj;
-import org.junit.jupiter.api.Test;
+import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -116,8 +116,8 @@ class LinearAlgebraGradientTest {
     int k = in.dim();
     Matrix a = in.matrix(n, n);
     GradientChecker.Result r = GradientChecker.of(LinearAlgebraOps.class, "traceOf").check(a);
-    double t = org.ejml.dense.row.CommonOps_DDRM.trace(Ejml.of(a));
-    Close.assertAllClose("(2 tr A + 1) I", Ejml.data(Ejml.scale(2 * t + 1, org.ejml.dense.row.CommonOps_DDRM.identity(n))),
+    double t = CommonOps_DDRM.trace(Ejml.of(a));
+    Close.assertAllClose("(2 tr A + 1) I", Ejml.data(Ejml.scale(2 * t + 1, CommonOps_DDRM.identity(n))),
         r.grad(0), 1e-12, 1e-13);
     Matrix p = in.matrix(n, k);
     Matrix q = in.matrix(k, n);

@@ -156,9 +156,12 @@ final class MethodCompiler implements Callees {
   @Override
   public MethodSource find(MethodSource caller, String qualifier, String name, int arity, Origin at) {
     if (qualifier.isEmpty()) {
-      MethodSource own = findIn(type(caller.owner()), name, arity, at);
-      if (own != null) {
-        return own;
+      // As in Java: the caller's class, then each enclosing class, then static imports.
+      for (Element c = type(caller.owner()); c instanceof TypeElement t; c = c.getEnclosingElement()) {
+        MethodSource own = findIn(t, name, arity, at);
+        if (own != null) {
+          return own;
+        }
       }
       for (String imp : caller.staticImports()) {
         int dot = imp.lastIndexOf('.');

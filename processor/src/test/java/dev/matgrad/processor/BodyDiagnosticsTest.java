@@ -1,0 +1,487 @@
+package dev.matgrad.processor;
+
+import static dev.matgrad.processor.ProcessorTesting.assertError;
+import static dev.matgrad.processor.ProcessorTesting.classC;
+import static dev.matgrad.processor.ProcessorTesting.compile;
+import static dev.matgrad.processor.ProcessorTesting.matgradDiagnostics;
+import static dev.matgrad.processor.ProcessorTesting.message;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.google.testing.compile.Compilation;
+import java.util.stream.Stream;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Diagnostics about what a @Differentiable body contains: each is an error on the line of the
+ * offending statement or expression that names what was found.
+ */
+class BodyDiagnosticsTest {
+
+  /**
+   * One case: a class body with one bad @Differentiable method, the text of the line the error
+   * belongs on, and what the message must mention.
+   */
+  static Arguments bad(String members, String line, String... mentions) {
+    return Arguments.of(members, line, mentions);
+  }
+
+  /** Compiles {@code p.C} with {@code members}; asserts the error and that it is the only one. */
+  private static void assertOnlyError(String tag, String members, String line, String... mentions) {
+    JavaFileObject src = classC(members);
+    Compilation c = compile(src);
+    assertError(c, tag, src, line, mentions);
+    assertEquals(1, matgradDiagnostics(c).size(), () -> "one error per bad method: "
+        + ProcessorTesting.messages(c));
+  }
+
+  static Stream<Arguments> controlFlow() {
+    return Stream.of(
+        bad("""
+            @Differentiable
+            static double ifStatement(double x) {
+              double y = x;
+              if (x > 0.0) {
+                y = 2.0 * x;
+              }
+              return y;
+            }
+            """, "if (x > 0.0) {", "an if statement"),
+        bad("""
+            @Differentiable
+            static double forLoop(double x) {
+              double y = x;
+              for (int i = 0; i < 3; i++) {
+                y = y * x;
+              }
+              return y;
+            }
+            """, "for (int i = 0; i < 3; i++) {", "a for loop"),
+        bad("""
+            @Differentiable
+            static double forEachLoop(double[] xs) {
+              double s = 0.0;
+              for (double v : xs) {
+                s = s + v;
+              }
+              return s;
+            }
+            """, "for (double v : xs) {", "a for loop"),
+        bad("""
+            @Differentiable
+            static double whileLoop(double x) {
+              double y = x;
+              while (y > 1.0) {
+                y = y / 2.0;
+              }
+              return y;
+            }
+            """, "while (y > 1.0) {", "a while loop"),
+        bad("""
+            @Differentiable
+            static double doWhileLoop(double x) {
+              double y = x;
+              do {
+                y = y / 2.0;
+              } while (y > 1.0);
+              return y;
+            }
+            """, "do {", "a while loop"),
+        bad("""
+            @Differentiable
+            static double switchStatement(double x, int n) {
+              double y = x;
+              switch (n) {
+                case 1:
+                  y = 2.0 * x;
+              }
+              return y;
+            }
+            """, "switch (n) {", "a switch statement"),
+        bad("""
+            @Differentiable
+            static double conditional(double x) {
+              double y = x * x;
+              return x > 0.0 ? y : -y;
+            }
+            """, "return x > 0.0 ? y : -y;", "the conditional operator ?:"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void controlFlow(String members, String line, String[] mentions) {
+    assertOnlyError("control-flow", members, line, mentions);
+  }
+
+  static Stream<Arguments> arrayWrites() {
+    return Stream.of(
+        bad("""
+            @Differentiable
+            static double assignElement(double[] x) {
+              x[0] = 1.0;
+              return sum(x);
+            }
+            """, "x[0] = 1.0;", "writing into x[0]"),
+        bad("""
+            @Differentiable
+            static double compoundAssignElement(double[] x) {
+              x[1] += 1.0;
+              return sum(x);
+            }
+            """, "x[1] += 1.0;", "writing into x[1]"),
+        bad("""
+            @Differentiable
+            static double assignMatrixData(Matrix A) {
+              A.data()[0] = 1.0;
+              return sum(A);
+            }
+            """, "A.data()[0] = 1.0;", "A.data()[0]"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void arrayWrites(String members, String line, String[] mentions) {
+    assertOnlyError("array-write", members, line, mentions);
+  }
+
+  static Stream<Arguments> parameterWrites() {
+    return Stream.of(
+        bad("""
+            @Differentiable
+            static double assign(double x) {
+              x = 2.0 * x;
+              return x;
+            }
+            """, "x = 2.0 * x;", "assignment to parameter x"),
+        bad("""
+            @Differentiable
+            static double compound(double x, double y) {
+              y *= x;
+              return y;
+            }
+            """, "y *= x;", "assignment to parameter y"),
+        bad("""
+            @Differentiable
+            static double vector(double[] v) {
+              v = exp(v);
+              return sum(v);
+            }
+            """, "v = exp(v);", "assignment to parameter v"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void parameterWrites(String members, String line, String[] mentions) {
+    assertOnlyError("parameter-write", members, line, mentions);
+  }
+
+  static Stream<Arguments> unsupportedExpressions() {
+    return Stream.of(
+        bad("""
+            static double apply(java.util.function.DoubleUnaryOperator f, double v) {
+              return f.applyAsDouble(v);
+            }
+
+            @Differentiable
+            static double lambda(double x) {
+              return apply(t -> t * 2.0, x);
+            }
+            """, "return apply(t -> t * 2.0, x);", "a lambda expression"),
+        bad("""
+            @Differentiable
+            static double newArray(double x) {
+              double[] y = new double[3];
+              return sum(y) + x;
+            }
+            """, "double[] y = new double[3];", "new double[3]"),
+        bad("""
+            @Differentiable
+            static double newMatrix(double[] v) {
+              Matrix m = new Matrix(2, 2, v);
+              return sum(m);
+            }
+            """, "Matrix m = new Matrix(2, 2, v);", "new Matrix(2, 2, v)"),
+        bad("""
+            @Differentiable
+            static double remainder(double x) {
+              return x % 2.0;
+            }
+            """, "return x % 2.0;", "the % operator on doubles"),
+        bad("""
+            @Differentiable
+            static double floatCast(double x) {
+              return (float) x;
+            }
+            """, "return (float) x;", "the cast to float"),
+        bad("""
+            @Differentiable
+            static double intCast(double x) {
+              int n = (int) x;
+              return n;
+            }
+            """, "int n = (int) x;", "a cast of a double to int"),
+        bad("""
+            @Differentiable
+            static double increment(double x) {
+              double y = x;
+              y++;
+              return y;
+            }
+            """, "y++;", "the increment y++"),
+        bad("""
+            @Differentiable
+            static double chainedAssignment(double x) {
+              double y = x;
+              double z = y = 2.0 * x;
+              return z;
+            }
+            """, "double z = y = 2.0 * x;", "an assignment inside an expression"),
+        bad("""
+            @Differentiable
+            static double matrixElement(Matrix A) {
+              return A.get(0, 1);
+            }
+            """, "return A.get(0, 1);", "A.get"),
+        bad("""
+            @Differentiable
+            static double javaPlusOnAVector(double[] x) {
+              return sum(x + 1.0);
+            }
+            """, "return sum(x + 1.0);", "the Java operator + on a double[]", "Ops.add"),
+        bad("""
+            static final double SCALE = 2.0;
+
+            @Differentiable
+            static double qualifiedField(double x) {
+              return C.SCALE * x;
+            }
+            """, "return C.SCALE * x;", "C.SCALE"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void unsupportedExpressions(String members, String line, String[] mentions) {
+    assertOnlyError("expression", members, line, mentions);
+  }
+
+  @Test
+  void methodCallOnAVectorDoesNotTalkAboutMatrices() {
+    JavaFileObject src = classC("""
+        @Differentiable
+        static double cloned(double[] x) {
+          return sum(x.clone());
+        }
+        """);
+    Compilation c = compile(src);
+    var d = assertError(c, "expression", src, "return sum(x.clone());", "x.clone");
+    // x is a double[]: explaining what may be read "of a Matrix" does not apply.
+    assertFalse(message(d).contains("of a Matrix"), message(d));
+  }
+
+  static Stream<Arguments> unsupportedLiterals() {
+    return Stream.of(
+        bad("""
+            @Differentiable
+            static double floatLiteral(double x) {
+              return x * 1.0f;
+            }
+            """, "return x * 1.0f;", "literal 1.0"),
+        bad("""
+            @Differentiable
+            static double longLiteral(double x) {
+              return x * 2L;
+            }
+            """, "return x * 2L;", "literal 2L"),
+        bad("""
+            @Differentiable
+            static double stringLiteral(double x) {
+              return Double.parseDouble("1.5") * x;
+            }
+            """, "return Double.parseDouble(\"1.5\") * x;", "literal \"1.5\""),
+        bad("""
+            @Differentiable
+            static double charLiteral(double x) {
+              return x * 'a';
+            }
+            """, "return x * 'a';", "literal 'a'"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void unsupportedLiterals(String members, String line, String[] mentions) {
+    assertOnlyError("literal", members, line, mentions);
+  }
+
+  static Stream<Arguments> unknownNames() {
+    return Stream.of(
+        bad("""
+            static final double SCALE = 2.0;
+
+            @Differentiable
+            static double readsField(double x) {
+              return SCALE * x;
+            }
+            """, "return SCALE * x;", "SCALE is not a parameter or local variable"),
+        bad("""
+            static double counter;
+
+            @Differentiable
+            static double writesField(double x) {
+              counter = x;
+              return x;
+            }
+            """, "counter = x;", "counter is not a parameter or local variable"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void unknownNames(String members, String line, String[] mentions) {
+    assertOnlyError("unknown-name", members, line, mentions);
+  }
+
+  static Stream<Arguments> unsupportedStatements() {
+    return Stream.of(
+        bad("""
+            @Differentiable
+            static double prints(double x) {
+              System.out.println(x);
+              return x;
+            }
+            """, "System.out.println(x);", "System.out.println(x)"),
+        bad("""
+            @Differentiable
+            static double stringLocal(double x) {
+              String label = "x";
+              return x;
+            }
+            """, "String label = \"x\";", "a local of type String"),
+        bad("""
+            @Differentiable
+            static double booleanLocal(double x) {
+              boolean positive = x > 0.0;
+              return x;
+            }
+            """, "boolean positive = x > 0.0;", "a local of type boolean"),
+        bad("""
+            @Differentiable
+            static double uninitialised(double x) {
+              double y;
+              y = x;
+              return y;
+            }
+            """, "double y;", "a local without an initial value", "y"),
+        bad("""
+            @Differentiable
+            static double throwing(double x) {
+              throw new IllegalStateException("no");
+            }
+            """, "throw new IllegalStateException(\"no\");", "a throw"),
+        bad("""
+            @Differentiable
+            static double tryFinally(double x) {
+              try {
+                return x;
+              } finally {
+                System.gc();
+              }
+            }
+            """, "try {", "a try"),
+        bad("""
+            @Differentiable
+            static double asserting(double x) {
+              assert x > 0.0;
+              return x;
+            }
+            """, "assert x > 0.0;", "an assert"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void unsupportedStatements(String members, String line, String[] mentions) {
+    assertOnlyError("statement", members, line, mentions);
+  }
+
+  static Stream<Arguments> typeMismatches() {
+    return Stream.of(
+        bad("""
+            @Differentiable
+            static double local(double[] x) {
+              double[] h = sum(x);
+              return sum(h);
+            }
+            """, "double[] h = sum(x);", "h has type double[] but its value has type double"),
+        bad("""
+            @Differentiable
+            static double returned(double[] x) {
+              return exp(x);
+            }
+            """, "return exp(x);", "the result of returned has type double but its value has type double[]"),
+        bad("""
+            @Differentiable
+            static double reassigned(double[] x) {
+              var v = exp(x);
+              v = sum(x);
+              return sum(v);
+            }
+            """, "v = sum(x);", "v has type double[] but its value has type double"),
+        bad("""
+            @Differentiable
+            static Matrix matrixResult(double[] x) {
+              return exp(x);
+            }
+            """, "return exp(x);", "has type Matrix but its value has type double[]"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void typeMismatches(String members, String line, String[] mentions) {
+    assertOnlyError("type", members, line, mentions);
+  }
+
+  @Test
+  void statementAfterReturn() {
+    assertOnlyError("after-return", """
+        @Differentiable
+        static double early(double x) {
+          return x * x;
+          double after = x;
+        }
+        """, "double after = x;", "statement after the return statement");
+  }
+
+  @Test
+  void bodyWithoutReturn() {
+    // javac rejects this too, but only after annotation processing: matgrad sees it first.
+    assertOnlyError("missing-return", """
+        @Differentiable
+        static double noReturn(double x) {
+          double y = x * x;
+        }
+        """, "static double noReturn(double x)", "must end with a return statement");
+  }
+
+  @Test
+  void normPExponentInWrt() {
+    assertOnlyError("argument-not-differentiable", """
+        @Differentiable
+        static double norm(double[] x, double p) {
+          return normP(x, p);
+        }
+        """, "return normP(x, p);", "normP(x, p) is not differentiable", "depends on p");
+  }
+
+  @Test
+  void normPExponentDerivedFromAWrtParameter() {
+    assertOnlyError("argument-not-differentiable", """
+        @Differentiable
+        static double norm(double[] x, double s) {
+          double p = 1.0 + s * s;
+          return normP(x, p);
+        }
+        """, "return normP(x, p);", "depends on s");
+  }
+}
