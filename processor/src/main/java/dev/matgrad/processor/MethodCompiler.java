@@ -3,6 +3,7 @@ package dev.matgrad.processor;
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ast.Origin;
 import dev.matgrad.processor.codegen.GradientsWriter;
+import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.javac.JavacSupport;
 import dev.matgrad.processor.passes.Callees;
 import dev.matgrad.processor.passes.Program;
@@ -154,11 +155,12 @@ final class MethodCompiler implements Callees {
   // ---- Callees ----------------------------------------------------------------------------------
 
   @Override
-  public MethodSource find(MethodSource caller, String qualifier, String name, int arity, Origin at) {
+  public MethodSource find(MethodSource caller, String qualifier, String name, List<Kind> args,
+      Origin at) {
     if (qualifier.isEmpty()) {
       // As in Java: the caller's class, then each enclosing class, then static imports.
       for (Element c = type(caller.owner()); c instanceof TypeElement t; c = c.getEnclosingElement()) {
-        MethodSource own = findIn(t, name, arity, at);
+        MethodSource own = findIn(t, name, args, at);
         if (own != null) {
           return own;
         }
@@ -170,14 +172,14 @@ final class MethodCompiler implements Callees {
         if (owner.equals("dev.matgrad.Ops") || !(member.equals("*") || member.equals(name))) {
           continue;
         }
-        MethodSource imported = findIn(type(owner), name, arity, at);
+        MethodSource imported = findIn(type(owner), name, args, at);
         if (imported != null) {
           return imported;
         }
       }
       return null;
     }
-    return findIn(resolveType(caller, qualifier), name, arity, at);
+    return findIn(resolveType(caller, qualifier), name, args, at);
   }
 
   private TypeElement type(String qualifiedName) {
@@ -215,21 +217,36 @@ final class MethodCompiler implements Callees {
     return null;
   }
 
-  private MethodSource findIn(TypeElement type, String name, int arity, Origin at) {
+  private static boolean accepts(ExecutableElement method, List<Kind> args) {
+    for (int i = 0; i < args.size(); i++) {
+      String type = method.getParameters().get(i).asType().toString();
+      Kind want = Kind.ofJavaType(type.equals("dev.matgrad.Matrix") ? "Matrix" : type);
+      Kind got = args.get(i);
+      if (!(want == got || (want == Kind.SCALAR && got == Kind.INT))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private MethodSource findIn(TypeElement type, String name, List<Kind> args, Origin at) {
     if (type == null) {
       return null;
     }
     List<ExecutableElement> named = new ArrayList<>();
     for (Element e : type.getEnclosedElements()) {
       if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)
-          && ((ExecutableElement) e).getParameters().size() == arity) {
+          && ((ExecutableElement) e).getParameters().size() == args.size()) {
         named.add((ExecutableElement) e);
       }
     }
     if (named.isEmpty()) {
       return null;
     }
-    ExecutableElement target = named.stream().filter(m -> mirror(m) != null).findFirst().orElse(null);
+    // Among overloads, the one whose parameter types take these arguments (an int passes as double).
+    ExecutableElement target = named.stream()
+        .filter(m -> mirror(m) != null && accepts(m, args)).findFirst()
+        .orElse(named.stream().filter(m -> mirror(m) != null).findFirst().orElse(null));
     String shown = type.getQualifiedName() + "." + name;
     if (target == null) {
       throw new CompileError(at, Message.NOT_DIFFERENTIABLE_CALL, shown);

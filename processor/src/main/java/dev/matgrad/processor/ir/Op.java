@@ -417,6 +417,27 @@ public final class Op {
           g.applyShaped(Op.ONE_HOT, List.of(grad, n.arg(1)), n.arg(0).shape()), null),
       null, null);
 
+  /** A.get(i, j) of a matrix, with int indices checked as Matrix.get checks them. */
+  public static final Op MATRIX_ELEMENT = new Op("MATRIX_ELEMENT", Category.OTHER, List.of(),
+      (g, args, flags, origin) -> Shape.scalar(g.dims()),
+      (e, n) -> {
+        Node m = n.arg(0);
+        String i = e.ref(n.arg(1));
+        String j = e.ref(n.arg(2));
+        e.open("if (" + i + " < 0 || " + i + " >= " + e.rows(m) + " || " + j + " < 0 || " + j
+            + " >= " + e.cols(m) + ")");
+        e.add("throw new IndexOutOfBoundsException(\"(\" + " + i + " + \", \" + " + j
+            + " + \") is outside a \" + " + e.rows(m) + " + \"×\" + " + e.cols(m)
+            + " + \" Matrix\")");
+        e.close();
+        e.add(e.declare(n) + " = " + e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + j + "]");
+      },
+      (a, n) -> a[0] + "[" + a[1] + ", " + a[2] + "]",
+      (g, n, grad) -> Arrays.asList(g.applyShaped(Op.ONE_HOT, List.of(grad,
+          g.apply(Op.ADD, null, g.apply(Op.MUL, null, n.arg(1), g.apply(Op.COLS, null, n.arg(0))),
+              n.arg(2))), n.arg(0).shape()), null, null),
+      null, null);
+
   /** g at index i, 0 elsewhere (the adjoint of an element read). */
   public static final Op ONE_HOT = new Op("ONE_HOT", Category.OTHER, List.of(), null,
       (e, n) -> {

@@ -231,7 +231,8 @@ public final class Resolve {
     if (isOps(q, method)) {
       return opCall(call.name(), "Ops." + call.name(), args, call);
     }
-    MethodSource callee = callees.find(method, q, call.name(), args.size(), call.origin());
+    MethodSource callee = callees.find(method, q, call.name(),
+        args.stream().map(a -> a.shape().kind()).toList(), call.origin());
     if (callee != null) {
       return inline(callee, args, call);
     }
@@ -301,8 +302,16 @@ public final class Resolve {
     if (matrix && call.args().isEmpty() && call.name().equals("cols")) {
       return graph.apply(Op.COLS, call.origin(), receiver);
     }
+    if (matrix && call.args().size() == 2 && call.name().equals("get")) {
+      Node i = expr(call.args().get(0), method, scope);
+      Node j = expr(call.args().get(1), method, scope);
+      if (i.shape().kind() == Kind.INT && j.shape().kind() == Kind.INT) {
+        return graph.apply(Op.MATRIX_ELEMENT, call.origin(), receiver, i, j);
+      }
+    }
     throw new CompileError(call.origin(), Message.UNSUPPORTED_EXPRESSION,
-        "the method call " + call.qualifier() + "." + call.name() + "(...) (of a Matrix only rows() and cols() may be read)");
+        "the method call " + call.qualifier() + "." + call.name()
+            + "(...) (of a Matrix only rows(), cols() and get(int, int) may be read)");
   }
 
   private Node inline(MethodSource callee, List<Node> args, Expr.Call call) {
