@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The op table: for every op, side by side, the Java methods that name it, its shape rule, its
@@ -207,13 +208,7 @@ public final class Op {
         g.dims().unify(args.get(0).shape().rows(), args.get(1).shape().rows(), origin.source());
         return Shape.scalar(g.dims());
       },
-      (e, n) -> {
-        String i = e.fresh("i");
-        e.add(e.declare(n) + " = 0.0");
-        e.open(loop(i, e.size(n.arg(0))));
-        e.add(e.ref(n) + " += " + e.at(n.arg(0), i) + " * " + e.at(n.arg(1), i));
-        e.close();
-      },
+      (e, n) -> sumOver(e, n, e.size(n.arg(0)), i -> e.at(n.arg(0), i) + " * " + e.at(n.arg(1), i)),
       (a, n) -> Notation.paren(a[0]) + "ᵀ " + Notation.paren(a[1]),
       (g, n, grad) -> List.of(g.apply(Op.MUL, null, grad, n.arg(1)),
           g.apply(Op.MUL, null, grad, n.arg(0))),
@@ -224,14 +219,8 @@ public final class Op {
         g.dims().unify(args.get(0).shape().rows(), args.get(0).shape().cols(), origin.source());
         return Shape.scalar(g.dims());
       },
-      (e, n) -> {
-        Node m = n.arg(0);
-        String i = e.fresh("i");
-        e.add(e.declare(n) + " = 0.0");
-        e.open(loop(i, e.rows(m)));
-        e.add(e.ref(n) + " += " + e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + i + "]");
-        e.close();
-      },
+      (e, n) -> sumOver(e, n, e.rows(n.arg(0)),
+          i -> e.ref(n.arg(0)) + "[" + i + " * " + e.cols(n.arg(0)) + " + " + i + "]"),
       (a, n) -> "tr(" + a[0] + ")",
       (g, n, grad) -> List.of(g.applyShaped(Op.SCALED_IDENTITY, grad, n.arg(0).shape())),
       null, null);
@@ -327,10 +316,8 @@ public final class Op {
   public static final Op DIAG = new Op("DIAG", Category.OTHER, List.of("diag(double[])"),
       (g, args, flags, origin) -> Shape.matrix(args.get(0).shape().rows(), args.get(0).shape().rows()),
       (e, n) -> {
+        fill(e, n, "0.0");
         String i = e.fresh("i");
-        e.open(loop(i, e.size(n)));
-        e.add(e.ref(n) + "[" + i + "] = 0.0");
-        e.close();
         e.open(loop(i, e.rows(n)));
         e.add(e.ref(n) + "[" + i + " * " + e.cols(n) + " + " + i + "] = " + e.at(n.arg(0), i));
         e.close();
@@ -357,10 +344,8 @@ public final class Op {
   public static final Op SCALED_IDENTITY = new Op("SCALED_IDENTITY", Category.OTHER, List.of(),
       null,
       (e, n) -> {
+        fill(e, n, "0.0");
         String i = e.fresh("i");
-        e.open(loop(i, e.size(n)));
-        e.add(e.ref(n) + "[" + i + "] = 0.0");
-        e.close();
         e.open(loop(i, e.rows(n)));
         e.add(e.ref(n) + "[" + i + " * " + e.cols(n) + " + " + i + "] = " + e.ref(n.arg(0)));
         e.close();
@@ -441,10 +426,7 @@ public final class Op {
   /** g at index i, 0 elsewhere (the adjoint of an element read). */
   public static final Op ONE_HOT = new Op("ONE_HOT", Category.OTHER, List.of(), null,
       (e, n) -> {
-        String i = e.fresh("i");
-        e.open(loop(i, e.size(n)));
-        e.add(e.ref(n) + "[" + i + "] = 0.0");
-        e.close();
+        fill(e, n, "0.0");
         e.add(e.ref(n) + "[" + e.ref(n.arg(1)) + "] = " + e.ref(n.arg(0)));
       },
       (a, n) -> Notation.paren(a[0]) + " e_" + a[1], null, null, null);
@@ -836,13 +818,24 @@ public final class Op {
   }
 
   /** Declares n's variable and sums {@code term(x[i])} over the argument into it. */
-  private static void accumulate(Emitter e, Node.Apply n,
-      java.util.function.UnaryOperator<String> term) {
-    Node x = n.arg(0);
+  private static void accumulate(Emitter e, Node.Apply n, UnaryOperator<String> term) {
+    sumOver(e, n, e.size(n.arg(0)), i -> term.apply(e.at(n.arg(0), i)));
+  }
+
+  /** Declares n's variable and adds {@code term(i)} to it for i in [0, bound). */
+  private static void sumOver(Emitter e, Node.Apply n, String bound, UnaryOperator<String> term) {
     String i = e.fresh("i");
     e.add(e.declare(n) + " = 0.0");
-    e.open(loop(i, e.size(x)));
-    e.add(e.ref(n) + " += " + term.apply(e.at(x, i)));
+    e.open(loop(i, bound));
+    e.add(e.ref(n) + " += " + term.apply(i));
+    e.close();
+  }
+
+  /** Sets every entry of n's array to {@code value}. */
+  private static void fill(Emitter e, Node n, String value) {
+    String i = e.fresh("i");
+    e.open(loop(i, e.size(n)));
+    e.add(e.ref(n) + "[" + i + "] = " + value);
     e.close();
   }
 
@@ -901,9 +894,7 @@ public final class Op {
         e.close();
       } else {
         // Aᵀb: walk A row by row (cache-friendly), scattering into the result.
-        e.open(loop(i, m));
-        e.add(out + "[" + i + "] = 0.0");
-        e.close();
+        fill(e, n, "0.0");
         e.open(loop(p, k));
         String bk = e.fresh("b_k");
         e.add("double " + bk + " = " + bv + "[" + p + "]");
@@ -918,10 +909,7 @@ public final class Op {
     }
     if (!tb) {
       // op(A)·B: for each output row, add multiples of B's rows (i-k-j order, contiguous inner loop).
-      String zero = e.fresh("z");
-      e.open(loop(zero, m + " * " + cols));
-      e.add(out + "[" + zero + "] = 0.0");
-      e.close();
+      fill(e, n, "0.0");
       e.open(loop(i, m));
       String outRow = e.fresh("outRow");
       e.add("int " + outRow + " = " + i + " * " + cols);
