@@ -5,6 +5,7 @@ import static dev.matgrad.processor.ProcessorTesting.assertError;
 import static dev.matgrad.processor.ProcessorTesting.classC;
 import static dev.matgrad.processor.ProcessorTesting.classLoader;
 import static dev.matgrad.processor.ProcessorTesting.compile;
+import static dev.matgrad.processor.ProcessorTesting.compileRecording;
 import static dev.matgrad.processor.ProcessorTesting.file;
 import static dev.matgrad.processor.ProcessorTesting.generatedSource;
 import static dev.matgrad.processor.ProcessorTesting.plainJavacWithRuntime;
@@ -16,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import dev.matgrad.processor.ProcessorTesting.Recorded;
 import dev.matgrad.Matrix;
 import java.lang.reflect.Method;
 import java.util.function.ToDoubleFunction;
@@ -72,7 +74,10 @@ class GenerationTest {
    * processor and without a single warning under -Xlint:all; it calls no Ops and allocates no Matrix.
    */
   private static String assertCleanGeneratedSource(Compilation compilation, String qualifiedName) {
-    String text = generatedSource(compilation, qualifiedName);
+    return assertClean(qualifiedName, generatedSource(compilation, qualifiedName));
+  }
+
+  private static String assertClean(String qualifiedName, String text) {
     Compilation alone = plainJavacWithRuntime("-Xlint:all")
         .compile(JavaFileObjects.forSourceString(qualifiedName, text));
     assertThat(alone).succeededWithoutWarnings();
@@ -104,9 +109,9 @@ class GenerationTest {
           return sumSq(v);
         }
         """);
-    Compilation c = compile(src);
-    assertError(c, "control-flow", src, "while (y > 1.0) {", "a while loop");
-    String text = assertCleanGeneratedSource(c, "p.CGradients");
+    Recorded r = compileRecording(src);
+    assertError(r.compilation(), "control-flow", src, "while (y > 1.0) {", "a while loop");
+    String text = assertClean("p.CGradients", r.source("p.CGradients"));
     assertTrue(text.contains("public static double goodOneGrad(double x, double[] grad_x)"), text);
     assertTrue(text.contains("public static double goodTwoGrad(double[] v, double[] grad_v)"), text);
     assertFalse(text.contains("badGrad"), text);

@@ -3,7 +3,7 @@ package dev.matgrad.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.matgrad.processor.ProcessorTesting.assertError;
 import static dev.matgrad.processor.ProcessorTesting.classC;
-import static dev.matgrad.processor.ProcessorTesting.generatedSource;
+import static dev.matgrad.processor.ProcessorTesting.compileRecording;
 import static dev.matgrad.processor.ProcessorTesting.message;
 import static dev.matgrad.processor.ProcessorTesting.tagged;
 import static dev.matgrad.processor.ProcessorTesting.type;
@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
+import dev.matgrad.processor.ProcessorTesting.Recorded;
 import dev.matgrad.processor.javac.JavacSupport;
 import java.io.IOException;
 import java.lang.reflect.InvocationHandler;
@@ -19,22 +20,16 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Filer;
 import javax.annotation.processing.FilerException;
-import javax.annotation.processing.Messager;
 import javax.annotation.processing.ProcessingEnvironment;
-import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.util.Elements;
-import javax.lang.model.util.Types;
 import javax.tools.FileObject;
 import javax.tools.JavaFileManager;
 import javax.tools.JavaFileObject;
@@ -90,55 +85,6 @@ class JavacSupportTest {
         new Class<?>[] {ProcessingEnvironment.class}, handler);
   }
 
-  /** Gradle style: a class that forwards to the original, kept in a field named delegate. */
-  static class ForwardingEnvironment implements ProcessingEnvironment {
-    ProcessingEnvironment delegate;
-
-    ForwardingEnvironment(ProcessingEnvironment delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public Map<String, String> getOptions() {
-      return delegate.getOptions();
-    }
-
-    @Override
-    public Messager getMessager() {
-      return delegate.getMessager();
-    }
-
-    @Override
-    public Filer getFiler() {
-      return delegate.getFiler();
-    }
-
-    @Override
-    public Elements getElementUtils() {
-      return delegate.getElementUtils();
-    }
-
-    @Override
-    public Types getTypeUtils() {
-      return delegate.getTypeUtils();
-    }
-
-    @Override
-    public SourceVersion getSourceVersion() {
-      return delegate.getSourceVersion();
-    }
-
-    @Override
-    public Locale getLocale() {
-      return delegate.getLocale();
-    }
-
-    @Override
-    public boolean isPreviewEnabled() {
-      return delegate.isPreviewEnabled();
-    }
-  }
-
   /** A Gradle-style environment whose Filer cannot write anything. */
   static final class FullDiskEnvironment extends ForwardingEnvironment {
     FullDiskEnvironment(ProcessingEnvironment delegate) {
@@ -172,37 +118,6 @@ class JavacSupportTest {
           throw new FilerException("disk full");
         }
       };
-    }
-  }
-
-  /** Runs the matgrad processor, handing it a wrapped environment. */
-  static final class WrappingProcessor extends AbstractProcessor {
-    private final Processor inner = new DifferentiableProcessor();
-    private final UnaryOperator<ProcessingEnvironment> wrap;
-
-    WrappingProcessor(UnaryOperator<ProcessingEnvironment> wrap) {
-      this.wrap = wrap;
-    }
-
-    @Override
-    public Set<String> getSupportedAnnotationTypes() {
-      return inner.getSupportedAnnotationTypes();
-    }
-
-    @Override
-    public SourceVersion getSupportedSourceVersion() {
-      return inner.getSupportedSourceVersion();
-    }
-
-    @Override
-    public synchronized void init(ProcessingEnvironment env) {
-      super.init(env);
-      inner.init(wrap.apply(env));
-    }
-
-    @Override
-    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-      return inner.process(annotations, round);
     }
   }
 
@@ -269,10 +184,6 @@ class JavacSupportTest {
     assertEquals(expected, probe.connected);
   }
 
-  private static Compilation compileWrapped(UnaryOperator<ProcessingEnvironment> wrap,
-      JavaFileObject... sources) {
-    return Compiler.javac().withProcessors(new WrappingProcessor(wrap)).compile(sources);
-  }
 
   private static final String GOOD_AND_BAD = """
       @Differentiable
@@ -288,7 +199,7 @@ class JavacSupportTest {
 
   @Test
   void withoutTheTreeApiTheProcessorSaysSoOnce() {
-    Compilation c = compileWrapped(env -> proxy(new OpaqueHandler(env)),
+    Recorded r = compileRecording(env -> proxy(new OpaqueHandler(env)),
         classC(GOOD_AND_BAD),
         type("p.D", """
             @Differentiable
@@ -296,29 +207,30 @@ class JavacSupportTest {
               return 2.0 * x;
             }
             """));
+    Compilation c = r.compilation();
     assertThat(c).failed();
     assertThat(c).hadErrorContaining("[matgrad:no-tree-api] matgrad reads method bodies with the javac Tree API");
     assertEquals(1, tagged(c, "no-tree-api").size(), () -> ProcessorTesting.messages(c).toString());
     String text = message(tagged(c, "no-tree-api").get(0));
     assertTrue(text.contains("$Proxy"), () -> "should name the environment's class: " + text);
     assertEquals(1, c.diagnostics().size(), () -> ProcessorTesting.messages(c).toString());
-    assertTrue(c.generatedSourceFiles().isEmpty());
+    assertTrue(r.sources().isEmpty(), () -> r.sources().keySet().toString());
   }
 
   @Test
   void behindAnIntelliJStyleProxyEverythingWorks() {
     JavaFileObject src = classC(GOOD_AND_BAD);
-    Compilation c = compileWrapped(env -> proxy(new DelegatingHandler(env)), src);
-    assertError(c, "control-flow", src, "return x > 0.0 ? x : -x;", "the conditional operator");
-    assertTrue(generatedSource(c, "p.CGradients").contains("goodGrad"));
+    Recorded r = compileRecording(env -> proxy(new DelegatingHandler(env)), src);
+    assertError(r.compilation(), "control-flow", src, "return x > 0.0 ? x : -x;", "the conditional operator");
+    assertTrue(r.source("p.CGradients").contains("goodGrad"));
   }
 
   @Test
   void behindAGradleStyleWrapperEverythingWorks() {
     JavaFileObject src = classC(GOOD_AND_BAD);
-    Compilation c = compileWrapped(ForwardingEnvironment::new, src);
-    assertError(c, "control-flow", src, "return x > 0.0 ? x : -x;", "the conditional operator");
-    assertTrue(generatedSource(c, "p.CGradients").contains("goodGrad"));
+    Recorded r = compileRecording(ForwardingEnvironment::new, src);
+    assertError(r.compilation(), "control-flow", src, "return x > 0.0 ? x : -x;", "the conditional operator");
+    assertTrue(r.source("p.CGradients").contains("goodGrad"));
   }
 
   @Test
@@ -329,7 +241,7 @@ class JavacSupportTest {
           return x * x;
         }
         """);
-    Compilation c = compileWrapped(FullDiskEnvironment::new, src);
+    Compilation c = compileRecording(FullDiskEnvironment::new, src).compilation();
     assertError(c, "internal", src, "public final class C", "CGradients", "disk full");
     assertEquals(1, tagged(c, "internal").size());
   }

@@ -18,9 +18,12 @@ import java.net.URISyntaxException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
@@ -70,6 +73,31 @@ final class ProcessorTesting {
 
   static Compilation compile(JavaFileObject... files) {
     return withProcessor().compile(files);
+  }
+
+  /** A compilation and the text of the sources matgrad generated in it, also when it failed. */
+  record Recorded(Compilation compilation, Map<String, String> sources) {
+    /** The generated source of {@code qualifiedName}, failing the test when there is none. */
+    String source(String qualifiedName) {
+      String text = sources.get(qualifiedName);
+      if (text == null) {
+        fail(qualifiedName + " was not generated; generated: " + sources.keySet()
+            + "; diagnostics: " + messages(compilation));
+      }
+      return text;
+    }
+  }
+
+  /** Compiles with the processor (seeing the environment {@code wrap} gives), recording its output. */
+  static Recorded compileRecording(UnaryOperator<ProcessingEnvironment> wrap,
+      JavaFileObject... files) {
+    RecordingProcessor processor = new RecordingProcessor(wrap);
+    Compilation compilation = Compiler.javac().withProcessors(processor).compile(files);
+    return new Recorded(compilation, processor.generatedSources());
+  }
+
+  static Recorded compileRecording(JavaFileObject... files) {
+    return compileRecording(UnaryOperator.identity(), files);
   }
 
   /** javac without any annotation processor and with only the runtime on the class path. */

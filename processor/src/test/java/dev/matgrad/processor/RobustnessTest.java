@@ -141,7 +141,7 @@ class RobustnessTest {
         Arguments.of("one simple name in two packages", List.of(
             type("p.Same", """
                 @Differentiable
-                static double f(double x) {
+                public static double f(double x) {
                   return x * x;
                 }
                 """),

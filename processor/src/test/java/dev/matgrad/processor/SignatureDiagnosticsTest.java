@@ -6,7 +6,6 @@ import static dev.matgrad.processor.ProcessorTesting.assertWarning;
 import static dev.matgrad.processor.ProcessorTesting.classC;
 import static dev.matgrad.processor.ProcessorTesting.classLoader;
 import static dev.matgrad.processor.ProcessorTesting.compile;
-import static dev.matgrad.processor.ProcessorTesting.generatedSource;
 import static dev.matgrad.processor.ProcessorTesting.tagged;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -127,12 +126,13 @@ class SignatureDiagnosticsTest {
           return x * y + sum(z);
         }
         """);
-    Compilation c = compile(src);
+    ProcessorTesting.Recorded r = ProcessorTesting.compileRecording(src);
+    Compilation c = r.compilation();
     assertError(c, "signature-clash", src, "static double f(double x, double y, double[] z)",
         "fGrad(double,double,double[],double[])", "rename one of them");
     assertEquals(1, tagged(c, "signature-clash").size());
     // The first overload is still generated, once.
-    String generated = generatedSource(c, "p.CGradients");
+    String generated = r.source("p.CGradients");
     assertEquals(1, generated.split("public static double fGrad\\(", -1).length - 1, generated);
   }
 

@@ -393,6 +393,97 @@ public final class Op {
       },
       (a, n) -> Notation.paren(a[0]) + " 1", null, null, null);
 
+  /** 1ᵀ G: the sums of each column, as a vector. */
+  public static final Op COL_SUMS = new Op("COL_SUMS", Category.OTHER, List.of(),
+      (g, args, flags, origin) -> Shape.vector(args.get(0).shape().cols(), g.dims()),
+      (e, n) -> {
+        Node m = n.arg(0);
+        fill(e, n, "0.0");
+        String i = e.fresh("i");
+        String j = e.fresh("j");
+        e.open(loop(i, e.rows(m)));
+        e.open(loop(j, e.cols(m)));
+        e.add(e.ref(n) + "[" + j + "] += " + e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + j + "]");
+        e.close();
+        e.close();
+      },
+      (a, n) -> "1ᵀ " + Notation.paren(a[0]), null, null, null);
+
+  /** diag(v) M without the diagonal matrix: row i of M scaled by v_i (from matmul(diag(v), M)). */
+  public static final Op SCALE_ROWS = new Op("SCALE_ROWS", Category.OTHER, List.of(),
+      (g, args, flags, origin) -> {
+        g.dims().unify(args.get(0).shape().rows(), args.get(1).shape().rows(),
+            origin == null ? "diag(v) M" : origin.source());
+        return args.get(1).shape();
+      },
+      (e, n) -> {
+        Node m = n.arg(1);
+        String i = e.fresh("i");
+        String j = e.fresh("j");
+        e.open(loop(i, e.rows(m)));
+        e.open(loop(j, e.cols(m)));
+        String at = i + " * " + e.cols(m) + " + " + j;
+        e.add(e.ref(n) + "[" + at + "] = " + e.at(n.arg(0), i) + " * " + e.ref(m) + "[" + at + "]");
+        e.close();
+        e.close();
+      },
+      (a, n) -> "diag(" + a[0] + ") " + Notation.paren(a[1]),
+      (g, n, grad) -> List.of(g.apply(Op.ROW_SUMS, null, g.apply(Op.MUL, null, grad, n.arg(1))),
+          g.apply(Op.SCALE_ROWS, null, n.arg(0), grad)),
+      null, null);
+
+  /** M diag(v) without the diagonal matrix: column j of M scaled by v_j. */
+  public static final Op SCALE_COLS = new Op("SCALE_COLS", Category.OTHER, List.of(),
+      (g, args, flags, origin) -> {
+        g.dims().unify(args.get(0).shape().cols(), args.get(1).shape().rows(),
+            origin == null ? "M diag(v)" : origin.source());
+        return args.get(0).shape();
+      },
+      (e, n) -> {
+        Node m = n.arg(0);
+        String i = e.fresh("i");
+        String j = e.fresh("j");
+        e.open(loop(i, e.rows(m)));
+        e.open(loop(j, e.cols(m)));
+        String at = i + " * " + e.cols(m) + " + " + j;
+        e.add(e.ref(n) + "[" + at + "] = " + e.ref(m) + "[" + at + "] * " + e.at(n.arg(1), j));
+        e.close();
+        e.close();
+      },
+      (a, n) -> Notation.paren(a[0]) + " diag(" + a[1] + ")",
+      (g, n, grad) -> List.of(g.apply(Op.SCALE_COLS, null, grad, n.arg(1)),
+          g.apply(Op.COL_SUMS, null, g.apply(Op.MUL, null, grad, n.arg(0)))),
+      null, null);
+
+  /**
+   * tr(A B) = Σ_ij A_ij B_ji without forming A B (from trace(matmul(A, B))); its adjoint needs
+   * no identity matrix either.
+   */
+  public static final Op TRACE_OF_PRODUCT = new Op("TRACE_OF_PRODUCT", Category.OTHER, List.of(),
+      (g, args, flags, origin) -> {
+        String context = origin == null ? "tr(A B)" : origin.source();
+        g.dims().unify(args.get(0).shape().cols(), args.get(1).shape().rows(), context);
+        g.dims().unify(args.get(0).shape().rows(), args.get(1).shape().cols(), context);
+        return Shape.scalar(g.dims());
+      },
+      (e, n) -> {
+        Node a = n.arg(0);
+        Node b = n.arg(1);
+        String i = e.fresh("i");
+        String j = e.fresh("j");
+        e.add(e.declare(n) + " = 0.0");
+        e.open(loop(i, e.rows(a)));
+        e.open(loop(j, e.cols(a)));
+        e.add(e.ref(n) + " += " + e.ref(a) + "[" + i + " * " + e.cols(a) + " + " + j + "] * "
+            + e.ref(b) + "[" + j + " * " + e.cols(b) + " + " + i + "]");
+        e.close();
+        e.close();
+      },
+      (a, n) -> "tr(" + Notation.paren(a[0]) + " " + Notation.paren(a[1]) + ")",
+      (g, n, grad) -> List.of(g.apply(Op.MUL, null, grad, g.apply(Op.TRANSPOSE, null, n.arg(1))),
+          g.apply(Op.MUL, null, grad, g.apply(Op.TRANSPOSE, null, n.arg(0)))),
+      null, null);
+
   /** x[i] of a vector, with an int index. */
   public static final Op ELEMENT = new Op("ELEMENT", Category.OTHER, List.of(),
       (g, args, flags, origin) -> Shape.scalar(g.dims()),

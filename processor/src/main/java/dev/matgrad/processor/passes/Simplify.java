@@ -95,6 +95,15 @@ public final class Simplify {
         }
       }
     }
+    if (op == Op.MATMUL) {
+      Node diagonal = diagonalOperand(args, flags);
+      if (diagonal != null) {
+        return diagonal;
+      }
+    }
+    if (op == Op.TRACE && args.get(0) instanceof Node.Apply m && m.op() == Op.MATMUL) {
+      return traceOfProduct(m, a);
+    }
     if (op == Op.TRANSPOSE && args.get(0) instanceof Node.Apply t) {
       if (t.op() == Op.TRANSPOSE) {
         return t.arg(0);
@@ -123,22 +132,65 @@ public final class Simplify {
     return to.apply(op, a.origin(), flags, a.of(), args);
   }
 
+  /**
+   * diag(v) M scales rows and M diag(v) scales columns: no n×n matrix, no O(n²m) product. A
+   * transposed M is transposed on its own (O(nm)) first.
+   */
+  private Node diagonalOperand(List<Node> args, int flags) {
+    Node left = args.get(0);
+    Node right = args.get(1);
+    if (left instanceof Node.Apply d && d.op() == Op.DIAG) {
+      Node m = (flags & Op.TRANSPOSE_RIGHT) != 0 ? to.apply(Op.TRANSPOSE, null, right) : right;
+      return m.shape().kind() == Kind.VECTOR ? to.apply(Op.MUL, d.origin(), d.arg(0), m)
+          : to.apply(Op.SCALE_ROWS, d.origin(), d.arg(0), m);
+    }
+    if (right instanceof Node.Apply d && d.op() == Op.DIAG && left.shape().kind() == Kind.MATRIX) {
+      Node m = (flags & Op.TRANSPOSE_LEFT) != 0 ? to.apply(Op.TRANSPOSE, null, left) : left;
+      return to.apply(Op.SCALE_COLS, d.origin(), m, d.arg(0));
+    }
+    return null;
+  }
+
+  /**
+   * tr(op(A) op(B)) without the product: ⟨A, B⟩ when exactly one operand is transposed,
+   * Σ A_ij B_ji otherwise; the adjoint then needs no identity matrix.
+   */
+  private Node traceOfProduct(Node.Apply product, Node.Apply trace) {
+    boolean ta = (product.flags() & Op.TRANSPOSE_LEFT) != 0;
+    boolean tb = (product.flags() & Op.TRANSPOSE_RIGHT) != 0;
+    Node a = product.arg(0);
+    Node b = product.arg(1);
+    if (a.shape().kind() != Kind.MATRIX || b.shape().kind() != Kind.MATRIX) {
+      return to.apply(Op.TRACE, trace.origin(), product);
+    }
+    if (ta != tb) {
+      return to.apply(Op.SUM, trace.origin(), to.apply(Op.MUL, trace.origin(), a, b));
+    }
+    return ta ? to.apply(Op.TRACE_OF_PRODUCT, trace.origin(), b, a)
+        : to.apply(Op.TRACE_OF_PRODUCT, trace.origin(), a, b);
+  }
+
   private Node elementwise(Node.Apply a, List<Node> args) {
     Op op = a.op();
-    // Broadcast scalars are read as scalars when another operand gives the shape.
+    // Broadcast scalars are read as scalars; if nothing else gives the shape, so is the result.
     boolean anyArray = args.stream().anyMatch(x -> x.shape().isArray() && !isBroadcast(x));
     boolean anyBroadcast = args.stream().anyMatch(Simplify::isBroadcast);
     if (anyBroadcast) {
       List<Node> scalars = args.stream().map(x -> isBroadcast(x) ? ((Node.Apply) x).arg(0) : x).toList();
-      Node result = to.apply(op, a.origin(), a.flags(), a.of(), scalars);
-      return anyArray ? result : to.broadcast(result, a.shape());
+      Node scalar = elementwise(a, new ArrayList<>(scalars));
+      if (scalar == null) {
+        scalar = to.apply(op, a.origin(), a.flags(), a.of(), scalars);
+      }
+      return anyArray ? scalar : to.broadcast(scalar, a.shape());
     }
     if (op == Op.MUL) {
-      if (isConstant(args.get(0), 1.0)) {
-        return args.get(1).shape().kind() == Kind.INT ? null : args.get(1);
-      }
-      if (isConstant(args.get(1), 1.0)) {
-        return args.get(0).shape().kind() == Kind.INT ? null : args.get(0);
+      for (int i = 0; i < 2; i++) {
+        Node other = args.get(1 - i);
+        // x·1 is x, unless the product would turn an int into a double.
+        if (isConstant(args.get(i), 1.0) && other.shape().kind() != Kind.INT
+            && (other.shape().isArray() || args.get(i).shape().kind() == Kind.SCALAR)) {
+          return other;
+        }
       }
     }
     if ((op == Op.ADD || op == Op.SUB || op == Op.MUL || op == Op.DIV || op == Op.NEG)
