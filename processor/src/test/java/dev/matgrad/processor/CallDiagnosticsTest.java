@@ -240,6 +240,25 @@ class CallDiagnosticsTest {
   }
 
   @Test
+  void calleeInAnotherFileWithAnErrorIsReportedInBothFiles() {
+    JavaFileObject layers = type("p.Layers", """
+        @Differentiable
+        public static double leaky(double v) {
+          return v > 0.0 ? v : 0.01 * v;
+        }
+        """);
+    JavaFileObject model = type("p.Model", """
+        @Differentiable
+        static double model(double x) {
+          return Layers.leaky(x) * x;
+        }
+        """);
+    Compilation c = compile(layers, model);
+    assertError(c, "control-flow", layers, "return v > 0.0 ? v : 0.01 * v;", "?:");
+    assertError(c, "callee-invalid", model, "return Layers.leaky(x) * x;", "p.Layers.leaky");
+  }
+
+  @Test
   void calleeWhoseNamesDoNotResolveIsInvalid() {
     JavaFileObject src = classC("""
         static final double RATE = 0.1;

@@ -117,6 +117,26 @@ class GenerationTest {
     assertFalse(text.contains("badGrad"), text);
   }
 
+  @Test
+  void oneBadClassNeverStopsTheOthers() {
+    JavaFileObject bad = type("p.Bad", """
+        @Differentiable
+        static double bad(double x) {
+          return x > 0.0 ? x : 0.0;
+        }
+        """);
+    JavaFileObject good = type("p.Good", """
+        @Differentiable
+        static double good(double x) {
+          return x * x;
+        }
+        """);
+    Recorded r = compileRecording(bad, good);
+    assertError(r.compilation(), "control-flow", bad, "return x > 0.0 ? x : 0.0;", "?:");
+    assertTrue(assertClean("p.GoodGradients", r.source("p.GoodGradients")).contains("goodGrad"));
+    assertFalse(r.sources().containsKey("p.BadGradients"), "a class without a good method gets nothing");
+  }
+
   @Nested
   class ApiExample {
     @Test

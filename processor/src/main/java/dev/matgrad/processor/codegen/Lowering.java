@@ -236,7 +236,10 @@ final class Lowering implements Emitter {
 
   @Override
   public String local(String hint) {
-    String base = hint.replaceAll("[^A-Za-z0-9_]", "_");
+    StringBuilder valid = new StringBuilder();
+    hint.codePoints().forEach(c -> valid.appendCodePoint(Character.isJavaIdentifierPart(c) ? c : '_'));
+    String base = valid.length() > 0 && Character.isJavaIdentifierStart(valid.codePointAt(0))
+        ? valid.toString() : "v" + valid;
     String name = base;
     for (int k = 2; methodNames.contains(name) || javax.lang.model.SourceVersion.isKeyword(name); k++) {
       name = base + "_" + k;
