@@ -9,6 +9,7 @@ import dev.matgrad.processor.javac.JavacSupport;
 import dev.matgrad.processor.passes.Program;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.FilerException;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -36,6 +38,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   static final String ANNOTATION = "dev.matgrad.Differentiable";
 
   private Optional<JavacSupport> javac;
+  /** Generated class name → the class it was generated for, across rounds. */
+  private final Map<String, TypeElement> generated = new HashMap<>();
   private boolean reportedNoTreeApi;
 
   @Override
@@ -119,9 +123,23 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       return;
     }
     String pkg = packageOf(owner);
+    String generatedName = (pkg.isEmpty() ? "" : pkg + ".")
+        + GradientsWriter.className(pkg, owner.getQualifiedName().toString());
+    TypeElement previous = generated.putIfAbsent(generatedName, owner);
+    if (previous != null) {
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+          Message.GENERATED_CLASS_CLASH.format(generatedName, previous, owner.getQualifiedName()),
+          owner);
+      return;
+    }
     try {
       JavaFile file = GradientsWriter.write(pkg, owner.getQualifiedName().toString(), owner, programs);
       file.writeTo(processingEnv.getFiler());
+    } catch (FilerException exists) {
+      // A class of that name is already part of the compilation (written by hand, say).
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+          Message.GENERATED_CLASS_CLASH.format(generatedName, "an existing class",
+              owner.getQualifiedName()), owner);
     } catch (IOException | RuntimeException e) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.INTERNAL_ERROR.format(owner.getSimpleName() + "Gradients", e), owner);
@@ -140,7 +158,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     report(error.origin(), error.messageKind(), error.getMessage(), fallback);
   }
 
-  void report(Origin origin, Message kind, String text, Element fallback) {
+  void report(Origin written, Message kind, String text, Element fallback) {
+    Origin origin = written == null ? null : written.reportAt();
     if (origin instanceof ElementOrigin eo) {
       if (eo.annotation() != null) {
         processingEnv.getMessager().printMessage(kind.kind(), text, eo.element(), eo.annotation(),

@@ -55,6 +55,11 @@ final class MethodCompiler implements Callees {
     if (!method.getModifiers().contains(Modifier.STATIC)) {
       throw new CompileError(new ElementOrigin(method), Message.NOT_STATIC, name);
     }
+    for (Modifier bodiless : List.of(Modifier.NATIVE, Modifier.ABSTRACT)) {
+      if (method.getModifiers().contains(bodiless)) {
+        throw new CompileError(new ElementOrigin(method), Message.NO_BODY, name, bodiless);
+      }
+    }
     String returnType = method.getReturnType().toString();
     if (!RETURN_TYPES.contains(returnType)) {
       throw new CompileError(new ElementOrigin(method), Message.UNSUPPORTED_RETURN_TYPE, name,
@@ -155,31 +160,48 @@ final class MethodCompiler implements Callees {
   // ---- Callees ----------------------------------------------------------------------------------
 
   @Override
-  public MethodSource find(MethodSource caller, String qualifier, String name, List<Kind> args,
-      Origin at) {
-    if (qualifier.isEmpty()) {
-      // As in Java: the caller's class, then each enclosing class, then static imports.
-      for (Element c = type(caller.owner()); c instanceof TypeElement t; c = c.getEnclosingElement()) {
-        MethodSource own = findIn(t, name, args, at);
-        if (own != null) {
-          return own;
-        }
+  public String resolveClass(MethodSource caller, String qualifier) {
+    TypeElement t = resolveType(caller, qualifier);
+    return t == null ? null : t.getQualifiedName().toString();
+  }
+
+  @Override
+  public String ownerOfUnqualified(MethodSource caller, String name) {
+    // Members (inherited ones too) of the class and of each enclosing class shadow static imports.
+    for (Element c = type(caller.owner()); c instanceof TypeElement t; c = c.getEnclosingElement()) {
+      if (!methodsNamed(t, name).isEmpty()) {
+        return t.getQualifiedName().toString();
       }
+    }
+    for (boolean single : new boolean[] {true, false}) {
       for (String imp : caller.staticImports()) {
         int dot = imp.lastIndexOf('.');
-        String owner = imp.substring(0, dot);
         String member = imp.substring(dot + 1);
-        if (owner.equals("dev.matgrad.Ops") || !(member.equals("*") || member.equals(name))) {
-          continue;
-        }
-        MethodSource imported = findIn(type(owner), name, args, at);
-        if (imported != null) {
-          return imported;
+        TypeElement owner = type(imp.substring(0, dot));
+        boolean supplies = single ? member.equals(name)
+            : member.equals("*") && owner != null && !methodsNamed(owner, name).isEmpty();
+        if (owner != null && supplies) {
+          return owner.getQualifiedName().toString();
         }
       }
-      return null;
     }
-    return findIn(resolveType(caller, qualifier), name, args, at);
+    return null;
+  }
+
+  @Override
+  public MethodSource find(String owner, String name, List<Kind> args, Origin at) {
+    return findIn(type(owner), name, args, at);
+  }
+
+  /** The methods called {@code name} that {@code type} declares or inherits. */
+  private List<ExecutableElement> methodsNamed(TypeElement type, String name) {
+    List<ExecutableElement> methods = new ArrayList<>();
+    for (Element e : env.getElementUtils().getAllMembers(type)) {
+      if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)) {
+        methods.add((ExecutableElement) e);
+      }
+    }
+    return methods;
   }
 
   private TypeElement type(String qualifiedName) {
@@ -207,6 +229,7 @@ final class MethodCompiler implements Callees {
         candidates.add(imp.substring(0, imp.length() - 1) + qualifier);
       }
     }
+    candidates.add("java.lang." + qualifier);
     candidates.add(qualifier);
     for (String c : candidates) {
       TypeElement t = type(c);
@@ -233,13 +256,8 @@ final class MethodCompiler implements Callees {
     if (type == null) {
       return null;
     }
-    List<ExecutableElement> named = new ArrayList<>();
-    for (Element e : type.getEnclosedElements()) {
-      if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(name)
-          && ((ExecutableElement) e).getParameters().size() == args.size()) {
-        named.add((ExecutableElement) e);
-      }
-    }
+    List<ExecutableElement> named = methodsNamed(type, name).stream()
+        .filter(m -> m.getParameters().size() == args.size()).toList();
     if (named.isEmpty()) {
       return null;
     }
@@ -247,7 +265,7 @@ final class MethodCompiler implements Callees {
     ExecutableElement target = named.stream()
         .filter(m -> mirror(m) != null && accepts(m, args)).findFirst()
         .orElse(named.stream().filter(m -> mirror(m) != null).findFirst().orElse(null));
-    String shown = type.getQualifiedName() + "." + name;
+    String shown = (target == null ? named.get(0) : target).getEnclosingElement() + "." + name;
     if (target == null) {
       throw new CompileError(at, Message.NOT_DIFFERENTIABLE_CALL, shown);
     }

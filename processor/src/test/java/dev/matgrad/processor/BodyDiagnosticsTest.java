@@ -419,7 +419,8 @@ class BodyDiagnosticsTest {
             static double returned(double[] x) {
               return exp(x);
             }
-            """, "return exp(x);", "the result of returned has type double but its value has type double[]"),
+            """, "return exp(x);",
+            "the result of returned has type double but its value has type double[]"),
         bad("""
             @Differentiable
             static double reassigned(double[] x) {

@@ -42,7 +42,8 @@ class CallDiagnosticsTest {
         }
         """);
     Compilation c = compile(src);
-    assertError(c, "unknown-call", src, "return foo(x) * 2.0;", "call of foo(...) is not supported");
+    assertError(c, "unknown-call", src, "return foo(x) * 2.0;",
+        "call of foo(...) is not supported");
   }
 
   @Test
@@ -187,7 +188,8 @@ class CallDiagnosticsTest {
         }
         """);
     Compilation c = compile(src);
-    assertError(c, "recursion", src, "return 1.0 + selfCall(x * 0.5);", "recursive call of p.C.selfCall");
+    assertError(c, "recursion", src, "return 1.0 + selfCall(x * 0.5);",
+        "recursive call of p.C.selfCall");
   }
 
   @Test
@@ -207,7 +209,8 @@ class CallDiagnosticsTest {
     assertThat(c).failed();
     // Each method fails because of the cycle; the user must be told it is recursion, not only
     // "see the error reported on" the other method, which itself says the same about the first.
-    assertFalse(tagged(c, "recursion").isEmpty(), () -> "no recursion error: " + ProcessorTesting.messages(c));
+    assertFalse(tagged(c, "recursion").isEmpty(),
+        () -> "no recursion error: " + ProcessorTesting.messages(c));
   }
 
   @Test
@@ -323,7 +326,8 @@ class CallDiagnosticsTest {
         }
         """);
     Compilation c = compile(src);
-    assertThat(c).hadErrorContaining("[matgrad:").inFile(src).onLineContaining("return norm(x, q) * 2.0;");
+    assertThat(c).hadErrorContaining("[matgrad:").inFile(src)
+        .onLineContaining("return norm(x, q) * 2.0;");
     String text = message(tagged(c, "argument-not-differentiable").get(0));
     assertTrue(text.contains("q"), text);
   }
@@ -348,7 +352,8 @@ class CallDiagnosticsTest {
     Method grad = classLoader(c).loadClass("p.CGradients")
         .getMethod("useItGrad", double[].class, double[].class);
     double[] g = new double[2];
-    assertEquals(15.0, (double) grad.invoke(null, new double[] {1.0, 2.0}, g), "3 (1 + 4), not 1 + 4");
+    assertEquals(15.0, (double) grad.invoke(null, new double[] {1.0, 2.0}, g),
+        "3 (1 + 4), not 1 + 4");
     assertEquals(6.0, g[0]);
     assertEquals(12.0, g[1]);
   }

@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Filer;
-import javax.annotation.processing.FilerException;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -38,7 +37,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The processor needs javac's Tree API. Build tools hand processors wrapped environments
  * (IntelliJ a dynamic proxy, Gradle a forwarding class); {@link JavacSupport#connect} finds javac's
- * inside them, and where there is none the processor reports {@code no-tree-api} instead of failing.
+ * inside them, and where there is none the processor reports {@code no-tree-api} instead of
+ * failing.
  */
 class JavacSupportTest {
 
@@ -58,7 +58,7 @@ class JavacSupportTest {
     }
   }
 
-  /** A proxy that keeps the real environment where nobody can find it (not as a ProcessingEnvironment). */
+  /** A proxy that hides the real environment (kept as an Object, not a ProcessingEnvironment). */
   static final class OpaqueHandler implements InvocationHandler {
     private final Object target;
 
@@ -97,25 +97,26 @@ class JavacSupportTest {
         @Override
         public JavaFileObject createSourceFile(CharSequence name, Element... originatingElements)
             throws IOException {
-          throw new FilerException("disk full");
+          throw new IOException("disk full");
         }
 
         @Override
         public JavaFileObject createClassFile(CharSequence name, Element... originatingElements)
             throws IOException {
-          throw new FilerException("disk full");
+          throw new IOException("disk full");
         }
 
         @Override
-        public FileObject createResource(JavaFileManager.Location location, CharSequence moduleAndPkg,
-            CharSequence relativeName, Element... originatingElements) throws IOException {
-          throw new FilerException("disk full");
+        public FileObject createResource(JavaFileManager.Location location,
+            CharSequence moduleAndPkg, CharSequence relativeName, Element... originatingElements)
+            throws IOException {
+          throw new IOException("disk full");
         }
 
         @Override
         public FileObject getResource(JavaFileManager.Location location, CharSequence moduleAndPkg,
             CharSequence relativeName) throws IOException {
-          throw new FilerException("disk full");
+          throw new IOException("disk full");
         }
       };
     }
@@ -209,7 +210,8 @@ class JavacSupportTest {
             """));
     Compilation c = r.compilation();
     assertThat(c).failed();
-    assertThat(c).hadErrorContaining("[matgrad:no-tree-api] matgrad reads method bodies with the javac Tree API");
+    assertThat(c).hadErrorContaining(
+        "[matgrad:no-tree-api] matgrad reads method bodies with the javac Tree API");
     assertEquals(1, tagged(c, "no-tree-api").size(), () -> ProcessorTesting.messages(c).toString());
     String text = message(tagged(c, "no-tree-api").get(0));
     assertTrue(text.contains("$Proxy"), () -> "should name the environment's class: " + text);
@@ -221,7 +223,8 @@ class JavacSupportTest {
   void behindAnIntelliJStyleProxyEverythingWorks() {
     JavaFileObject src = classC(GOOD_AND_BAD);
     Recorded r = compileRecording(env -> proxy(new DelegatingHandler(env)), src);
-    assertError(r.compilation(), "control-flow", src, "return x > 0.0 ? x : -x;", "the conditional operator");
+    assertError(r.compilation(), "control-flow", src, "return x > 0.0 ? x : -x;",
+        "the conditional operator");
     assertTrue(r.source("p.CGradients").contains("goodGrad"));
   }
 
@@ -229,7 +232,8 @@ class JavacSupportTest {
   void behindAGradleStyleWrapperEverythingWorks() {
     JavaFileObject src = classC(GOOD_AND_BAD);
     Recorded r = compileRecording(ForwardingEnvironment::new, src);
-    assertError(r.compilation(), "control-flow", src, "return x > 0.0 ? x : -x;", "the conditional operator");
+    assertError(r.compilation(), "control-flow", src, "return x > 0.0 ? x : -x;",
+        "the conditional operator");
     assertTrue(r.source("p.CGradients").contains("goodGrad"));
   }
 

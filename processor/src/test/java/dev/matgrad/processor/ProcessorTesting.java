@@ -88,7 +88,7 @@ final class ProcessorTesting {
     }
   }
 
-  /** Compiles with the processor (seeing the environment {@code wrap} gives), recording its output. */
+  /** Compiles with the processor, which sees the environment {@code wrap} makes; records output. */
   static Recorded compileRecording(UnaryOperator<ProcessingEnvironment> wrap,
       JavaFileObject... files) {
     RecordingProcessor processor = new RecordingProcessor(wrap);
@@ -120,8 +120,9 @@ final class ProcessorTesting {
   static String generatedSource(Compilation compilation, String qualifiedName) {
     Optional<JavaFileObject> file = compilation.generatedSourceFile(qualifiedName);
     if (file.isEmpty()) {
-      fail(qualifiedName + " was not generated; generated: " + compilation.generatedSourceFiles()
-          .stream().map(JavaFileObject::getName).toList() + "; diagnostics: " + messages(compilation));
+      fail(qualifiedName + " was not generated; generated: "
+          + compilation.generatedSourceFiles().stream().map(JavaFileObject::getName).toList()
+          + "; diagnostics: " + messages(compilation));
     }
     try {
       return file.get().getCharContent(true).toString();
@@ -202,7 +203,8 @@ final class ProcessorTesting {
         .filter(d -> d.getKind() == kind && d.getLineNumber() == line && d.getSource() != null
             && d.getSource().toUri().equals(file.toUri()))
         .toList();
-    assertFalse(candidates.isEmpty(), () -> "no " + kind + " [matgrad:" + tag + "] on line " + line);
+    assertFalse(candidates.isEmpty(),
+        () -> "no " + kind + " [matgrad:" + tag + "] on line " + line);
     Diagnostic<? extends JavaFileObject> d = candidates.get(0);
     String text = message(d);
     for (String mention : mentions) {
@@ -223,7 +225,8 @@ final class ProcessorTesting {
     long found = -1;
     for (int i = 0; i < lines.size(); i++) {
       if (lines.get(i).contains(text)) {
-        assertEquals(-1, found, () -> "\"" + text + "\" is on more than one line of " + file.getName());
+        assertEquals(-1, found,
+            () -> "\"" + text + "\" is on more than one line of " + file.getName());
         found = i + 1;
       }
     }

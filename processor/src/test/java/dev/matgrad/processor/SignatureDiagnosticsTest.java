@@ -45,7 +45,8 @@ class SignatureDiagnosticsTest {
         """);
     Compilation c = compile(src);
     assertError(c, "parameter-type", src, "String label",
-        "parameter label has type java.lang.String", "double, double[] (a column vector), Matrix and int");
+        "parameter label has type java.lang.String",
+        "double, double[] (a column vector), Matrix and int");
   }
 
   @Test
@@ -108,7 +109,8 @@ class SignatureDiagnosticsTest {
         }
         """);
     Compilation c = compile(src);
-    assertError(c, "no-wrt", src, "static double half(int n)", "half has no double, double[] or Matrix parameter");
+    assertError(c, "no-wrt", src, "static double half(int n)",
+        "half has no double, double[] or Matrix parameter");
   }
 
   @Test
@@ -179,7 +181,8 @@ class SignatureDiagnosticsTest {
     double value = (double) grad.invoke(null, 3.0, new double[3], gradX, gradUnused);
     assertEquals(9.0, value);
     assertArrayEquals(new double[] {6.0}, gradX);
-    assertArrayEquals(new double[] {0.0, 0.0, 0.0}, gradUnused, "outputs are overwritten with zeros");
+    assertArrayEquals(new double[] {0.0, 0.0, 0.0}, gradUnused,
+        "outputs are overwritten with zeros");
   }
 
   @Test
@@ -227,6 +230,7 @@ class SignatureDiagnosticsTest {
     assertThat(c).hadErrorContaining("[matgrad:").inFile(src)
         .onLineContaining("static native double nativeLoss(double x)");
     String text = ProcessorTesting.message(ProcessorTesting.matgradDiagnostics(c).get(0));
+    assertTrue(text.startsWith("[matgrad:no-body]"), text);
     assertTrue(text.contains("nativeLoss") && text.contains("native"), text);
     assertFalse(text.contains("not part of this compilation"), text);
   }

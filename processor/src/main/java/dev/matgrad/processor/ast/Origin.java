@@ -7,4 +7,9 @@ package dev.matgrad.processor.ast;
 public interface Origin {
   /** The source text of the expression or statement, as written. */
   String source();
+
+  /** Where a diagnostic about this origin is reported (itself, unless it was inlined). */
+  default Origin reportAt() {
+    return this;
+  }
 }

@@ -30,12 +30,26 @@ final class Lowering implements Emitter {
   private final Set<Node> readAsScalar = new HashSet<>();
   private int temporaries;
 
+  /**
+   * Simple names of classes the generated code refers to: a local or parameter of that name
+   * would shadow them, so none is used as a variable name.
+   */
+  static final Set<String> CLASS_NAMES = Set.of("Math", "Objects", "Arrays", "System", "Double",
+      "IllegalArgumentException", "IndexOutOfBoundsException", "Matrix");
+
+  /** The variable of each user parameter in the generated method (renamed if it shadows a class). */
+  private final Map<String, String> paramVars = new HashMap<>();
+
   Lowering(Program program, List<String> reserved) {
     this.program = program;
     this.dims = program.graph().dims();
     methodNames.addAll(reserved);
+    methodNames.addAll(CLASS_NAMES);
     for (Node.Param p : program.params()) {
       methodNames.add(p.name());
+    }
+    for (Node.Param p : program.params()) {
+      paramVars.put(p.name(), CLASS_NAMES.contains(p.name()) ? local(p.name()) : p.name());
     }
     // A broadcast read only by elementwise ops is never filled into an array.
     Map<Node, Boolean> onlyElementwise = new HashMap<>();
@@ -55,6 +69,11 @@ final class Lowering implements Emitter {
     }
   }
 
+  /** The generated method's variable for user parameter {@code name}. */
+  String paramVar(String name) {
+    return paramVars.get(name);
+  }
+
   CodeBlock.Builder code() {
     return code;
   }
@@ -69,11 +88,12 @@ final class Lowering implements Emitter {
   /** Declares the int locals for every parameter dimension, e.g. {@code int A_rows = A.rows();}. */
   void declareDimensions() {
     for (Node.Param p : program.params()) {
+      String v = paramVar(p.name());
       switch (p.shape().kind()) {
-        case VECTOR -> dimVar(p.shape().rows(), p.name() + ".length", p.name() + "_length");
+        case VECTOR -> dimVar(p.shape().rows(), v + ".length", p.name() + "_length");
         case MATRIX -> {
-          dimVar(p.shape().rows(), p.name() + ".rows()", p.name() + "_rows");
-          dimVar(p.shape().cols(), p.name() + ".cols()", p.name() + "_cols");
+          dimVar(p.shape().rows(), v + ".rows()", p.name() + "_rows");
+          dimVar(p.shape().cols(), v + ".cols()", p.name() + "_cols");
         }
         default -> { }
       }
@@ -96,10 +116,10 @@ final class Lowering implements Emitter {
     for (Node.Param p : program.params()) {
       if (p.shape().kind() == Kind.MATRIX && used.contains(p)) {
         String name = local(p.name() + "_data");
-        add("double[] " + name + " = " + p.name() + ".data()");
+        add("double[] " + name + " = " + paramVar(p.name()) + ".data()");
         vars.put(p, name);
       } else {
-        vars.put(p, p.name());
+        vars.put(p, paramVar(p.name()));
       }
     }
   }

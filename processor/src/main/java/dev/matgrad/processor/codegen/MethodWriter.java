@@ -80,7 +80,7 @@ final class MethodWriter {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .addJavadoc("$L", javadoc);
     for (MethodSource.Parameter p : source.parameters()) {
-      m.addParameter(typeOf(p.type()), p.name());
+      m.addParameter(typeOf(p.type()), lower.paramVar(p.name()));
     }
     if (mode == Mode.VJP) {
       m.addParameter(DOUBLE_ARRAY, gradOut);
@@ -104,7 +104,8 @@ final class MethodWriter {
     CodeBlock.Builder code = lower.code();
     for (MethodSource.Parameter p : source.parameters()) {
       if (!p.type().equals("double") && !p.type().equals("int")) {
-        code.addStatement("$T.requireNonNull($L, $S)", Objects.class, p.name(), p.name());
+        code.addStatement("$T.requireNonNull($L, $S)", Objects.class, lower.paramVar(p.name()),
+            p.name());
       }
     }
     if (mode == Mode.VJP) {

@@ -5,13 +5,29 @@ import dev.matgrad.processor.ast.Origin;
 import dev.matgrad.processor.ir.Kind;
 import java.util.List;
 
-/** Finds the @Differentiable methods a body calls, so that the resolver can inline them. */
+/**
+ * Name resolution that needs the compiler's view of classes: which class a name or an
+ * unqualified call refers to, and the @Differentiable methods a body calls (to inline them).
+ */
 public interface Callees {
   /**
-   * The method {@code qualifier.name} called from {@code caller} with arguments of these kinds:
-   * {@code qualifier} is "" for an unqualified call (the caller's class, then static imports),
-   * or a class name as written. Returns null when no method of that name exists there, and
-   * throws a CompileError at {@code at} when it exists but cannot be inlined.
+   * The qualified name of the class {@code qualifier} names in the caller's file, by Java's
+   * rules (nested classes, single-type imports, the package, on-demand imports, java.lang, a
+   * fully qualified name), or null.
    */
-  MethodSource find(MethodSource caller, String qualifier, String name, List<Kind> args, Origin at);
+  String resolveClass(MethodSource caller, String qualifier);
+
+  /**
+   * The class that supplies an unqualified call of {@code name}: the caller's class with its
+   * superclasses, then each enclosing class, then single static imports, then on-demand ones;
+   * null if none does.
+   */
+  String ownerOfUnqualified(MethodSource caller, String name);
+
+  /**
+   * The @Differentiable method {@code owner.name} taking arguments of these kinds. Returns null
+   * when the class has no method of that name and arity, and throws a CompileError at {@code at}
+   * when it has one that cannot be inlined.
+   */
+  MethodSource find(String owner, String name, List<Kind> args, Origin at);
 }

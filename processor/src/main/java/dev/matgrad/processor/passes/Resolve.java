@@ -29,10 +29,13 @@ import java.util.Set;
  */
 public final class Resolve {
   private static final String OPS = "dev.matgrad.Ops";
+  private static final String MATH = "java.lang.Math";
 
   private final Callees callees;
   private final Graph graph = new Graph(new Dims());
   private final Deque<String> inlining = new ArrayDeque<>();
+  /** While a callee is inlined: the call in the method being compiled that led there. */
+  private Origin callSite;
 
   private Resolve(Callees callees) {
     this.callees = callees;
@@ -114,6 +117,14 @@ public final class Resolve {
     return result;
   }
 
+  /**
+   * The origin for a node: as written, or, inside an inlined callee, one that reports at the
+   * call in the method being compiled (where the user can act on it).
+   */
+  private Origin at(Origin written) {
+    return callSite == null ? written : new InlinedOrigin(written, callSite);
+  }
+
   private void nameValue(Node value, String name) {
     if (value instanceof Node.Apply) {
       graph.name(value, name);
@@ -127,7 +138,7 @@ public final class Resolve {
       return value;
     }
     if (kind == Kind.SCALAR && got == Kind.INT) {
-      return graph.apply(Op.TO_DOUBLE, origin, value);
+      return graph.apply(Op.TO_DOUBLE, at(origin), value);
     }
     throw new CompileError(origin, Message.TYPE_MISMATCH, what,
         kind == null ? "?" : kind.javaType(), got.javaType());
@@ -150,7 +161,7 @@ public final class Resolve {
         throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
             ".length of a " + target.shape().kind().javaType());
       }
-      return graph.apply(Op.SIZE, e.origin(), target);
+      return graph.apply(Op.SIZE, at(e.origin()), target);
     }
     if (e instanceof Expr.Index index) {
       Node array = expr(index.array(), method, scope);
@@ -160,11 +171,11 @@ public final class Resolve {
             "indexing a " + array.shape().kind().javaType() + " with a "
                 + i.shape().kind().javaType());
       }
-      return graph.apply(Op.ELEMENT, e.origin(), array, i);
+      return graph.apply(Op.ELEMENT, at(e.origin()), array, i);
     }
     if (e instanceof Expr.Unary unary) {
       Node operand = numeric(expr(unary.operand(), method, scope), unary.operator(), e);
-      return unary.operator() == '-' ? graph.apply(Op.NEG, e.origin(), operand) : operand;
+      return unary.operator() == '-' ? graph.apply(Op.NEG, at(e.origin()), operand) : operand;
     }
     if (e instanceof Expr.Binary binary) {
       Node left = numeric(expr(binary.left(), method, scope), binary.operator(), e);
@@ -182,12 +193,12 @@ public final class Resolve {
           yield Op.REM;
         }
       };
-      return graph.apply(op, e.origin(), left, right);
+      return graph.apply(op, at(e.origin()), left, right);
     }
     if (e instanceof Expr.Cast cast) {
       Node operand = numeric(expr(cast.operand(), method, scope), '(', e);
       if (cast.type().equals("double")) {
-        return operand.shape().kind() == Kind.INT ? graph.apply(Op.TO_DOUBLE, e.origin(), operand)
+        return operand.shape().kind() == Kind.INT ? graph.apply(Op.TO_DOUBLE, at(e.origin()), operand)
             : operand;
       }
       if (operand.shape().kind() != Kind.INT) {
@@ -225,41 +236,22 @@ public final class Resolve {
     for (Expr a : call.args()) {
       args.add(expr(a, method, scope));
     }
-    if (q.equals("Math") || q.equals("java.lang.Math")) {
-      return opCall("Math." + call.name(), "Math." + call.name(), args, call);
+    String name = call.name();
+    String owner = q.isEmpty() ? callees.ownerOfUnqualified(method, name)
+        : callees.resolveClass(method, q);
+    if (MATH.equals(owner)) {
+      return opCall("Math." + name, "Math." + name, args, call);
     }
-    if (isOps(q, method)) {
-      return opCall(call.name(), "Ops." + call.name(), args, call);
+    if (OPS.equals(owner)) {
+      return opCall(name, "Ops." + name, args, call);
     }
-    MethodSource callee = callees.find(method, q, call.name(),
+    MethodSource callee = owner == null ? null : callees.find(owner, name,
         args.stream().map(a -> a.shape().kind()).toList(), call.origin());
     if (callee != null) {
       return inline(callee, args, call);
     }
-    if (q.isEmpty() && opsStaticallyImported(call.name(), method) && hasOp(call.name())) {
-      return opCall(call.name(), "Ops." + call.name(), args, call);
-    }
-    String shown = q.isEmpty() ? call.name() : q + "." + call.name();
-    throw new CompileError(call.origin(), Message.UNKNOWN_CALL, shown + "(...)",
-        "exp/log/sqrt/pow/abs/tanh/sin/cos");
-  }
-
-  private static boolean isOps(String qualifier, MethodSource method) {
-    if (qualifier.equals(OPS)) {
-      return true;
-    }
-    return qualifier.equals("Ops") && (method.imports().contains(OPS)
-        || method.imports().contains("dev.matgrad.*") || method.packageName().equals("dev.matgrad"));
-  }
-
-  private static boolean opsStaticallyImported(String name, MethodSource method) {
-    return method.staticImports().contains(OPS + ".*")
-        || method.staticImports().contains(OPS + "." + name);
-  }
-
-  private static boolean hasOp(String method) {
-    return Op.all().stream().anyMatch(op -> op.signatures().stream()
-        .anyMatch(s -> s.method().equals(method)));
+    throw new CompileError(call.origin(), Message.UNKNOWN_CALL,
+        (q.isEmpty() ? name : q + "." + name) + "(...)", "exp/log/sqrt/pow/abs/tanh/sin/cos");
   }
 
   /** Picks the op overload matching the argument kinds, widening int arguments to double. */
@@ -277,9 +269,9 @@ public final class Resolve {
           for (int i = 0; i < args.size(); i++) {
             Node a = args.get(i);
             converted.add(sig.params().get(i) == Kind.SCALAR && a.shape().kind() == Kind.INT
-                ? graph.apply(Op.TO_DOUBLE, call.origin(), a) : a);
+                ? graph.apply(Op.TO_DOUBLE, at(call.origin()), a) : a);
           }
-          return graph.apply(op, call.origin(), 0, null, converted);
+          return graph.apply(op, at(call.origin()), 0, null, converted);
         }
       }
     }
@@ -297,21 +289,22 @@ public final class Resolve {
       Map<String, Node> scope) {
     boolean matrix = receiver.shape().kind() == Kind.MATRIX;
     if (matrix && call.args().isEmpty() && call.name().equals("rows")) {
-      return graph.apply(Op.ROWS, call.origin(), receiver);
+      return graph.apply(Op.ROWS, at(call.origin()), receiver);
     }
     if (matrix && call.args().isEmpty() && call.name().equals("cols")) {
-      return graph.apply(Op.COLS, call.origin(), receiver);
+      return graph.apply(Op.COLS, at(call.origin()), receiver);
     }
     if (matrix && call.args().size() == 2 && call.name().equals("get")) {
       Node i = expr(call.args().get(0), method, scope);
       Node j = expr(call.args().get(1), method, scope);
       if (i.shape().kind() == Kind.INT && j.shape().kind() == Kind.INT) {
-        return graph.apply(Op.MATRIX_ELEMENT, call.origin(), receiver, i, j);
+        return graph.apply(Op.MATRIX_ELEMENT, at(call.origin()), receiver, i, j);
       }
     }
     throw new CompileError(call.origin(), Message.UNSUPPORTED_EXPRESSION,
-        "the method call " + call.qualifier() + "." + call.name()
-            + "(...) (of a Matrix only rows(), cols() and get(int, int) may be read)");
+        "the method call " + call.qualifier() + "." + call.name() + "(...) (" + (matrix
+            ? "of a Matrix only rows(), cols() and get(i, j) may be read"
+            : "of a " + receiver.shape().kind().javaType() + " only x.length and x[i] may be read") + ")");
   }
 
   private Node inline(MethodSource callee, List<Node> args, Expr.Call call) {
@@ -333,17 +326,26 @@ public final class Resolve {
                 .map(MethodSource.Parameter::type).toList()) + ")");
       }
       scope.put(p.name(), want == Kind.SCALAR && a.shape().kind() == Kind.INT
-          ? graph.apply(Op.TO_DOUBLE, call.origin(), a) : a);
+          ? graph.apply(Op.TO_DOUBLE, at(call.origin()), a) : a);
     }
     inlining.push(key);
+    Origin outerCallSite = callSite;
+    if (callSite == null) {
+      callSite = call.origin();
+    }
     try {
       return body(callee, scope);
     } catch (CompileError inner) {
+      if (inner.messageKind() == Message.RECURSIVE_CALL) {
+        // ping → pong → ping: the cycle is reported where it starts, in the method compiled.
+        throw new CompileError(call.origin(), Message.RECURSIVE_CALL, inner.args());
+      }
       // The callee's own error is reported on it; here we say why this call fails.
       throw new CompileError(call.origin(), Message.CALLEE_INVALID,
           callee.owner() + "." + callee.name());
     } finally {
       inlining.pop();
+      callSite = outerCallSite;
     }
   }
 }
