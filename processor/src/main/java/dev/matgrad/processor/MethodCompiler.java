@@ -12,6 +12,7 @@ import dev.matgrad.processor.passes.ReverseMode;
 import dev.matgrad.processor.passes.Simplify;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,7 @@ final class MethodCompiler implements Callees {
         }
       }
     }
-    Map<String, String> types = new java.util.LinkedHashMap<>();
+    Map<String, String> types = new LinkedHashMap<>();
     for (VariableElement p : method.getParameters()) {
       types.put(p.getSimpleName().toString(), p.asType().toString());
     }

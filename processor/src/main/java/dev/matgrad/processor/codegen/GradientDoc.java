@@ -7,6 +7,7 @@ import dev.matgrad.processor.ir.Notation;
 import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.passes.Program;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
@@ -101,7 +102,7 @@ final class GradientDoc {
   /** "where" lines for every named local the printed expressions used, in program order. */
   List<String> whereLines() {
     List<String> lines = new ArrayList<>();
-    java.util.Set<Integer> done = new java.util.HashSet<>();
+    Set<Integer> done = new HashSet<>();
     while (true) {
       Integer next = referenced.keySet().stream().filter(id -> !done.contains(id)).findFirst()
           .orElse(null);

@@ -22,7 +22,7 @@ import java.util.Set;
 final class Lowering implements Emitter {
   private final Program program;
   private final Dims dims;
-  private CodeBlock.Builder code = CodeBlock.builder();
+  private final CodeBlock.Builder code = CodeBlock.builder();
   private final Set<String> methodNames = new HashSet<>();
   private final Set<String> nodeNames = new HashSet<>();
   private final Map<Node, String> vars = new HashMap<>();
@@ -78,13 +78,6 @@ final class Lowering implements Emitter {
     return code;
   }
 
-  /** Redirects statements into another block (used to hoist declarations out of a loop). */
-  CodeBlock.Builder swap(CodeBlock.Builder next) {
-    CodeBlock.Builder previous = code;
-    code = next;
-    return previous;
-  }
-
   /** Declares the int locals for every parameter dimension, e.g. {@code int A_rows = A.rows();}. */
   void declareDimensions() {
     for (Node.Param p : program.params()) {
@@ -126,10 +119,6 @@ final class Lowering implements Emitter {
 
   void bind(Node n, String variable) {
     vars.put(n, variable);
-  }
-
-  boolean isBound(Node n) {
-    return vars.containsKey(n) || n instanceof Node.Const;
   }
 
   boolean readsAsScalar(Node n) {

@@ -11,7 +11,10 @@ import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
 import dev.matgrad.processor.passes.Program;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +44,7 @@ final class MethodWriter {
   private final Mode mode;
   private final MethodSource source;
   private final Lowering lower;
-  private final Map<String, String> outputNames = new java.util.LinkedHashMap<>();
+  private final Map<String, String> outputNames = new LinkedHashMap<>();
   /** The incoming adjoint's parameter: gradOut, unless the user has a parameter of that name. */
   private final String gradOut;
 
@@ -255,7 +258,7 @@ final class MethodWriter {
    * reverse pass that nothing else reads.
    */
   private Map<Node, String> directOutputs() {
-    Map<Node, String> direct = new java.util.HashMap<>();
+    Map<Node, String> direct = new HashMap<>();
     Set<Node> readByOthers = new HashSet<>();
     for (Node n : program.graph().nodes()) {
       if (n instanceof Node.Apply a) {
@@ -288,13 +291,13 @@ final class MethodWriter {
       String out = outputNames.get(w.name());
       Node g = program.gradients().get(w.name());
       if (g == null) {
-        code.addStatement("$T.fill($L, 0.0)", java.util.Arrays.class, out);
+        code.addStatement("$T.fill($L, 0.0)", Arrays.class, out);
       } else if (direct.get(g) != null && direct.get(g).equals(out)) {
         continue;
       } else if (w.shape().isScalar()) {
         code.addStatement("$L[0] = $L", out, lower.ref(g));
       } else if (g.shape().isScalar() || lower.readsAsScalar(g)) {
-        code.addStatement("$T.fill($L, $L)", java.util.Arrays.class, out, lower.ref(g));
+        code.addStatement("$T.fill($L, $L)", Arrays.class, out, lower.ref(g));
       } else {
         code.addStatement("$T.arraycopy($L, 0, $L, 0, $L.length)", System.class, lower.ref(g),
             out, out);
@@ -325,7 +328,7 @@ final class MethodWriter {
     lower.bind(seed, seedVar);
     for (Node.Param w : program.wrt()) {
       if (program.gradients().get(w.name()) == null) {
-        code.addStatement("$T.fill($L, 0.0)", java.util.Arrays.class, outputNames.get(w.name()));
+        code.addStatement("$T.fill($L, 0.0)", Arrays.class, outputNames.get(w.name()));
       }
     }
     // Allocate the reverse pass's arrays here, then lower its statements into the loop body.

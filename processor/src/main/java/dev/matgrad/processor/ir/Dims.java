@@ -44,10 +44,6 @@ public final class Dims {
     return root;
   }
 
-  public boolean same(Dim a, Dim b) {
-    return find(a) == find(b);
-  }
-
   /** Requires a == b; if not already known, records a check for the generated code. */
   public void unify(Dim a, Dim b, String context) {
     Dim ra = find(a);

@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Builds the IR: numbers nodes in creation (hence topological) order, infers every shape with
@@ -89,7 +90,7 @@ public final class Graph {
     return intern(key, () -> new Node.Apply(nodes.size(), op, argsCopy, flags, of, shape, origin));
   }
 
-  private Node intern(List<Object> key, java.util.function.Supplier<Node> create) {
+  private Node intern(List<Object> key, Supplier<Node> create) {
     Node existing = interned.get(key);
     if (existing != null) {
       return existing;

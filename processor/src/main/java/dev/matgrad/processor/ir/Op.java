@@ -1,6 +1,8 @@
 package dev.matgrad.processor.ir;
 
 import dev.matgrad.processor.ast.Origin;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -686,8 +688,8 @@ public final class Op {
 
   static {
     // The table is the list of constants above, in declaration order.
-    for (java.lang.reflect.Field f : Op.class.getDeclaredFields()) {
-      if (f.getType() == Op.class && java.lang.reflect.Modifier.isStatic(f.getModifiers())) {
+    for (Field f : Op.class.getDeclaredFields()) {
+      if (f.getType() == Op.class && Modifier.isStatic(f.getModifiers())) {
         try {
           ALL.add((Op) f.get(null));
         } catch (IllegalAccessException e) {
@@ -747,10 +749,6 @@ public final class Op {
     return name;
   }
 
-  public Category category() {
-    return category;
-  }
-
   public boolean isElementwise() {
     return category == Category.ELEMENTWISE;
   }
@@ -770,10 +768,6 @@ public final class Op {
       throw new IllegalStateException(name + " has no adjoint rule");
     }
     return adjoint.apply(g, n, grad);
-  }
-
-  public boolean hasAdjoint() {
-    return adjoint != null;
   }
 
   public void lower(Emitter e, Node.Apply n) {

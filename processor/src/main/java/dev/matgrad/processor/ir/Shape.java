@@ -26,11 +26,6 @@ public record Shape(Kind kind, Dim rows, Dim cols) {
     return kind.isArray();
   }
 
-  /** This shape with kind SCALAR (int values promoted to double). */
-  public Shape asDouble() {
-    return kind == Kind.INT ? new Shape(Kind.SCALAR, rows, cols) : this;
-  }
-
   /** The shape with its dimensions replaced by their representatives. */
   public Shape canonical(Dims dims) {
     return new Shape(kind, dims.find(rows), dims.find(cols));

@@ -28,6 +28,7 @@ import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ast.Stmt;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
@@ -256,7 +257,7 @@ final class BodyReader {
 
   /** "a lambda expression", "a new-array expression", ... from the tree kind. */
   private static String describe(Tree t) {
-    String kind = t.getKind().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    String kind = t.getKind().name().toLowerCase(Locale.ROOT).replace('_', ' ');
     return (kind.matches("^[aeiou].*") ? "an " : "a ") + kind;
   }
 

@@ -1,6 +1,5 @@
 package dev.matgrad.processor.javac;
 
-import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
@@ -79,11 +78,5 @@ public final class JavacSupport {
       return true;
     }
     return false;
-  }
-
-  /** The compilation unit of a method, for tests and error messages. */
-  CompilationUnitTree unitOf(ExecutableElement method) {
-    TreePath path = trees.getPath(method);
-    return path == null ? null : path.getCompilationUnit();
   }
 }
