@@ -61,7 +61,9 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.INTERNAL_ERROR.format("this round", bug));
     }
-    return false;
+    // @Differentiable is ours alone: claiming it keeps javac's "no processor claimed" warning
+    // out of builds that compile with -Xlint:all -Werror.
+    return true;
   }
 
   private void processRound(RoundEnvironment round) {

@@ -145,9 +145,8 @@ class GenerationTest {
   class ApiExample {
     @Test
     void compilesWithTheProcessorWithoutWarnings() {
-      // -processing: javac's own note that no processor claimed @Differentiable (matgrad returns
-      // false on purpose, so that other processors may see the annotation too).
-      Compilation c = withProcessor().withOptions("-Xlint:all,-processing").compile(LOSSES);
+      // All lints, processing included: a user's -Xlint:all -Werror build must pass.
+      Compilation c = withProcessor().withOptions("-Xlint:all", "-Werror").compile(LOSSES);
       assertThat(c).succeededWithoutWarnings();
       assertThat(c).generatedSourceFile("demo.LossesGradients");
     }
@@ -182,7 +181,7 @@ class GenerationTest {
 
   @Test
   void vectorAndMatrixValuedMethodsGetVjpAndJacobian() throws Exception {
-    Compilation c = withProcessor().withOptions("-Xlint:all,-processing").compile(LAYERS);
+    Compilation c = withProcessor().withOptions("-Xlint:all", "-Werror").compile(LAYERS);
     assertThat(c).succeededWithoutWarnings();
     String text = assertCleanGeneratedSource(c, "demo.LayersGradients");
     assertTrue(text.contains("(∂f/∂W) ḡ = "), text);
@@ -199,7 +198,7 @@ class GenerationTest {
 
   @Test
   void intParametersAndMathFunctions() throws Exception {
-    Compilation c = withProcessor().withOptions("-Xlint:all,-processing").compile(FEATURES);
+    Compilation c = withProcessor().withOptions("-Xlint:all", "-Werror").compile(FEATURES);
     assertThat(c).succeededWithoutWarnings();
     assertCleanGeneratedSource(c, "demo.FeaturesGradients");
 
