@@ -283,17 +283,8 @@ public final class Op {
 
   public static final Op TRANSPOSE = new Op("TRANSPOSE", Category.OTHER, List.of("transpose(Matrix)"),
       (g, args, flags, origin) -> Shape.matrix(args.get(0).shape().cols(), args.get(0).shape().rows()),
-      (e, n) -> {
-        Node m = n.arg(0);
-        String i = e.fresh("i");
-        String j = e.fresh("j");
-        e.open(loop(i, e.rows(m)));
-        e.open(loop(j, e.cols(m)));
-        e.add(e.ref(n) + "[" + j + " * " + e.rows(m) + " + " + i + "] = " + e.ref(m) + "[" + i
-            + " * " + e.cols(m) + " + " + j + "]");
-        e.close();
-        e.close();
-      },
+      (e, n) -> eachEntry(e, n.arg(0), (i, j, at) -> e.add(e.ref(n) + "[" + j + " * "
+          + e.rows(n.arg(0)) + " + " + i + "] = " + e.ref(n.arg(0)) + "[" + at + "]")),
       (a, n) -> Notation.paren(a[0]) + "ᵀ",
       (g, n, grad) -> List.of(g.apply(Op.TRANSPOSE, null, grad)), null, null);
 
@@ -399,15 +390,8 @@ public final class Op {
   public static final Op COL_SUMS = new Op("COL_SUMS", Category.OTHER, List.of(),
       (g, args, flags, origin) -> Shape.vector(args.get(0).shape().cols(), g.dims()),
       (e, n) -> {
-        Node m = n.arg(0);
         fill(e, n, "0.0");
-        String i = e.fresh("i");
-        String j = e.fresh("j");
-        e.open(loop(i, e.rows(m)));
-        e.open(loop(j, e.cols(m)));
-        e.add(e.ref(n) + "[" + j + "] += " + e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + j + "]");
-        e.close();
-        e.close();
+        eachEntry(e, n.arg(0), (i, j, at) -> e.add(e.ref(n) + "[" + j + "] += " + e.ref(n.arg(0)) + "[" + at + "]"));
       },
       (a, n) -> "1ᵀ " + Notation.paren(a[0]), null, null, null);
 
@@ -418,17 +402,8 @@ public final class Op {
             origin == null ? "diag(v) M" : origin.source());
         return args.get(1).shape();
       },
-      (e, n) -> {
-        Node m = n.arg(1);
-        String i = e.fresh("i");
-        String j = e.fresh("j");
-        e.open(loop(i, e.rows(m)));
-        e.open(loop(j, e.cols(m)));
-        String at = i + " * " + e.cols(m) + " + " + j;
-        e.add(e.ref(n) + "[" + at + "] = " + e.at(n.arg(0), i) + " * " + e.ref(m) + "[" + at + "]");
-        e.close();
-        e.close();
-      },
+      (e, n) -> eachEntry(e, n.arg(1), (i, j, at) -> e.add(e.ref(n) + "[" + at + "] = "
+          + e.at(n.arg(0), i) + " * " + e.ref(n.arg(1)) + "[" + at + "]")),
       (a, n) -> "diag(" + a[0] + ") " + Notation.paren(a[1]),
       (g, n, grad) -> List.of(g.apply(Op.ROW_SUMS, null, g.apply(Op.MUL, null, grad, n.arg(1))),
           g.apply(Op.SCALE_ROWS, null, n.arg(0), grad)),
@@ -441,17 +416,8 @@ public final class Op {
             origin == null ? "M diag(v)" : origin.source());
         return args.get(0).shape();
       },
-      (e, n) -> {
-        Node m = n.arg(0);
-        String i = e.fresh("i");
-        String j = e.fresh("j");
-        e.open(loop(i, e.rows(m)));
-        e.open(loop(j, e.cols(m)));
-        String at = i + " * " + e.cols(m) + " + " + j;
-        e.add(e.ref(n) + "[" + at + "] = " + e.ref(m) + "[" + at + "] * " + e.at(n.arg(1), j));
-        e.close();
-        e.close();
-      },
+      (e, n) -> eachEntry(e, n.arg(0), (i, j, at) -> e.add(e.ref(n) + "[" + at + "] = "
+          + e.ref(n.arg(0)) + "[" + at + "] * " + e.at(n.arg(1), j))),
       (a, n) -> Notation.paren(a[0]) + " diag(" + a[1] + ")",
       (g, n, grad) -> List.of(g.apply(Op.SCALE_COLS, null, grad, n.arg(1)),
           g.apply(Op.COL_SUMS, null, g.apply(Op.MUL, null, grad, n.arg(0)))),
@@ -932,6 +898,22 @@ public final class Op {
     e.add(max + " = Math.max(" + max + ", " + e.at(x, i) + ")");
     e.close();
     return max;
+  }
+
+  @FunctionalInterface
+  private interface EntryBody {
+    void emit(String row, String col, String flatIndex);
+  }
+
+  /** Runs {@code body} for every entry (i, j) of matrix m, row by row, with its flat index. */
+  private static void eachEntry(Emitter e, Node m, EntryBody body) {
+    String i = e.fresh("i");
+    String j = e.fresh("j");
+    e.open(loop(i, e.rows(m)));
+    e.open(loop(j, e.cols(m)));
+    body.emit(i, j, i + " * " + e.cols(m) + " + " + j);
+    e.close();
+    e.close();
   }
 
   /** Loop variables of a column-wise op: the column and the row within it. */
