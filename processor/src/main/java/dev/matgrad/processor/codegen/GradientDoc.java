@@ -7,15 +7,15 @@ import dev.matgrad.processor.ir.Notation;
 import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.passes.Program;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Prints a program's derivative in matrix notation for the generated Javadoc, e.g.
- * {@code ∇_x f = 2 A (Aᵀ x)}. Values the user named (locals) appear by name, with a "where"
- * line giving their definition; everything else is written out.
+ * {@code ∇_x f = 2 A Aᵀ x}. Values the user named (locals) and the adjoints of named values
+ * ({@code dh}) appear by name, with a "where" line giving their definition; everything else is
+ * written out.
  */
 final class GradientDoc {
   private static final int MAX_LENGTH = 600;
@@ -46,7 +46,7 @@ final class GradientDoc {
     }
   }
 
-  /** The notation of n; user-named intermediates are referenced by name. */
+  /** The notation of n; named intermediates are referenced by name. */
   String print(Node n) {
     return shorten(term(n, true).full());
   }
@@ -59,7 +59,8 @@ final class GradientDoc {
       return new Term(1, number(c.value()), n);
     }
     Node.Apply a = (Node.Apply) n;
-    String name = graph.nameOf(a);
+    // Users' locals, and the adjoints of named values (dh), are shown by name and defined below.
+    String name = graph.variableNameOf(a);
     if (name != null && !top) {
       referenced.put(a.id(), a);
       return new Term(1, name, n);
@@ -99,22 +100,15 @@ final class GradientDoc {
     return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
-  /** "where" lines for every named local the printed expressions used, in program order. */
+  /** "where" lines for every named value the printed expressions used, in program order. */
   List<String> whereLines() {
-    List<String> lines = new ArrayList<>();
-    Set<Integer> done = new HashSet<>();
-    while (true) {
-      Integer next = referenced.keySet().stream().filter(id -> !done.contains(id)).findFirst()
-          .orElse(null);
-      if (next == null) {
-        break;
-      }
-      done.add(next);
-      Node n = referenced.get(next);
-      lines.add(graph.nameOf(n) + " = " + shorten(term(n, true).full()));
+    TreeMap<Integer, String> lines = new TreeMap<>();
+    while (lines.size() < referenced.size()) {
+      Node n = referenced.values().stream().filter(x -> !lines.containsKey(x.id())).findFirst()
+          .orElseThrow();
+      lines.put(n.id(), graph.variableNameOf(n) + " = " + shorten(term(n, true).full()));
     }
-    lines.sort(null);
-    return lines;
+    return new ArrayList<>(lines.values());
   }
 
   private static String shorten(String s) {

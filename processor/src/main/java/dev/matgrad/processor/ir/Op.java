@@ -365,7 +365,7 @@ public final class Op {
         e.close();
         e.close();
       },
-      (a, n) -> Notation.paren(a[0]) + " + " + Notation.paren(a[1]) + " 1ᵀ",
+      (a, n) -> a[0] + " + " + Notation.paren(a[1]) + " 1ᵀ",
       (g, n, grad) -> List.of(grad, g.apply(Op.ROW_SUMS, null, grad)), null, null);
 
   /** G·1: the sums of each row (the adjoint of addToEachColumn for b). */
