@@ -155,7 +155,35 @@ class GenerationTest {
     void generatedSourceIsCleanAndDocumentsTheGradient() {
       String text = assertCleanGeneratedSource(compile(LOSSES), "demo.LossesGradients");
       assertTrue(text.contains("public final class LossesGradients"), text);
-      assertTrue(text.contains("∇_A f = "), () -> "Javadoc should state ∇_A f:\n" + text);
+      assertTrue(text.contains("∇_A f = x (dh ⊙ h ⊙ (1 − h))ᵀ"), () -> "Javadoc should state ∇_A f:\n" + text);
+      assertTrue(text.contains("dh = 2 B (Bᵀ h − c)"), text);
+      assertTrue(text.contains("h = σ(Aᵀ x)"), text);
+    }
+
+    @Test
+    void javadocStatesTheSeedNotesGradientInMatrixNotation() {
+      JavaFileObject seed = file("demo.Seed", """
+          package demo;
+
+          import dev.matgrad.Differentiable;
+          import dev.matgrad.Matrix;
+          import static dev.matgrad.Ops.*;
+
+          public final class Seed {
+            @Differentiable(wrt = "x")
+            public static double squaredNormOfLinearMap(Matrix A, double[] x) {
+              return sumSq(matmul(transpose(A), x));
+            }
+
+            @Differentiable(wrt = "A")
+            public static double withRespectToA(Matrix A, double[] x) {
+              return sumSq(matmul(transpose(A), x));
+            }
+          }
+          """);
+      String text = assertCleanGeneratedSource(compile(seed), "demo.SeedGradients");
+      assertTrue(text.contains("∇_x f = 2 A Aᵀ x"), text);
+      assertTrue(text.contains("∇_A f = 2 x (Aᵀ x)ᵀ"), text);
     }
 
     @Test
