@@ -7,7 +7,9 @@ import dev.matgrad.processor.ir.Notation;
 import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.passes.Program;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -23,6 +25,7 @@ final class GradientDoc {
   private final Program program;
   private final Graph graph;
   private final TreeMap<Integer, Node> referenced = new TreeMap<>();
+  private final Map<Node, Term> printed = new HashMap<>();
 
   GradientDoc(Program program) {
     this.program = program;
@@ -52,6 +55,25 @@ final class GradientDoc {
   }
 
   private Term term(Node n, boolean top) {
+    // Memoised and capped: shared subexpressions would otherwise be printed (and grow) once per use.
+    Term known = top ? null : printed.get(n);
+    if (known != null) {
+      if (graph.variableNameOf(n) != null && n instanceof Node.Apply) {
+        referenced.put(n.id(), n);
+      }
+      return known;
+    }
+    Term t = compute(n, top);
+    if (t.text().length() > MAX_LENGTH) {
+      t = new Term(t.coefficient(), t.text().substring(0, MAX_LENGTH) + " …", t.node());
+    }
+    if (!top) {
+      printed.put(n, t);
+    }
+    return t;
+  }
+
+  private Term compute(Node n, boolean top) {
     if (n instanceof Node.Param p) {
       return new Term(1, p == program.seed() ? "ḡ" : p.name(), n);
     }
