@@ -15,6 +15,8 @@ import dev.matgrad.Differentiable;
  *   <li>{@code Inner.halfSquaredNorm}: an unqualified call of a @Differentiable method of the
  *       enclosing class from a nested class is rejected with matgrad:unknown-call (the qualified
  *       call {@code RegressionFixtures.squaredNorm(x)} works).
+ *   <li>{@code zerothPower}: the adjoint of pow(x, 0) was 0·x⁻¹, NaN at x = 0 (found by the random
+ *       program test).
  * </ol>
  */
 public final class RegressionFixtures {
@@ -38,6 +40,12 @@ public final class RegressionFixtures {
   @Differentiable
   public static double squaredNorm(double[] v) {
     return sumSq(v);
+  }
+
+  /** x⁰ is 1 everywhere, 0 included: its derivative is 0, not 0·0⁻¹ = NaN. */
+  @Differentiable
+  public static double zerothPower(double[] x) {
+    return sum(pow(x, 0)) + sumSq(x);
   }
 
   public static final class Inner {

@@ -109,8 +109,10 @@ public final class Op {
   public static final Op DIV_DIVISOR_ADJOINT = internalElementwise("DIV_DIVISOR_ADJOINT",
       a -> "-" + a[0] + " * " + a[1] + " / " + a[2],
       (a, n) -> "−" + Notation.paren(a[0]) + " ⊙ " + Notation.paren(a[1]) + " / " + Notation.paren(a[2]));
+  /** g·p·x^(p−1), taken as 0 when p = 0 (x⁰ is constant, even where x^(−1) is infinite). */
   public static final Op POW_BASE_ADJOINT = internalElementwise("POW_BASE_ADJOINT",
-      a -> a[0] + " * " + a[2] + " * Math.pow(" + a[1] + ", " + a[2] + " - 1.0)",
+      a -> "(" + a[2] + " == 0.0 ? 0.0 : " + a[0] + " * " + a[2] + " * Math.pow(" + a[1] + ", "
+          + a[2] + " - 1.0))",
       (a, n) -> Notation.paren(a[0]) + " ⊙ " + Notation.paren(a[2]) + " " + Notation.paren(a[1])
           + "^(" + a[2] + " − 1)");
   /** d(x^p)/dp = x^p ln x, taken as 0 where x^p = 0. */
