@@ -1,0 +1,1499 @@
+package dev.matgrad.processor.random;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.function.Supplier;
+
+/**
+ * Generates random, well-typed Java sources of classes whose {@code @Differentiable} static methods
+ * use the whole op table of API.md, for a differential test of the processor against finite
+ * differences ({@link RandomProgramsTest}).
+ *
+ * <p>Shapes are symbolic: a program has a few dimension symbols d0, d1, …; every {@code double[]}
+ * has one of them as its length and every {@code Matrix} two of them as rows × cols. Expressions
+ * are generated for a requested type (double, double[dk], Matrix[di×dj]) from rules whose operand
+ * types fit (matmul inner dimensions, same shapes elementwise, square for trace, …), so every
+ * program compiles whatever values the test later picks for the symbols. Only types that can be
+ * built from a method's parameters are requested (a fixpoint over the rules, with the cheapest
+ * derivation of each type used when the depth runs out).
+ *
+ * <p>Values are kept in the ops' domains and at moderate magnitudes so that central differences
+ * stay accurate: every expression carries a rough bound of its magnitude (inputs are drawn from
+ * [-1, 1], symbol values are at most {@link #MAX_DIM}, int parameters at most {@link #MAX_INT});
+ * what exceeds a limit is scaled down or squashed with tanh/sigmoid; log, sqrt, div, fractional
+ * and variable powers only get operands built to be positive with a known lower bound.
+ */
+final class ProgramGenerator {
+  /** The package of the generated classes. */
+  static final String PACKAGE = "rnd";
+  /** Symbol values and int parameters the test uses are in 1..MAX_DIM and 1..MAX_INT. */
+  static final int MAX_DIM = 4;
+  static final int MAX_INT = 4;
+
+  /** Magnitude above which any generated value is scaled down or squashed. */
+  private static final double LIMIT = 8;
+  /** Bound on the argument of exp. */
+  private static final double EXP_LIMIT = 2.5;
+  /** Bound on the arguments passed to a generated callee (its inputs are drawn from [-1, 1]). */
+  private static final double ARG_LIMIT = 1.0;
+  /** Smallest lower bound accepted for an operand of log, sqrt, div and fractional powers. */
+  private static final double MIN_LO = 0.02;
+
+  enum Kind { SCALAR, VECTOR, MATRIX, INT }
+
+  /** A symbolic type: rows is the symbol of a vector's length or a matrix's rows. */
+  record Type(Kind kind, int rows, int cols) {
+    static final Type SCALAR = new Type(Kind.SCALAR, -1, -1);
+    static final Type INT = new Type(Kind.INT, -1, -1);
+
+    static Type vector(int d) {
+      return new Type(Kind.VECTOR, d, -1);
+    }
+
+    static Type matrix(int r, int c) {
+      return new Type(Kind.MATRIX, r, c);
+    }
+
+    String java() {
+      return switch (kind) {
+        case SCALAR -> "double";
+        case VECTOR -> "double[]";
+        case MATRIX -> "Matrix";
+        case INT -> "int";
+      };
+    }
+
+    boolean differentiable() {
+      return kind != Kind.INT;
+    }
+
+    /** Upper bound of the number of entries. */
+    int maxSize() {
+      return switch (kind) {
+        case SCALAR, INT -> 1;
+        case VECTOR -> MAX_DIM;
+        case MATRIX -> MAX_DIM * MAX_DIM;
+      };
+    }
+
+    @Override
+    public String toString() {
+      return switch (kind) {
+        case SCALAR -> "double";
+        case INT -> "int";
+        case VECTOR -> "double[d" + rows + "]";
+        case MATRIX -> "Matrix[d" + rows + "×d" + cols + "]";
+      };
+    }
+  }
+
+  record Param(String name, Type type) {}
+
+  /** A generated method: its parameters, result type, wrt parameters (declaration order), text. */
+  record Method(String name, List<Param> params, Type result, List<Param> wrt, String text) {}
+
+  /** A generated class: its qualified name, its source, its methods and number of dim symbols. */
+  record Program(String qualifiedName, String source, List<Method> methods, int dims) {}
+
+  /** An expression: its code, a bound of its magnitude and, if positive, a lower bound (else 0). */
+  private record E(String code, double bound, double lo, boolean integral) {
+    E(String code, double bound, double lo) {
+      this(code, bound, lo, false);
+    }
+
+    E(String code, double bound) {
+      this(code, bound, 0, false);
+    }
+  }
+
+  /** An int expression with the range of its values. */
+  private record I(String code, int min, int max) {}
+
+  /** A parameter or local: name, type, bound and lower bound (when positive). */
+  private record Var(String name, Type type, double bound, double lo, int line) {}
+
+  /** A generated callee with the magnitude of its result. */
+  private record Callee(Method method, double bound) {}
+
+  private final Random random;
+  private int dims;
+  private final List<Callee> callees = new ArrayList<>();
+
+  ProgramGenerator(Random random) {
+    this.random = random;
+  }
+
+  /** A program: class {@code rnd.<simpleName>} with 3 to 6 methods. */
+  Program generate(String simpleName) {
+    dims = 2 + random.nextInt(3);
+    callees.clear();
+    int count = 3 + random.nextInt(4);
+    List<Method> methods = new ArrayList<>();
+    StringBuilder out = new StringBuilder();
+    out.append("package ").append(PACKAGE).append(";\n\n")
+        .append("import dev.matgrad.Differentiable;\n")
+        .append("import dev.matgrad.Matrix;\n")
+        .append("import static dev.matgrad.Ops.*;\n\n")
+        .append("public final class ").append(simpleName).append(" {\n")
+        .append("  private ").append(simpleName).append("() {}\n");
+    Set<String> signatures = new HashSet<>();
+    for (int i = 0; i < count; i++) {
+      Body body = new Body();
+      body.generate();
+      Callee c = body.finish(methodName("m" + i, body, signatures));
+      callees.add(c);
+      methods.add(c.method());
+      out.append('\n').append(c.method().text());
+    }
+    out.append("}\n");
+    return new Program(PACKAGE + "." + simpleName, out.toString(), List.copyOf(methods), dims);
+  }
+
+  /**
+   * The name of a new method: now and then an earlier method's (an overload), when the parameter
+   * counts differ (so calls are never ambiguous) and no generated method's signature clashes.
+   */
+  private String methodName(String fresh, Body body, Set<String> signatures) {
+    List<String> candidates = new ArrayList<>();
+    for (Callee c : callees) {
+      String name = c.method().name();
+      boolean countsDiffer = callees.stream().filter(o -> o.method().name().equals(name))
+          .allMatch(o -> o.method().params().size() != body.params.size());
+      if (countsDiffer && body.signatures(name).stream().noneMatch(signatures::contains)) {
+        candidates.add(name);
+      }
+    }
+    String name = !candidates.isEmpty() && chance(0.15) ? pick(candidates) : fresh;
+    signatures.addAll(body.signatures(name));
+    return name;
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private boolean chance(double p) {
+    return random.nextDouble() < p;
+  }
+
+  private <T> T pick(List<T> list) {
+    return list.get(random.nextInt(list.size()));
+  }
+
+  /** The index of a weight, drawn proportionally; -1 if all are 0. */
+  private int weighted(double... weights) {
+    double total = 0;
+    for (double w : weights) {
+      total += w;
+    }
+    if (total <= 0) {
+      return -1;
+    }
+    double r = random.nextDouble() * total;
+    for (int i = 0; i < weights.length; i++) {
+      r -= weights[i];
+      if (r < 0 && weights[i] > 0) {
+        return i;
+      }
+    }
+    for (int i = weights.length - 1; i >= 0; i--) {
+      if (weights[i] > 0) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static String lit(double v) {
+    String s = v == Math.rint(v) && Math.abs(v) < 1e6 ? String.format(Locale.ROOT, "%.1f", v)
+        : Double.toString(v);
+    return v < 0 ? "(" + s + ")" : s;
+  }
+
+  private static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  private static double softplus(double x) {
+    return Math.log1p(Math.exp(-Math.abs(x))) + Math.max(x, 0);
+  }
+
+  /** The largest "nice" factor ≤ f. */
+  private static double niceFactor(double f) {
+    double[] nice = {0.5, 0.25, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001};
+    for (double n : nice) {
+      if (n <= f) {
+        return n;
+      }
+    }
+    return 0;
+  }
+
+  // ---- one method ---------------------------------------------------------------------------------
+
+  /** The generation state of one method: its parameters, locals, and the producible types. */
+  private final class Body {
+    private final List<Param> params = new ArrayList<>();
+    private final List<Var> vars = new ArrayList<>();
+    private final List<I> intVars = new ArrayList<>();
+    /** Names of locals declared in blocks that have ended: they may be declared again. */
+    private final List<String> outOfScope = new ArrayList<>();
+    /** The int locals (int parameters may not be assigned). */
+    private final Set<String> intLocalNames = new HashSet<>();
+    /** The statements of the body, one a line. */
+    private final List<String> lines = new ArrayList<>();
+    /** The cost of the cheapest derivation of each producible vector/matrix type. */
+    private final Map<Type, Integer> cost = new HashMap<>();
+    private int locals;
+    private Type result;
+    private E ret;
+    private List<Param> wrt;
+    private String annotation;
+
+    void generate() {
+      parameters();
+      producible();
+      result = resultType();
+      int statements = random.nextInt(6);
+      for (int i = 0; i < statements; i++) {
+        statement();
+      }
+      E value = leaf(result);
+      if (value == null || !chance(0.1)) {
+        value = clamp(gen(result, 1 + random.nextInt(3)), result, LIMIT);
+      }
+      ret = useDeadLocals(value, result);
+      lines.add("return " + ret.code() + ";");
+      wrt();
+    }
+
+    /** The erased signatures of the user's method and the generated ones, for a name. */
+    List<String> signatures(String name) {
+      String types = String.join(",", params.stream().map(p -> p.type().java()).toList());
+      String outputs = ",double[]".repeat(wrt.size());
+      if (result.kind() == Kind.SCALAR) {
+        return List.of(name + "(" + types + ")", name + "Grad(" + types + outputs + ")");
+      }
+      return List.of(name + "(" + types + ")", name + "Vjp(" + types + ",double[]" + outputs + ")",
+          name + "Jacobian(" + types + outputs + ")");
+    }
+
+    private void wrt() {
+      List<Param> differentiable = params.stream().filter(p -> p.type().differentiable()).toList();
+      if (chance(0.3)) {
+        wrt = differentiable;
+        annotation = chance(0.5) ? "@Differentiable" : "@Differentiable(wrt = {})";
+      } else {
+        List<Param> chosen = new ArrayList<>();
+        for (Param p : differentiable) {
+          if (chance(0.6)) {
+            chosen.add(p);
+          }
+        }
+        if (chosen.isEmpty()) {
+          chosen.add(pick(differentiable));
+        }
+        wrt = List.copyOf(chosen);
+        List<Param> written = new ArrayList<>(chosen);
+        if (chance(0.3)) {
+          Collections.shuffle(written, random);
+        }
+        List<String> names = written.stream().map(p -> "\"" + p.name() + "\"").toList();
+        annotation = names.size() == 1 && chance(0.5)
+            ? "@Differentiable(wrt = " + names.get(0) + ")"
+            : "@Differentiable(wrt = {" + String.join(", ", names) + "})";
+      }
+    }
+
+    Callee finish(String name) {
+      StringBuilder text = new StringBuilder();
+      text.append("  // ");
+      List<String> shapes = new ArrayList<>();
+      for (Param p : params) {
+        shapes.add(p.name() + ": " + p.type());
+      }
+      text.append(String.join(", ", shapes)).append(" -> ").append(result).append('\n');
+      text.append("  ").append(annotation).append('\n');
+      List<String> decls = params.stream().map(p -> p.type().java() + " " + p.name()).toList();
+      String visibility = switch (weighted(0.8, 0.1, 0.1)) {
+        case 0 -> "public ";
+        case 1 -> "";
+        default -> "private ";
+      };
+      text.append("  ").append(visibility).append("static ").append(result.java()).append(' ').append(name).append('(')
+          .append(String.join(", ", decls)).append(") {\n");
+      for (String line : lines) {
+        text.append("    ").append(line).append('\n');
+      }
+      text.append("  }\n");
+      Method method = new Method(name, List.copyOf(params), result, wrt, text.toString());
+      return new Callee(method, ret.bound());
+    }
+
+    // ---- signature --------------------------------------------------------------------------------
+
+    private void parameters() {
+      int n = 1 + random.nextInt(5);
+      if (!callees.isEmpty() && chance(0.6)) {
+        // the parameter types of an earlier method, so that it can be called
+        for (Param p : pick(callees).method().params()) {
+          addParam(p.type(), params.size());
+        }
+        n = random.nextInt(3);
+      }
+      for (int i = 0; i < n; i++) {
+        Type t = switch (weighted(0.2, 0.35, 0.3, 0.15)) {
+          case 0 -> Type.SCALAR;
+          case 1 -> Type.vector(random.nextInt(dims));
+          case 2 -> Type.matrix(random.nextInt(dims), random.nextInt(dims));
+          default -> Type.INT;
+        };
+        addParam(t, params.size());
+      }
+      if (params.stream().noneMatch(p -> p.type().differentiable())) {
+        addParam(Type.vector(random.nextInt(dims)), params.size());
+      }
+    }
+
+    /**
+     * A name for a new parameter or local: mostly prefix + number, now and then one that the
+     * generated code might use itself (loop indices, its dimension and data variables, gradient
+     * outputs), a class name it refers to, or a method name.
+     */
+    private String newName(String prefix, int number) {
+      if (!outOfScope.isEmpty() && chance(0.5)) {
+        String name = outOfScope.remove(random.nextInt(outOfScope.size()));
+        if (!taken(name)) {
+          return name;
+        }
+      }
+      if (chance(0.12)) {
+        List<String> tricky = new ArrayList<>(List.of("i", "j", "k", "dot", "rowStart", "b_k",
+            "gradOut", "h", "dh", "value", "result", "t1", "t2", "i2", "sum", "exp", "scale",
+            "Objects", "Arrays", "Double", "System", "m0", "length"));
+        for (Param p : params) {
+          tricky.add("grad_" + p.name());
+          tricky.add("jac_" + p.name());
+          tricky.add(p.name() + "_rows");
+          tricky.add(p.name() + "_cols");
+          tricky.add(p.name() + "_length");
+          tricky.add(p.name() + "_data");
+        }
+        String name = pick(tricky);
+        if (!taken(name)) {
+          return name;
+        }
+      }
+      String name = prefix + number;
+      for (int k = 2; taken(name); k++) {
+        name = prefix + number + "_" + k;
+      }
+      return name;
+    }
+
+    private boolean taken(String name) {
+      return params.stream().anyMatch(p -> p.name().equals(name))
+          || vars.stream().anyMatch(v -> v.name().equals(name))
+          || intVars.stream().anyMatch(v -> v.code().equals(name));
+    }
+
+    private void addParam(Type t, int i) {
+      String prefix = switch (t.kind()) {
+        case SCALAR -> "s";
+        case VECTOR -> "x";
+        case MATRIX -> "A";
+        case INT -> "n";
+      };
+      Param p = new Param(newName(prefix, i), t);
+      params.add(p);
+      if (t.kind() == Kind.INT) {
+        intVars.add(new I(p.name(), 1, MAX_INT));
+      } else {
+        vars.add(new Var(p.name(), t, 1, 0, -1));
+      }
+    }
+
+    /** Computes {@link #cost}: which vector and matrix types can be built, and how cheaply. */
+    private void producible() {
+      for (Var v : vars) {
+        if (v.type().kind() != Kind.SCALAR) {
+          cost.put(v.type(), 1);
+        }
+      }
+      boolean changed = true;
+      while (changed) {
+        changed = false;
+        for (Type t : allTypes()) {
+          int best = cost.getOrDefault(t, Integer.MAX_VALUE);
+          for (Rule r : minimalRules(t)) {
+            if (r.cost < best) {
+              best = r.cost;
+            }
+          }
+          if (best < cost.getOrDefault(t, Integer.MAX_VALUE)) {
+            cost.put(t, best);
+            changed = true;
+          }
+        }
+      }
+    }
+
+    private List<Type> allTypes() {
+      List<Type> all = new ArrayList<>();
+      for (int r = 0; r < dims; r++) {
+        all.add(Type.vector(r));
+        for (int c = 0; c < dims; c++) {
+          all.add(Type.matrix(r, c));
+        }
+      }
+      return all;
+    }
+
+    private boolean can(Type t) {
+      return t.kind() == Kind.SCALAR || t.kind() == Kind.INT || cost.containsKey(t);
+    }
+
+    private int costOf(Type... types) {
+      long total = 1;
+      for (Type t : types) {
+        if (t.kind() == Kind.SCALAR || t.kind() == Kind.INT) {
+          total += 1;
+        } else {
+          Integer c = cost.get(t);
+          if (c == null) {
+            return Integer.MAX_VALUE;
+          }
+          total += c;
+        }
+      }
+      return (int) Math.min(total, Integer.MAX_VALUE - 1);
+    }
+
+    /** A derivation of a type for the cheapest-path fallback. */
+    private record Rule(int cost, Supplier<E> make) {}
+
+    /** The rules building {@code t} from other types, with their costs (MAX_VALUE: impossible). */
+    private List<Rule> minimalRules(Type t) {
+      List<Rule> rules = new ArrayList<>();
+      if (t.kind() == Kind.VECTOR) {
+        int d = t.rows();
+        for (int k = 0; k < dims; k++) {
+          Type m = Type.matrix(d, k);
+          Type v = Type.vector(k);
+          rules.add(new Rule(costOf(m, v), () -> matvec(m, v, 0)));
+          Type mt = Type.matrix(k, d);
+          rules.add(new Rule(costOf(mt, v), () -> matTvec(mt, v, 0)));
+        }
+      } else if (t.kind() == Kind.MATRIX) {
+        int r = t.rows();
+        int c = t.cols();
+        Type tr = Type.matrix(c, r);
+        rules.add(new Rule(costOf(tr), () -> wrap1("transpose", gen(tr, 0), 1)));
+        Type vr = Type.vector(r);
+        Type vc = Type.vector(c);
+        rules.add(new Rule(costOf(vr, vc), () -> outer(vr, vc, 0)));
+        if (r == c) {
+          rules.add(new Rule(costOf(vr), () -> {
+            E v = gen(vr, 0);
+            return new E("diag(" + v.code() + ")", v.bound());
+          }));
+        }
+        for (int k = 0; k < dims; k++) {
+          Type a = Type.matrix(r, k);
+          Type b = Type.matrix(k, c);
+          int kk = k;
+          rules.add(new Rule(costOf(a, b), () -> matmul(r, kk, c, 0)));
+        }
+      }
+      for (Callee callee : callees) {
+        if (callee.method().result().equals(t)) {
+          List<Type> args = callee.method().params().stream().map(Param::type).toList();
+          rules.add(new Rule(costOf(args.toArray(Type[]::new)), () -> call(callee, 0)));
+        }
+      }
+      return rules;
+    }
+
+    private Type resultType() {
+      Type t = pickType(x -> true);
+      return t == null || chance(0.5) ? Type.SCALAR : t;
+    }
+
+    /**
+     * A producible vector or matrix type that passes the filter, or null: the types of locals and
+     * of callable methods' results are preferred (more fan-out, more calls).
+     */
+    private Type pickType(Predicate<Type> filter) {
+      List<Type> ok = allTypes().stream().filter(t -> can(t) && filter.test(t)).toList();
+      if (ok.isEmpty()) {
+        return null;
+      }
+      double[] w = new double[ok.size()];
+      for (int i = 0; i < w.length; i++) {
+        Type t = ok.get(i);
+        boolean local = vars.stream().anyMatch(v -> v.line() >= 0 && v.type().equals(t));
+        w[i] = 1 + (local ? 3 : 0) + (calleesOf(t).isEmpty() ? 0 : 2);
+      }
+      return ok.get(weighted(w));
+    }
+
+    // ---- statements -------------------------------------------------------------------------------
+
+    /** Folds (most) locals whose last value is never read into the returned value. */
+    private E useDeadLocals(E ret, Type result) {
+      for (Var v : List.copyOf(vars)) {
+        if (v.line() < 0 || !chance(0.8)) {
+          continue;
+        }
+        Pattern name = Pattern.compile("\\b" + v.name() + "\\b");
+        boolean used = name.matcher(ret.code()).find();
+        for (int i = v.line() + 1; i < lines.size() && !used; i++) {
+          used = name.matcher(lines.get(i)).find();
+        }
+        if (used) {
+          continue;
+        }
+        E self = new E(v.name(), v.bound(), v.lo());
+        E s = clamp(v.type().kind() == Kind.SCALAR ? self : reduction(v.type(), self),
+            Type.SCALAR, 1);
+        if (result.kind() == Kind.SCALAR) {
+          ret = new E("(" + ret.code() + " + " + s.code() + ")", ret.bound() + s.bound());
+        } else {
+          ret = new E("scale(" + s.code() + ", " + ret.code() + ")", ret.bound() * s.bound());
+        }
+      }
+      return ret;
+    }
+
+    private void statement() {
+      List<Var> localVars = vars.stream().filter(v -> v.line() >= 0).toList();
+      List<Var> scalarLocals =
+          localVars.stream().filter(v -> v.type().kind() == Kind.SCALAR).toList();
+      List<I> intLocals = intVars.stream().filter(v -> intLocalNames.contains(v.code())).toList();
+      int kind = weighted(5, intVars.isEmpty() ? 0 : 0.8, localVars.isEmpty() ? 0 : 2,
+          scalarLocals.isEmpty() ? 0 : 1.5, intLocals.isEmpty() ? 0 : 0.4,
+          localVars.isEmpty() ? 0 : 0.5);
+      switch (kind) {
+        case 0 -> {
+          Type t = localType();
+          E e = clamp(gen(t, 1 + random.nextInt(3)), t, LIMIT);
+          String local = newName("t", locals++);
+          String decl = chance(0.2) && !e.integral() ? "var" : t.java();
+          lines.add(decl + " " + local + " = " + e.code() + ";");
+          vars.add(new Var(local, t, e.bound(), e.lo(), lines.size() - 1));
+        }
+        case 1 -> {
+          I e = intExpr(1, false);
+          String local = newName("k", locals++);
+          lines.add((chance(0.2) ? "var" : "int") + " " + local + " = " + e.code() + ";");
+          intVars.add(new I(local, e.min(), e.max()));
+          intLocalNames.add(local);
+        }
+        case 4 -> {
+          // compound assignment of an int local: Java's int arithmetic
+          I v = pick(intLocals);
+          I n = intExpr(1, true);
+          I updated = switch (random.nextInt(4)) {
+            case 0 -> new I("+=", v.min() + n.min(), v.max() + n.max());
+            case 1 -> new I("*=", v.min() * n.min(), v.max() * n.max());
+            case 2 -> new I("/=", v.min() / n.max(), v.max());
+            default -> new I("%=", 0, n.max() - 1);
+          };
+          if (updated.max() > 4 * MAX_INT * MAX_INT) {
+            updated = new I("/=", v.min() / n.max(), v.max());
+          }
+          // %= is rejected by the processor (matgrad:expression) although % is supported: write it out
+          lines.add(updated.code().equals("%=")
+              ? v.code() + " = (" + v.code() + " % " + n.code() + ");"
+              : v.code() + " " + updated.code() + " " + n.code() + ";");
+          intVars.remove(v);
+          intVars.add(new I(v.code(), updated.min(), updated.max()));
+        }
+        case 5 -> block(localVars);
+        case 2 -> {
+          Var v = pick(localVars);
+          Type t = v.type();
+          if (chance(0.15)) {
+            // another shape of the same Java type
+            List<Type> same = new ArrayList<>();
+            for (Type o : allTypes()) {
+              if (o.kind() == t.kind() && can(o)) {
+                same.add(o);
+              }
+            }
+            if (!same.isEmpty()) {
+              t = pick(same);
+            }
+          }
+          E e;
+          if (t.equals(v.type()) && chance(0.5)) {
+            e = selfUpdate(v);
+          } else {
+            e = gen(t, 1 + random.nextInt(3));
+          }
+          e = clamp(e, t, LIMIT);
+          lines.add(v.name() + " = " + e.code() + ";");
+          vars.remove(v);
+          vars.add(new Var(v.name(), t, e.bound(), e.lo(), lines.size() - 1));
+        }
+        default -> {
+          Var v = pick(scalarLocals);
+          E e;
+          String op;
+          double bound;
+          double lo = 0;
+          switch (random.nextInt(4)) {
+            case 0 -> {
+              e = chance(0.2) ? intAtom() : clamp(gen(Type.SCALAR, 1 + random.nextInt(2)),
+                  Type.SCALAR, LIMIT);
+              op = "+=";
+              bound = v.bound() + e.bound();
+              if (v.lo() > 0 && e.lo() > 0) {
+                lo = v.lo() + e.lo();
+              }
+            }
+            case 1 -> {
+              e = clamp(gen(Type.SCALAR, 1 + random.nextInt(2)), Type.SCALAR, LIMIT);
+              op = "-=";
+              bound = v.bound() + e.bound();
+            }
+            case 2 -> {
+              e = clamp(gen(Type.SCALAR, 1 + random.nextInt(2)), Type.SCALAR, 2);
+              op = "*=";
+              bound = v.bound() * e.bound();
+              if (v.lo() > 0 && e.lo() > 0) {
+                lo = v.lo() * e.lo();
+              }
+            }
+            default -> {
+              e = positive(Type.SCALAR, 1 + random.nextInt(2));
+              op = "/=";
+              bound = v.bound() / e.lo();
+              if (v.lo() > 0) {
+                lo = v.lo() / e.bound();
+              }
+            }
+          }
+          lines.add(v.name() + " " + op + " " + e.code() + ";");
+          vars.remove(v);
+          vars.add(new Var(v.name(), v.type(), bound, lo, lines.size() - 1));
+        }
+      }
+    }
+
+    /** An int variable or size as a double operand (bound ≤ 4·MAX_INT·MAX_INT). */
+    private E intAtom() {
+      I n = intExpr(0, true);
+      return new E(n.code(), n.max(), Math.max(n.min(), 0));
+    }
+
+    /**
+     * A block: a local declared inside it (out of scope after it, so its name may be declared
+     * again later) and an assignment of an outer local that may read it.
+     */
+    private void block(List<Var> localVars) {
+      Var outer = pick(localVars);
+      lines.add("{");
+      Type t = localType();
+      E e = clamp(gen(t, 1 + random.nextInt(2)), t, LIMIT);
+      String inner = newName("b", locals++);
+      lines.add("  " + (chance(0.2) && !e.integral() ? "var" : t.java()) + " " + inner + " = "
+          + e.code() + ";");
+      Var innerVar = new Var(inner, t, e.bound(), e.lo(), lines.size() - 1);
+      vars.add(innerVar);
+      E value = clamp(chance(0.5) && t.kind() != Kind.SCALAR && t.equals(outer.type())
+          ? new E("add(" + outer.name() + ", " + inner + ")", outer.bound() + e.bound())
+          : gen(outer.type(), 1 + random.nextInt(2)), outer.type(), LIMIT);
+      if (outer.type().kind() == Kind.SCALAR && t.equals(outer.type()) && chance(0.5)) {
+        value = clamp(new E("(" + outer.name() + " * " + inner + ")", outer.bound() * e.bound()),
+            Type.SCALAR, LIMIT);
+      }
+      lines.add("  " + outer.name() + " = " + value.code() + ";");
+      lines.add("}");
+      vars.remove(innerVar);
+      outOfScope.add(inner);
+      vars.remove(outer);
+      vars.add(new Var(outer.name(), outer.type(), value.bound(), value.lo(), lines.size() - 2));
+    }
+
+    /** An expression that uses the local {@code v} itself, of v's type. */
+    private E selfUpdate(Var v) {
+      Type t = v.type();
+      E self = new E(v.name(), v.bound(), v.lo());
+      if (t.kind() == Kind.SCALAR) {
+        E o = gen(t, 1);
+        return switch (random.nextInt(3)) {
+          case 0 -> new E("(" + self.code() + " + " + o.code() + ")", self.bound() + o.bound());
+          case 1 -> new E("(" + self.code() + " * " + clamp(o, t, 2).code() + ")",
+              self.bound() * Math.min(o.bound(), 2));
+          default -> new E("Math.tanh(" + self.code() + ")", 1);
+        };
+      }
+      return switch (random.nextInt(4)) {
+        case 0 -> {
+          E o = gen(t, 1);
+          yield new E("add(" + self.code() + ", " + o.code() + ")", self.bound() + o.bound());
+        }
+        case 1 -> {
+          E o = clamp(gen(t, 1), t, 2);
+          yield new E("mul(" + o.code() + ", " + self.code() + ")", self.bound() * o.bound());
+        }
+        case 2 -> {
+          E s = clamp(gen(Type.SCALAR, 1), Type.SCALAR, 2);
+          yield new E("scale(" + s.code() + ", " + self.code() + ")", self.bound() * s.bound());
+        }
+        default -> new E("tanh(" + self.code() + ")", 1);
+      };
+    }
+
+    private Type localType() {
+      Type t = pickType(x -> true);
+      return t == null || chance(0.4) ? Type.SCALAR : t;
+    }
+
+    // ---- expressions ------------------------------------------------------------------------------
+
+    E gen(Type t, int depth) {
+      return switch (t.kind()) {
+        case SCALAR -> scalar(depth);
+        case VECTOR -> vector(t, depth);
+        case MATRIX -> matrix(t, depth);
+        case INT -> throw new IllegalArgumentException("int");
+      };
+    }
+
+    /** A variable of type t (locals twice as likely as parameters), or null. */
+    private E leaf(Type t) {
+      List<Var> of = vars.stream().filter(v -> v.type().equals(t)).toList();
+      if (of.isEmpty()) {
+        return null;
+      }
+      double[] w = new double[of.size()];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = of.get(i).line() >= 0 ? 2 : 1;
+      }
+      Var v = of.get(weighted(w));
+      return new E(v.name(), v.bound(), v.lo());
+    }
+
+    private double leafWeight(Type t) {
+      boolean any = false;
+      for (Var v : vars) {
+        if (v.type().equals(t)) {
+          if (v.line() >= 0) {
+            return 4;
+          }
+          any = true;
+        }
+      }
+      return any ? 1.5 : 0;
+    }
+
+    /** The cheapest derivation of a vector or matrix type (a variable if there is one). */
+    private E minimal(Type t) {
+      E leaf = leaf(t);
+      if (leaf != null) {
+        return leaf;
+      }
+      List<Rule> rules = minimalRules(t);
+      int best = cost.get(t);
+      List<Rule> cheapest = rules.stream().filter(r -> r.cost == best).toList();
+      return pick(cheapest).make.get();
+    }
+
+    /** Scales down or squashes e when its bound exceeds the limit. */
+    E clamp(E e, Type t, double limit) {
+      if (e.bound() <= limit) {
+        return e;
+      }
+      boolean scalar = t.kind() == Kind.SCALAR;
+      double f = niceFactor(limit / e.bound());
+      int how = weighted(f > 0 ? 0.6 : 0, 0.3, 0.1);
+      switch (how) {
+        case 0 -> {
+          String code = scalar ? "(" + lit(f) + " * " + e.code() + ")"
+              : "scale(" + lit(f) + ", " + e.code() + ")";
+          return new E(code, e.bound() * f, e.lo() * f);
+        }
+        case 1 -> {
+          String fn = scalar && chance(0.5) ? "Math.tanh" : "tanh";
+          return new E(fn + "(" + e.code() + ")", 1);
+        }
+        default -> {
+          double lo = sigmoid(-e.bound());
+          return new E("sigmoid(" + e.code() + ")", 1, lo >= MIN_LO ? lo : 0);
+        }
+      }
+    }
+
+    /** A positive expression with a lower bound ≥ MIN_LO. */
+    E positive(Type t, int depth) {
+      int d = Math.max(0, depth - 1);
+      boolean scalar = t.kind() == Kind.SCALAR;
+      if (depth <= 0 || chance(0.2)) {
+        E leaf = scalar ? null : leaf(t);
+        if (leaf != null && leaf.lo() >= MIN_LO) {
+          return leaf;
+        }
+      }
+      int how = weighted(1, 1, 1, scalar ? 1.5 : 0, t.kind() == Kind.VECTOR ? 0.5 : 0);
+      switch (how) {
+        case 0 -> {
+          E a = clamp(gen(t, d), t, 2);
+          String fn = scalar && chance(0.5) ? "Math.exp" : "exp";
+          return new E(fn + "(" + a.code() + ")", Math.exp(a.bound()), Math.exp(-a.bound()));
+        }
+        case 1 -> {
+          E a = clamp(gen(t, d), t, 3);
+          return new E("sigmoid(" + a.code() + ")", 1, sigmoid(-a.bound()));
+        }
+        case 2 -> {
+          E a = clamp(gen(t, d), t, 3);
+          return new E("softplus(" + a.code() + ")", softplus(a.bound()), softplus(-a.bound()));
+        }
+        case 3 -> {
+          E a = clamp(gen(t, d), t, 3);
+          return switch (random.nextInt(4)) {
+            case 0 -> new E("(softplus(" + a.code() + ") + 0.1)", softplus(a.bound()) + 0.1, 0.1);
+            case 1 -> new E("(" + a.code() + " * " + a.code() + " + 0.5)",
+                a.bound() * a.bound() + 0.5, 0.5);
+            case 2 -> new E("(Math.abs(" + a.code() + ") + 0.2)", a.bound() + 0.2, 0.2);
+            default -> {
+              Type v = vectorOrMatrixType();
+              if (v == null) {
+                yield new E("(square(" + a.code() + ") + 1)", a.bound() * a.bound() + 1, 1);
+              }
+              E x = clamp(gen(v, d), v, 2);
+              yield new E("(1.0 + sumSq(" + x.code() + "))", 1 + v.maxSize() * x.bound() * 2, 1);
+            }
+          };
+        }
+        default -> {
+          E a = clamp(gen(t, d), t, 1);
+          return new E("softmax(" + a.code() + ")", 1, Math.exp(-2 * a.bound()) / MAX_DIM);
+        }
+      }
+    }
+
+    private Type vectorOrMatrixType() {
+      return pickType(t -> true);
+    }
+
+    private Type vectorType() {
+      return pickType(t -> t.kind() == Kind.VECTOR);
+    }
+
+    private Type squareType() {
+      return pickType(t -> t.kind() == Kind.MATRIX && t.rows() == t.cols());
+    }
+
+    private List<Callee> calleesOf(Type result) {
+      return callees.stream().filter(c -> c.method().result().equals(result)
+          && c.method().params().stream().allMatch(p -> can(p.type()))).toList();
+    }
+
+    private E wrap1(String fn, E a, double boundFactor) {
+      return new E(fn + "(" + a.code() + ")", a.bound() * boundFactor);
+    }
+
+    // ---- scalars ----------------------------------------------------------------------------------
+
+    private E scalar(int depth) {
+      if (depth <= 0) {
+        return scalarLeaf();
+      }
+      int d = depth - 1;
+      Type vt = vectorType();
+      Type sq = squareType();
+      Type any = vectorOrMatrixType();
+      List<Callee> calls = calleesOf(Type.SCALAR);
+      int rule = weighted(1, 3, 1, 0.5, 2.5, 1.5, any == null ? 0 : 3, vt == null ? 0 : 1,
+          sq == null ? 0 : 0.7, 1, 0.6, calls.isEmpty() ? 0 : 2, 0.5);
+      E e = switch (rule) {
+        case 0 -> scalarLeaf();
+        case 1 -> {
+          E a = scalar(d);
+          E b = scalar(d);
+          yield switch (random.nextInt(3)) {
+            case 0 -> new E("(" + a.code() + " + " + b.code() + ")", a.bound() + b.bound(),
+                a.lo() > 0 && b.lo() > 0 ? a.lo() + b.lo() : 0, a.integral() && b.integral());
+            case 1 -> new E("(" + a.code() + " - " + b.code() + ")", a.bound() + b.bound(), 0,
+                a.integral() && b.integral());
+            default -> new E("(" + a.code() + " * " + b.code() + ")", a.bound() * b.bound(),
+                a.lo() * b.lo(), a.integral() && b.integral());
+          };
+        }
+        case 2 -> {
+          E a = scalar(d);
+          E b = positive(Type.SCALAR, d);
+          yield new E("(" + a.code() + " / " + b.code() + ")", a.bound() / b.lo(),
+              a.lo() / b.bound());
+        }
+        case 3 -> {
+          E a = scalar(d);
+          yield chance(0.8) ? new E("(-" + a.code() + ")", a.bound(), 0, a.integral())
+              : new E("(+" + a.code() + ")", a.bound(), a.lo(), a.integral());
+        }
+        case 4 -> mathCall(d);
+        case 5 -> elementwise(Type.SCALAR, d);
+        case 6 -> reduction(any, d);
+        case 7 -> {
+          E a = vector(vt, d);
+          E b = vector(vt, d);
+          yield new E("dot(" + a.code() + ", " + b.code() + ")",
+              MAX_DIM * a.bound() * b.bound());
+        }
+        case 8 -> {
+          E a = matrix(sq, d);
+          yield new E("trace(" + a.code() + ")", MAX_DIM * a.bound());
+        }
+        case 9 -> intMix(d);
+        case 10 -> indexRead();
+        case 11 -> call(pick(calls), d);
+        default -> {
+          E base = positive(Type.SCALAR, d);
+          E p = clamp(scalar(d), Type.SCALAR, 2);
+          double bound = Math.max(Math.pow(base.bound(), p.bound()),
+              Math.pow(base.lo(), -p.bound()));
+          String fn = chance(0.5) ? "Math.pow" : "pow";
+          yield new E(fn + "(" + base.code() + ", " + p.code() + ")", bound,
+              Math.min(Math.pow(base.lo(), p.bound()), Math.pow(base.bound(), -p.bound())));
+        }
+      };
+      return clamp(e, Type.SCALAR, LIMIT);
+    }
+
+    private E scalarLeaf() {
+      E leaf = leaf(Type.SCALAR);
+      List<Var> arrays = vars.stream().filter(v -> v.type().kind() != Kind.SCALAR).toList();
+      int rule = weighted(leaf == null ? 0 : 3, 0.7, arrays.isEmpty() ? 0 : 2, 0.4,
+          arrays.isEmpty() ? 0 : 0.5);
+      return switch (rule) {
+        case 0 -> leaf;
+        case 1 -> literal();
+        case 2 -> {
+          Var v = pick(arrays);
+          yield reduction(v.type(), new E(v.name(), v.bound(), v.lo()));
+        }
+        case 3 -> intMix(0);
+        default -> indexRead();
+      };
+    }
+
+    private E literal() {
+      double[] values = {0.5, 2.0, 1.5, 0.1, 3.0, 0.25, -0.5, -2.0, -1.5, 0.75, 0.0};
+      return switch (random.nextInt(10)) {
+        case 0 -> new E("Math.PI", Math.PI, Math.PI);
+        case 1 -> new E("Math.E", Math.E, Math.E);
+        case 2 -> {
+          int v = random.nextInt(4);
+          yield new E(Integer.toString(v), v, v, true);
+        }
+        case 3 -> {
+          // other spellings of literals
+          String[][] spellings = {{".5", "0.5"}, {"5e-1", "0.5"}, {"2.", "2"}, {"2d", "2"},
+              {"1.5D", "1.5"}, {"25e-2", "0.25"}, {"0.1e1", "1"}};
+          String[] sp = spellings[random.nextInt(spellings.length)];
+          double v = Double.parseDouble(sp[1]);
+          yield new E(sp[0], v, v);
+        }
+        case 4 -> {
+          // int literals: hexadecimal, underscores, Java's integer division
+          String[][] ints = {{"0x2", "2"}, {"1_0", "10"}, {"(7 / 2)", "3"}, {"(1 / 2)", "0"},
+              {"(7 % 4)", "3"}, {"(-7 / 2)", "-3"}, {"(-7 % 4)", "-3"}};
+          String[] sp = ints[random.nextInt(ints.length)];
+          int v = Integer.parseInt(sp[1]);
+          yield new E(sp[0], Math.abs(v), Math.max(v, 0), true);
+        }
+        default -> {
+          double v = values[random.nextInt(values.length)];
+          yield new E(lit(v), Math.abs(v), Math.max(v, 0));
+        }
+      };
+    }
+
+    private E mathCall(int d) {
+      switch (random.nextInt(9)) {
+        case 0 -> {
+          E a = clamp(scalar(d), Type.SCALAR, EXP_LIMIT);
+          return new E("Math.exp(" + a.code() + ")", Math.exp(a.bound()), Math.exp(-a.bound()));
+        }
+        case 1 -> {
+          E a = positive(Type.SCALAR, d);
+          return new E("Math.log(" + a.code() + ")",
+              Math.max(Math.abs(Math.log(a.lo())), Math.abs(Math.log(a.bound()))));
+        }
+        case 2 -> {
+          E a = positive(Type.SCALAR, d);
+          return new E("Math.sqrt(" + a.code() + ")", Math.sqrt(a.bound()), Math.sqrt(a.lo()));
+        }
+        case 3 -> {
+          E a = clamp(scalar(d), Type.SCALAR, 3);
+          String[] ps = {"2.0", "3.0", "2", "3", "1", "0.0", "1.0"};
+          String p = ps[random.nextInt(ps.length)];
+          double pv = Double.parseDouble(p);
+          return new E("Math.pow(" + a.code() + ", " + p + ")", Math.pow(a.bound(), pv));
+        }
+        case 4 -> {
+          E a = positive(Type.SCALAR, d);
+          double[] ps = {0.5, 1.5, -0.5, -1.0, 2.5, 0.3};
+          double p = ps[random.nextInt(ps.length)];
+          return new E("Math.pow(" + a.code() + ", " + lit(p) + ")",
+              Math.max(Math.pow(a.bound(), p), Math.pow(a.lo(), p)),
+              Math.min(Math.pow(a.bound(), p), Math.pow(a.lo(), p)));
+        }
+        case 5 -> {
+          E a = scalar(d);
+          return new E("Math.abs(" + a.code() + ")", a.bound(), 0, a.integral());
+        }
+        case 6 -> {
+          E a = scalar(d);
+          return new E("Math.tanh(" + a.code() + ")", 1);
+        }
+        case 7 -> {
+          E a = scalar(d);
+          return new E("Math.sin(" + a.code() + ")", 1);
+        }
+        default -> {
+          E a = scalar(d);
+          return new E("Math.cos(" + a.code() + ")", 1);
+        }
+      }
+    }
+
+    /** A reduction to double of a generated vector or matrix of type t. */
+    private E reduction(Type t, int d) {
+      return reduction(t, gen(t, d));
+    }
+
+    private E reduction(Type t, E a) {
+      int n = t.maxSize();
+      int rule = random.nextInt(t.kind() == Kind.VECTOR ? 7 : 6);
+      return switch (rule) {
+        case 0 -> new E("sum(" + a.code() + ")", n * a.bound(), n * a.lo());
+        case 1 -> new E("mean(" + a.code() + ")", a.bound(), a.lo());
+        case 2 -> new E("sumSq(" + a.code() + ")", n * a.bound() * a.bound(),
+            a.lo() * a.lo());
+        case 3 -> new E("norm1(" + a.code() + ")", n * a.bound(), a.lo());
+        case 4 -> new E("norm2(" + a.code() + ")", Math.sqrt(n) * a.bound(), a.lo());
+        case 5 -> new E("logSumExp(" + clamp(a, t, LIMIT).code() + ")",
+            Math.min(a.bound(), LIMIT) + Math.log(n));
+        default -> {
+          String[] ps = {"2.0", "2.5", "3.0", "4.0", "3"};
+          yield new E("normP(" + a.code() + ", " + ps[random.nextInt(ps.length)] + ")",
+              n * a.bound(), a.lo());
+        }
+      };
+    }
+
+    /** Scalar arithmetic with int values: 1.0 / n, s * x.length, (double) k, … */
+    private E intMix(int d) {
+      switch (random.nextInt(8)) {
+        case 6 -> {
+          // an int value in double arithmetic without a cast
+          I n = intExpr(0, false);
+          return new E(n.code(), n.max(), Math.max(n.min(), 0), true);
+        }
+        case 7 -> {
+          // int / int: Java's integer division, then widened
+          I n = intExpr(0, true);
+          I m = intExpr(1, true);
+          E a = scalar(d);
+          return chance(0.5)
+              ? new E("((double) (" + n.code() + " / " + m.code() + ") * " + a.code() + ")",
+                  n.max() * a.bound())
+              : new E("(" + a.code() + " * " + n.code() + " / " + m.code() + ")",
+                  n.max() * a.bound(), 0, a.integral());
+        }
+        case 0 -> {
+          I n = intExpr(1, true);
+          return new E("(1.0 / " + n.code() + ")", 1.0 / n.min(), 1.0 / n.max());
+        }
+        case 1 -> {
+          I n = intExpr(0, true);
+          return new E("((double) " + n.code() + ")", n.max(), n.min() > 0 ? n.min() : 0);
+        }
+        case 2 -> {
+          E a = scalar(d);
+          I n = intExpr(0, true);
+          return chance(0.5)
+              ? new E("(" + a.code() + " * " + n.code() + ")", a.bound() * n.max(), 0,
+                  a.integral())
+              : new E("(" + n.code() + " * " + a.code() + ")", a.bound() * n.max(), 0,
+                  a.integral());
+        }
+        case 3 -> {
+          E a = scalar(d);
+          I n = intExpr(1, true);
+          return new E("(" + a.code() + " / " + n.code() + ")", a.bound() / n.min(), 0,
+              a.integral());
+        }
+        case 4 -> {
+          E a = scalar(d);
+          I n = intExpr(0, true);
+          return new E("(" + a.code() + " + " + n.code() + ")", a.bound() + n.max(), 0,
+              a.integral());
+        }
+        default -> {
+          // int arithmetic inside double arithmetic: Java's integer division and remainder
+          E a = scalar(d);
+          I n = intExpr(0, false);
+          I m = intExpr(1, true);
+          if (chance(0.3)) {
+            // may be negative: fine in double arithmetic, and % keeps the sign of n - m
+            n = new I("(" + n.code() + " - " + m.code() + ")", n.min() - m.max(),
+                n.max() - m.min());
+            m = intExpr(1, true);
+          }
+          String op = chance(0.5) ? " / " : " % ";
+          return new E("(" + a.code() + " * (" + n.code() + op + m.code() + "))",
+              a.bound() * Math.max(Math.abs(n.max()), Math.abs(n.min())), 0, a.integral());
+        }
+      }
+    }
+
+    /** An int expression whose value is ≥ min; atomic (a name, literal or size) if atom. */
+    private I intExpr(int min, boolean atom) {
+      List<I> atoms = new ArrayList<>();
+      for (I v : intVars) {
+        if (v.min() >= min && v.max() <= 4 * MAX_INT) {
+          atoms.add(v);
+        }
+      }
+      for (Var v : vars) {
+        if (v.type().kind() == Kind.VECTOR) {
+          atoms.add(new I(v.name() + ".length", 1, MAX_DIM));
+        } else if (v.type().kind() == Kind.MATRIX) {
+          atoms.add(new I(v.name() + (chance(0.5) ? ".rows()" : ".cols()"), 1, MAX_DIM));
+        }
+      }
+      int lit = Math.max(min, random.nextInt(4));
+      atoms.add(new I(Integer.toString(lit), lit, lit));
+      Type vt = vectorType();
+      if (vt != null && chance(0.1)) {
+        // the length of a vector expression
+        E v = gen(vt, 0);
+        String fn = pick(List.of("softmax", "neg", "tanh", "exp"));
+        atoms.add(new I(fn + "(" + clamp(v, vt, 2).code() + ").length", 1, MAX_DIM));
+      }
+      I a = pick(atoms);
+      if (atom || chance(0.5)) {
+        return a;
+      }
+      I b = intExpr(1, true);
+      return switch (random.nextInt(min >= 1 ? 2 : 4)) {
+        case 0 -> new I("(" + a.code() + " + " + b.code() + ")", a.min() + b.min(),
+            a.max() + b.max());
+        case 1 -> new I("(" + a.code() + " * " + b.code() + ")", a.min() * b.min(),
+            a.max() * b.max());
+        case 2 -> new I("(" + a.code() + " / " + b.code() + ")", 0, a.max());
+        default -> new I("(" + a.code() + " % " + b.code() + ")", 0, b.max() - 1);
+      };
+    }
+
+    /** x[i] or A.get(i, j) of a vector or matrix variable, with in-range indices. */
+    private E indexRead() {
+      List<Var> arrays = vars.stream().filter(v -> v.type().kind() != Kind.SCALAR).toList();
+      if (arrays.isEmpty()) {
+        return literal();
+      }
+      Var v = pick(arrays);
+      if (v.type().kind() == Kind.VECTOR && chance(0.3)) {
+        // an element of a vector expression of v's length
+        E e = gen(v.type(), 1);
+        String i = chance(0.4) ? "0" : "(" + intExpr(0, false).code() + " % " + v.name()
+            + ".length)";
+        return new E(e.code() + "[" + i + "]", e.bound(), e.lo());
+      }
+      if (v.type().kind() == Kind.VECTOR) {
+        return new E(v.name() + "[" + index(v.name() + ".length") + "]", v.bound(), v.lo());
+      }
+      return new E(v.name() + ".get(" + index(v.name() + ".rows()") + ", "
+          + index(v.name() + ".cols()") + ")", v.bound(), v.lo());
+    }
+
+    private String index(String size) {
+      return switch (random.nextInt(3)) {
+        case 0 -> "0";
+        case 1 -> "(" + size + " - 1)";
+        default -> "(" + intExpr(0, false).code() + " % " + size + ")";
+      };
+    }
+
+    /** A call of an earlier generated method; arguments are kept within its input ranges. */
+    private E call(Callee callee, int d) {
+      List<String> args = new ArrayList<>();
+      for (Param p : callee.method().params()) {
+        if (p.type().kind() == Kind.INT) {
+          List<I> small = new ArrayList<>();
+          for (I v : intVars) {
+            if (v.min() >= 1 && v.max() <= MAX_INT) {
+              small.add(v);
+            }
+          }
+          for (Var v : vars) {
+            if (v.type().kind() == Kind.VECTOR) {
+              small.add(new I(v.name() + ".length", 1, MAX_DIM));
+            }
+          }
+          int lit = 1 + random.nextInt(3);
+          small.add(new I(Integer.toString(lit), lit, lit));
+          args.add(pick(small).code());
+        } else {
+          args.add(clamp(gen(p.type(), d), p.type(), ARG_LIMIT).code());
+        }
+      }
+      return new E(callee.method().name() + "(" + String.join(", ", args) + ")", callee.bound());
+    }
+
+    // ---- elementwise (double, double[] and Matrix) ------------------------------------------------
+
+    /** One of the unary elementwise ops of Ops, or pow, on type t. */
+    private E elementwise(Type t, int d) {
+      switch (random.nextInt(12)) {
+        case 0 -> {
+          E a = gen(t, d);
+          return new E("neg(" + a.code() + ")", a.bound());
+        }
+        case 1 -> {
+          E a = clamp(gen(t, d), t, EXP_LIMIT);
+          return new E("exp(" + a.code() + ")", Math.exp(a.bound()), Math.exp(-a.bound()));
+        }
+        case 2 -> {
+          E a = positive(t, d);
+          return new E("log(" + a.code() + ")",
+              Math.max(Math.abs(Math.log(a.lo())), Math.abs(Math.log(a.bound()))));
+        }
+        case 3 -> {
+          E a = positive(t, d);
+          return new E("sqrt(" + a.code() + ")", Math.sqrt(a.bound()), Math.sqrt(a.lo()));
+        }
+        case 4 -> {
+          E a = clamp(gen(t, d), t, 3);
+          return new E("square(" + a.code() + ")", a.bound() * a.bound());
+        }
+        case 5 -> {
+          E a = gen(t, d);
+          return new E("abs(" + a.code() + ")", a.bound());
+        }
+        case 6 -> {
+          E a = gen(t, d);
+          return new E("tanh(" + a.code() + ")", 1);
+        }
+        case 7 -> {
+          E a = gen(t, d);
+          double lo = sigmoid(-a.bound());
+          return new E("sigmoid(" + a.code() + ")", 1, lo >= MIN_LO ? lo : 0);
+        }
+        case 8 -> {
+          E a = gen(t, d);
+          return new E("relu(" + a.code() + ")", a.bound());
+        }
+        case 9 -> {
+          E a = gen(t, d);
+          double lo = softplus(-a.bound());
+          return new E("softplus(" + a.code() + ")", softplus(a.bound()), lo >= MIN_LO ? lo : 0);
+        }
+        case 10 -> {
+          E a = clamp(gen(t, d), t, 3);
+          String[] ps = {"2.0", "3.0", "2", "1.0", "0.0", "1", "0"};
+          String p = ps[random.nextInt(ps.length)];
+          return new E("pow(" + a.code() + ", " + p + ")",
+              Math.pow(a.bound(), Double.parseDouble(p)));
+        }
+        default -> {
+          E a = positive(t, d);
+          if (chance(0.3)) {
+            E p = clamp(scalar(d), Type.SCALAR, 2);
+            return new E("pow(" + a.code() + ", " + p.code() + ")",
+                Math.max(Math.pow(a.bound(), p.bound()), Math.pow(a.lo(), -p.bound())),
+                Math.min(Math.pow(a.lo(), p.bound()), Math.pow(a.bound(), -p.bound())));
+          }
+          double[] ps = {0.5, 1.5, -0.5, -1.0, 2.5, 0.3};
+          double p = ps[random.nextInt(ps.length)];
+          return new E("pow(" + a.code() + ", " + lit(p) + ")",
+              Math.max(Math.pow(a.bound(), p), Math.pow(a.lo(), p)),
+              Math.min(Math.pow(a.bound(), p), Math.pow(a.lo(), p)));
+        }
+      }
+    }
+
+    /** add, sub, mul, div or scale of type t (vector or matrix). */
+    private E binary(Type t, int d) {
+      switch (random.nextInt(6)) {
+        case 0, 1 -> {
+          E a = gen(t, d);
+          E b = gen(t, d);
+          String fn = chance(0.5) ? "add" : "sub";
+          return new E(fn + "(" + a.code() + ", " + b.code() + ")", a.bound() + b.bound(),
+              fn.equals("add") && a.lo() > 0 && b.lo() > 0 ? a.lo() + b.lo() : 0);
+        }
+        case 2 -> {
+          E a = gen(t, d);
+          E b = gen(t, d);
+          return new E("mul(" + a.code() + ", " + b.code() + ")", a.bound() * b.bound(),
+              a.lo() * b.lo());
+        }
+        case 3 -> {
+          E a = gen(t, d);
+          E b = positive(t, d);
+          return new E("div(" + a.code() + ", " + b.code() + ")", a.bound() / b.lo(),
+              a.lo() / b.bound());
+        }
+        default -> {
+          E s = scalar(d);
+          E a = gen(t, d);
+          return new E("scale(" + s.code() + ", " + a.code() + ")", s.bound() * a.bound(),
+              s.lo() * a.lo());
+        }
+      }
+    }
+
+    // ---- vectors ----------------------------------------------------------------------------------
+
+    private E vector(Type t, int depth) {
+      if (depth <= 0) {
+        return minimal(t);
+      }
+      int d = depth - 1;
+      int dim = t.rows();
+      List<Integer> mv = new ArrayList<>();
+      List<Integer> mtv = new ArrayList<>();
+      for (int k = 0; k < dims; k++) {
+        if (can(Type.matrix(dim, k)) && can(Type.vector(k))) {
+          mv.add(k);
+        }
+        if (can(Type.matrix(k, dim)) && can(Type.vector(k))) {
+          mtv.add(k);
+        }
+      }
+      List<Callee> calls = calleesOf(t);
+      E leaf = leaf(t);
+      int rule = weighted(leafWeight(t), mv.isEmpty() ? 0 : 2.5, mtv.isEmpty() ? 0 : 1.2,
+          3, 2.5, 1, calls.isEmpty() ? 0 : 2);
+      E e = switch (rule) {
+        case 0 -> leaf;
+        case 1 -> {
+          int k = pick(mv);
+          yield matvec(Type.matrix(dim, k), Type.vector(k), d);
+        }
+        case 2 -> {
+          int k = pick(mtv);
+          yield matTvec(Type.matrix(k, dim), Type.vector(k), d);
+        }
+        case 3 -> binary(t, d);
+        case 4 -> elementwise(t, d);
+        case 5 -> {
+          E a = gen(t, d);
+          yield chance(0.5) ? new E("softmax(" + a.code() + ")", 1)
+              : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(MAX_DIM));
+        }
+        default -> call(pick(calls), d);
+      };
+      return clamp(e, t, LIMIT);
+    }
+
+    private E matvec(Type m, Type v, int d) {
+      E a = gen(m, d);
+      E b = gen(v, d);
+      return new E("matmul(" + a.code() + ", " + b.code() + ")", MAX_DIM * a.bound() * b.bound());
+    }
+
+    private E matTvec(Type mt, Type v, int d) {
+      E a = gen(mt, d);
+      E b = gen(v, d);
+      return new E("matmul(transpose(" + a.code() + "), " + b.code() + ")",
+          MAX_DIM * a.bound() * b.bound());
+    }
+
+    // ---- matrices ---------------------------------------------------------------------------------
+
+    private E matrix(Type t, int depth) {
+      if (depth <= 0) {
+        return minimal(t);
+      }
+      int d = depth - 1;
+      int r = t.rows();
+      int c = t.cols();
+      Type tr = Type.matrix(c, r);
+      List<Integer> inner = new ArrayList<>();
+      for (int k = 0; k < dims; k++) {
+        if (can(Type.matrix(r, k)) && can(Type.matrix(k, c))) {
+          inner.add(k);
+        }
+      }
+      Type vr = Type.vector(r);
+      Type vc = Type.vector(c);
+      List<Callee> calls = calleesOf(t);
+      E leaf = leaf(t);
+      int rule = weighted(leafWeight(t), can(tr) ? 1 : 0, inner.isEmpty() ? 0 : 2,
+          can(vr) && can(vc) ? 1.2 : 0, r == c && can(vr) ? 0.7 : 0, 3, can(vr) ? 1 : 0, 2.5,
+          0.8, calls.isEmpty() ? 0 : 2);
+      E e = switch (rule) {
+        case 0 -> leaf;
+        case 1 -> wrap1("transpose", gen(tr, d), 1);
+        case 2 -> matmul(r, pick(inner), c, d);
+        case 3 -> outer(vr, vc, d);
+        case 4 -> {
+          E v = gen(vr, d);
+          yield new E("diag(" + v.code() + ")", v.bound());
+        }
+        case 5 -> binary(t, d);
+        case 6 -> {
+          E a = gen(t, d);
+          E b = gen(vr, d);
+          yield new E("addToEachColumn(" + a.code() + ", " + b.code() + ")",
+              a.bound() + b.bound());
+        }
+        case 7 -> elementwise(t, d);
+        case 8 -> {
+          E a = gen(t, d);
+          yield chance(0.5) ? new E("softmax(" + a.code() + ")", 1)
+              : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(MAX_DIM));
+        }
+        default -> call(pick(calls), d);
+      };
+      return clamp(e, t, LIMIT);
+    }
+
+    private E outer(Type vr, Type vc, int d) {
+      E a = gen(vr, d);
+      E b = gen(vc, d);
+      return new E("outer(" + a.code() + ", " + b.code() + ")", a.bound() * b.bound());
+    }
+
+    /** matmul of an r×k and a k×c matrix, either operand possibly written as a transpose. */
+    private E matmul(int r, int k, int c, int d) {
+      E left = operand(Type.matrix(r, k), d);
+      E right = operand(Type.matrix(k, c), d);
+      return new E("matmul(" + left.code() + ", " + right.code() + ")",
+          MAX_DIM * left.bound() * right.bound());
+    }
+
+    /** A matrix of type t, sometimes written as transpose(·) of the transposed type. */
+    private E operand(Type t, int d) {
+      Type tr = Type.matrix(t.cols(), t.rows());
+      if (d > 0 && can(tr) && chance(0.3)) {
+        return wrap1("transpose", gen(tr, d - 1), 1);
+      }
+      return gen(t, d);
+    }
+  }
+
+  /** For debugging: prints a few programs. */
+  public static void main(String[] args) {
+    long seed = args.length > 0 ? Long.parseLong(args[0]) : 1;
+    int count = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    ProgramGenerator g = new ProgramGenerator(new Random(seed));
+    for (int i = 0; i < count; i++) {
+      System.out.println(g.generate("P" + i).source());
+    }
+  }
+}
