@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Generates random, well-typed Java sources of classes whose {@code @Differentiable} static methods
@@ -126,6 +127,7 @@ final class ProgramGenerator {
 
   private final Random random;
   private int dims;
+  private String className;
   private final List<Callee> callees = new ArrayList<>();
 
   ProgramGenerator(Random random) {
@@ -136,12 +138,14 @@ final class ProgramGenerator {
   Program generate(String simpleName) {
     dims = 2 + random.nextInt(3);
     callees.clear();
+    className = simpleName;
     int count = 3 + random.nextInt(4);
     List<Method> methods = new ArrayList<>();
     StringBuilder out = new StringBuilder();
     out.append("package ").append(PACKAGE).append(";\n\n")
         .append("import dev.matgrad.Differentiable;\n")
         .append("import dev.matgrad.Matrix;\n")
+        .append("import dev.matgrad.Ops;\n")
         .append("import static dev.matgrad.Ops.*;\n\n")
         .append("public final class ").append(simpleName).append(" {\n")
         .append("  private ").append(simpleName).append("() {}\n");
@@ -236,7 +240,7 @@ final class ProgramGenerator {
     return 0;
   }
 
-  // ---- one method ---------------------------------------------------------------------------------
+  // ---- one method -------------------------------------------------------------------------------
 
   /** The generation state of one method: its parameters, locals, and the producible types. */
   private final class Body {
@@ -245,6 +249,8 @@ final class ProgramGenerator {
     private final List<I> intVars = new ArrayList<>();
     /** Names of locals declared in blocks that have ended: they may be declared again. */
     private final List<String> outOfScope = new ArrayList<>();
+    /** Locals declared final (never assigned again). */
+    private final Set<String> finals = new HashSet<>();
     /** The int locals (int parameters may not be assigned). */
     private final Set<String> intLocalNames = new HashSet<>();
     /** The statements of the body, one a line. */
@@ -327,17 +333,41 @@ final class ProgramGenerator {
         case 1 -> "";
         default -> "private ";
       };
-      text.append("  ").append(visibility).append("static ").append(result.java()).append(' ').append(name).append('(')
-          .append(String.join(", ", decls)).append(") {\n");
+      text.append("  ").append(visibility).append("static ").append(result.java()).append(' ')
+          .append(name).append('(').append(String.join(", ", decls)).append(") {\n");
+      boolean qualify = chance(0.25);
       for (String line : lines) {
-        text.append("    ").append(line).append('\n');
+        text.append("    ").append(qualify ? qualified(line) : line).append('\n');
       }
       text.append("  }\n");
       Method method = new Method(name, List.copyOf(params), result, wrt, text.toString());
       return new Callee(method, ret.bound());
     }
 
-    // ---- signature --------------------------------------------------------------------------------
+    /**
+     * The line with some calls written qualified: {@code Ops.exp(…)}, {@code dev.matgrad.Ops.exp},
+     * {@code java.lang.Math.exp}, and calls of generated methods as {@code C.m0(…)}.
+     */
+    private String qualified(String line) {
+      Matcher m = CALL.matcher(line);
+      StringBuilder out = new StringBuilder();
+      while (m.find()) {
+        String name = m.group(1);
+        String replacement = name;
+        if (name.equals("Math") && chance(0.3)) {
+          replacement = "java.lang.Math";
+        } else if (OPS.contains(name) && chance(0.5)) {
+          replacement = (chance(0.8) ? "Ops." : "dev.matgrad.Ops.") + name;
+        } else if (callees.stream().anyMatch(c -> c.method().name().equals(name)) && chance(0.5)) {
+          replacement = className + "." + name;
+        }
+        m.appendReplacement(out, Matcher.quoteReplacement(replacement));
+      }
+      m.appendTail(out);
+      return out.toString();
+    }
+
+    // ---- signature ------------------------------------------------------------------------------
 
     private void parameters() {
       int n = 1 + random.nextInt(5);
@@ -544,7 +574,7 @@ final class ProgramGenerator {
       return ok.get(weighted(w));
     }
 
-    // ---- statements -------------------------------------------------------------------------------
+    // ---- statements -----------------------------------------------------------------------------
 
     /** Folds (most) locals whose last value is never read into the returned value. */
     private E useDeadLocals(E ret, Type result) {
@@ -573,7 +603,8 @@ final class ProgramGenerator {
     }
 
     private void statement() {
-      List<Var> localVars = vars.stream().filter(v -> v.line() >= 0).toList();
+      List<Var> localVars =
+          vars.stream().filter(v -> v.line() >= 0 && !finals.contains(v.name())).toList();
       List<Var> scalarLocals =
           localVars.stream().filter(v -> v.type().kind() == Kind.SCALAR).toList();
       List<I> intLocals = intVars.stream().filter(v -> intLocalNames.contains(v.code())).toList();
@@ -586,7 +617,11 @@ final class ProgramGenerator {
           E e = clamp(gen(t, 1 + random.nextInt(3)), t, LIMIT);
           String local = newName("t", locals++);
           String decl = chance(0.2) && !e.integral() ? "var" : t.java();
-          lines.add(decl + " " + local + " = " + e.code() + ";");
+          boolean isFinal = chance(0.1);
+          if (isFinal) {
+            finals.add(local);
+          }
+          lines.add((isFinal ? "final " : "") + decl + " " + local + " = " + e.code() + ";");
           vars.add(new Var(local, t, e.bound(), e.lo(), lines.size() - 1));
         }
         case 1 -> {
@@ -609,7 +644,7 @@ final class ProgramGenerator {
           if (updated.max() > 4 * MAX_INT * MAX_INT) {
             updated = new I("/=", v.min() / n.max(), v.max());
           }
-          // %= is rejected by the processor (matgrad:expression) although % is supported: write it out
+          // %= is rejected by the processor (matgrad:expression) though % is supported: write k % n
           lines.add(updated.code().equals("%=")
               ? v.code() + " = (" + v.code() + " % " + n.code() + ");"
               : v.code() + " " + updated.code() + " " + n.code() + ";");
@@ -758,7 +793,7 @@ final class ProgramGenerator {
       return t == null || chance(0.4) ? Type.SCALAR : t;
     }
 
-    // ---- expressions ------------------------------------------------------------------------------
+    // ---- expressions ----------------------------------------------------------------------------
 
     E gen(Type t, int depth) {
       return switch (t.kind()) {
@@ -903,7 +938,7 @@ final class ProgramGenerator {
       return new E(fn + "(" + a.code() + ")", a.bound() * boundFactor);
     }
 
-    // ---- scalars ----------------------------------------------------------------------------------
+    // ---- scalars --------------------------------------------------------------------------------
 
     private E scalar(int depth) {
       if (depth <= 0) {
@@ -1035,6 +1070,12 @@ final class ProgramGenerator {
           return new E("Math.sqrt(" + a.code() + ")", Math.sqrt(a.bound()), Math.sqrt(a.lo()));
         }
         case 3 -> {
+          if (chance(0.2)) {
+            E a = clamp(scalar(d), Type.SCALAR, 1.5);
+            I n = intExpr(0, true);
+            return new E("Math.pow(" + a.code() + ", " + n.code() + ")",
+                Math.max(1, Math.pow(a.bound(), n.max())));
+          }
           E a = clamp(scalar(d), Type.SCALAR, 3);
           String[] ps = {"2.0", "3.0", "2", "3", "1", "0.0", "1.0"};
           String p = ps[random.nextInt(ps.length)];
@@ -1087,8 +1128,13 @@ final class ProgramGenerator {
             Math.min(a.bound(), LIMIT) + Math.log(n));
         default -> {
           String[] ps = {"2.0", "2.5", "3.0", "4.0", "3"};
-          yield new E("normP(" + a.code() + ", " + ps[random.nextInt(ps.length)] + ")",
-              n * a.bound(), a.lo());
+          // the exponent may also be an int value (p ≥ 1, not differentiated)
+          String p = chance(0.25) ? pick(List.of("", "1.5 + ", "(2 * ")) + intExpr(1, true).code()
+              : ps[random.nextInt(ps.length)];
+          if (p.startsWith("(")) {
+            p += ")";
+          }
+          yield new E("normP(" + a.code() + ", " + p + ")", n * a.bound(), a.lo());
         }
       };
     }
@@ -1097,9 +1143,13 @@ final class ProgramGenerator {
     private E intMix(int d) {
       switch (random.nextInt(8)) {
         case 6 -> {
-          // an int value in double arithmetic without a cast
-          I n = intExpr(0, false);
-          return new E(n.code(), n.max(), Math.max(n.min(), 0), true);
+          // an int value in double arithmetic without a cast, or a Math function of it
+          I n = intExpr(1, false);
+          return switch (random.nextInt(4)) {
+            case 0 -> new E("Math.sqrt(" + n.code() + ")", Math.sqrt(n.max()), 1);
+            case 1 -> new E("Math.log(" + n.code() + ")", Math.log(n.max()));
+            default -> new E(n.code(), n.max(), n.min(), true);
+          };
         }
         case 7 -> {
           // int / int: Java's integer division, then widened
@@ -1253,7 +1303,7 @@ final class ProgramGenerator {
       return new E(callee.method().name() + "(" + String.join(", ", args) + ")", callee.bound());
     }
 
-    // ---- elementwise (double, double[] and Matrix) ------------------------------------------------
+    // ---- elementwise (double, double[] and Matrix) ----------------------------------------------
 
     /** One of the unary elementwise ops of Ops, or pow, on type t. */
     private E elementwise(Type t, int d) {
@@ -1302,6 +1352,13 @@ final class ProgramGenerator {
           return new E("softplus(" + a.code() + ")", softplus(a.bound()), lo >= MIN_LO ? lo : 0);
         }
         case 10 -> {
+          if (chance(0.25)) {
+            // an int exponent
+            E a = clamp(gen(t, d), t, 1.5);
+            I n = intExpr(0, true);
+            return new E("pow(" + a.code() + ", " + n.code() + ")",
+                Math.max(1, Math.pow(a.bound(), n.max())));
+          }
           E a = clamp(gen(t, d), t, 3);
           String[] ps = {"2.0", "3.0", "2", "1.0", "0.0", "1", "0"};
           String p = ps[random.nextInt(ps.length)];
@@ -1348,7 +1405,7 @@ final class ProgramGenerator {
               a.lo() / b.bound());
         }
         default -> {
-          E s = scalar(d);
+          E s = chance(0.2) ? intAtom() : scalar(d);
           E a = gen(t, d);
           return new E("scale(" + s.code() + ", " + a.code() + ")", s.bound() * a.bound(),
               s.lo() * a.lo());
@@ -1356,7 +1413,7 @@ final class ProgramGenerator {
       }
     }
 
-    // ---- vectors ----------------------------------------------------------------------------------
+    // ---- vectors --------------------------------------------------------------------------------
 
     private E vector(Type t, int depth) {
       if (depth <= 0) {
@@ -1413,7 +1470,7 @@ final class ProgramGenerator {
           MAX_DIM * a.bound() * b.bound());
     }
 
-    // ---- matrices ---------------------------------------------------------------------------------
+    // ---- matrices -------------------------------------------------------------------------------
 
     private E matrix(Type t, int depth) {
       if (depth <= 0) {
@@ -1486,6 +1543,15 @@ final class ProgramGenerator {
       return gen(t, d);
     }
   }
+
+  /** A call's name, or {@code Math} in {@code Math.f(}: not preceded by a dot or a name part. */
+  private static final Pattern CALL = Pattern.compile("(?<![\\w.])(Math(?=\\.)|\\w+(?=\\())");
+
+  /** The names of Ops' methods. */
+  private static final Set<String> OPS = Set.of("matmul", "transpose", "dot", "outer", "trace",
+      "diag", "add", "sub", "mul", "div", "scale", "addToEachColumn", "neg", "exp", "log", "sqrt",
+      "square", "abs", "tanh", "sigmoid", "relu", "softplus", "pow", "sum", "mean", "sumSq",
+      "norm1", "norm2", "normP", "logSumExp", "softmax", "logSoftmax");
 
   /** For debugging: prints a few programs. */
   public static void main(String[] args) {

@@ -53,11 +53,14 @@ import org.junit.jupiter.api.TestFactory;
  * </ul>
  *
  * <p>Gradient arrays are pre-filled with NaN (outputs must be overwritten, never accumulated) and
- * inputs must come back unchanged. The number of programs and the seed are set with the system
- * properties {@code matgrad.random.count} (60) and {@code matgrad.random.seed}; {@code
- * matgrad.random.first} starts at another program index, so that a failing program is rerun alone
- * with {@code -Dmatgrad.random.first=i -Dmatgrad.random.count=1}. A failure message has the full
- * program source, the failing method, the dims and the inputs.
+ * inputs must come back unchanged. Each program must compile without errors, without matgrad
+ * warnings other than {@code zero-gradient}, with generated code free of {@code -Xlint:all}
+ * warnings, and within {@code matgrad.random.timeout} seconds (30). The number of programs and
+ * the seed are set with the system properties {@code matgrad.random.count} (60) and {@code
+ * matgrad.random.seed}; {@code matgrad.random.first} starts at another program index, so that a
+ * failing program is rerun alone with {@code -Dmatgrad.random.first=i
+ * -Dmatgrad.random.count=1}. A failure message has the full program source, the failing method,
+ * the dims and the inputs; it is also printed to stdout.
  */
 class RandomProgramsTest {
   static final long DEFAULT_SEED = 20240917L;
@@ -109,8 +112,9 @@ class RandomProgramsTest {
     long programSeed = programSeed(seed, index);
     Program program = new ProgramGenerator(new Random(programSeed)).generate("P" + index);
     PROGRAMS.incrementAndGet();
-    String header = "program " + index + " of seed " + seed + " (rerun alone: -Dmatgrad.random.seed="
-        + seed + " -Dmatgrad.random.first=" + index + " -Dmatgrad.random.count=1)";
+    String header = "program " + index + " of seed " + seed
+        + " (rerun alone: -Dmatgrad.random.seed=" + seed + " -Dmatgrad.random.first=" + index
+        + " -Dmatgrad.random.count=1)";
     List<String> problems = new ArrayList<>();
     String[] where = new String[1];
     Compilation compilation;
@@ -128,10 +132,14 @@ class RandomProgramsTest {
     }
     for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
       String message = d.getMessage(Locale.ROOT);
-      boolean unexpectedWarning = d.getKind() == Diagnostic.Kind.WARNING
-          && message.contains("matgrad:") && !message.startsWith("[matgrad:zero-gradient]");
+      boolean warning = d.getKind() == Diagnostic.Kind.WARNING
+          || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING;
+      // matgrad's own warnings other than zero-gradient; any -Xlint warning on generated code
+      boolean unexpectedWarning = warning
+          && (message.contains("matgrad:") && !message.startsWith("[matgrad:zero-gradient]")
+              || d.getSource() != null && d.getSource().getName().contains("Gradients"));
       if (d.getKind() == Diagnostic.Kind.ERROR || unexpectedWarning) {
-        problems.add(describe(d, compilation));
+        problems.add(describe(d));
       }
     }
     if (compilation.status() != Compilation.Status.SUCCESS || !problems.isEmpty()) {
@@ -176,6 +184,7 @@ class RandomProgramsTest {
    */
   private static Compilation compile(Program program, String[] where) throws Exception {
     FutureTask<Compilation> task = new FutureTask<>(() -> Compiler.javac()
+        .withOptions("-Xlint:all")
         .withProcessors(new DifferentiableProcessor())
         .compile(JavaFileObjects.forSourceString(program.qualifiedName(), program.source())));
     Thread worker = new Thread(task, "compile " + program.qualifiedName());
@@ -214,9 +223,11 @@ class RandomProgramsTest {
     return text;
   }
 
-  private static String describe(Diagnostic<? extends JavaFileObject> d, Compilation c) {
+  /** A diagnostic with its place, and the lines around it when it is in generated code. */
+  private static String describe(Diagnostic<? extends JavaFileObject> d) {
     String where = d.getSource() == null ? "" : d.getSource().getName() + ":" + d.getLineNumber();
-    StringBuilder b = new StringBuilder(d.getKind() + " " + where + ": " + d.getMessage(Locale.ROOT));
+    StringBuilder b = new StringBuilder(d.getKind() + " " + where + ": ")
+        .append(d.getMessage(Locale.ROOT));
     if (d.getSource() != null && d.getSource().getName().contains("Gradients")) {
       try {
         List<String> lines = d.getSource().getCharContent(true).toString().lines().toList();
