@@ -121,6 +121,7 @@ final class BodyReader {
         case MINUS_ASSIGNMENT -> '-';
         case MULTIPLY_ASSIGNMENT -> '*';
         case DIVIDE_ASSIGNMENT -> '/';
+        case REMAINDER_ASSIGNMENT -> '%';
         default -> throw error(e, Message.UNSUPPORTED_EXPRESSION, "the operator in " + e);
       };
       Expr value = new Expr.Binary(op, new Expr.Name(name, origin(c.getVariable())),

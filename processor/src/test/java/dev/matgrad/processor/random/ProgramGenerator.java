@@ -102,8 +102,30 @@ final class ProgramGenerator {
   /** A generated method: its parameters, result type, wrt parameters (declaration order), text. */
   record Method(String name, List<Param> params, Type result, List<Param> wrt, String text) {}
 
-  /** A generated class: its qualified name, its source, its methods and number of dim symbols. */
-  record Program(String qualifiedName, String source, List<Method> methods, int dims) {}
+  /**
+   * A class with generated methods: its binary name (for reflection: {@code rnd.P1$In} for a
+   * nested class), the name of the class the processor generates for it, and its methods.
+   */
+  record Unit(String binaryName, String gradientsName, List<Method> methods) {}
+
+  /** A source file: its qualified top-level class name and its text. */
+  record Source(String qualifiedName, String text) {}
+
+  /**
+   * A generated program: its source files (compiled together), the classes with generated
+   * methods, and the number of dimension symbols.
+   */
+  record Program(String name, List<Source> sources, List<Unit> units, int dims) {
+    /** All sources, for messages. */
+    String text() {
+      StringBuilder b = new StringBuilder();
+      for (Source s : sources) {
+        b.append("// ---- ").append(s.qualifiedName().replace('.', '/')).append(".java\n")
+            .append(s.text());
+      }
+      return b.toString();
+    }
+  }
 
   /** An expression: its code, a bound of its magnitude and, if positive, a lower bound (else 0). */
   private record E(String code, double bound, double lo, boolean integral) {
@@ -122,33 +144,76 @@ final class ProgramGenerator {
   /** A parameter or local: name, type, bound and lower bound (when positive). */
   private record Var(String name, Type type, double bound, double lo, int line) {}
 
-  /** A generated callee with the magnitude of its result. */
-  private record Callee(Method method, double bound) {}
+  /**
+   * A generated callee with the magnitude of its result; qualifier is how it is called from the
+   * class being generated ("" in the same class, "P1Lib." from another).
+   */
+  private record Callee(Method method, double bound, String qualifier) {}
 
   private final Random random;
   private int dims;
+  /** The class being generated, as its methods may name it ({@code P1} or {@code P1.In}). */
   private String className;
+  /** Whether the methods being generated are called from another class. */
+  private boolean calledFromOutside;
+  /** Methods that the method being generated may call. */
   private final List<Callee> callees = new ArrayList<>();
 
   ProgramGenerator(Random random) {
     this.random = random;
   }
 
-  /** A program: class {@code rnd.<simpleName>} with 3 to 6 methods. */
+  /**
+   * A program: class {@code rnd.<simpleName>} with 3 to 6 methods; now and then they are in a
+   * nested class {@code <simpleName>.In} instead, and now and then a second class {@code
+   * <simpleName>Lib}, compiled together, has methods that they call.
+   */
   Program generate(String simpleName) {
     dims = 2 + random.nextInt(3);
     callees.clear();
-    className = simpleName;
-    int count = 3 + random.nextInt(4);
+    List<Source> sources = new ArrayList<>();
+    List<Unit> units = new ArrayList<>();
+    if (chance(0.25)) {
+      String lib = simpleName + "Lib";
+      className = lib;
+      calledFromOutside = true;
+      List<Method> methods = new ArrayList<>();
+      String body = methods(1 + random.nextInt(3), methods);
+      sources.add(new Source(PACKAGE + "." + lib, header() + "public final class " + lib
+          + " {\n  private " + lib + "() {}\n" + body + "}\n"));
+      units.add(new Unit(PACKAGE + "." + lib, PACKAGE + "." + lib + "Gradients", methods));
+      callees.replaceAll(c -> new Callee(c.method(), c.bound(), lib + "."));
+    }
+    calledFromOutside = false;
+    boolean nested = chance(0.2);
+    className = nested ? simpleName + ".In" : simpleName;
     List<Method> methods = new ArrayList<>();
+    String body = methods(3 + random.nextInt(4), methods);
+    String text = nested
+        ? "public final class " + simpleName + " {\n  private " + simpleName + "() {}\n\n"
+            + "  public static final class In {\n    private In() {}\n" + body.indent(2)
+            + "  }\n}\n"
+        : "public final class " + simpleName + " {\n  private " + simpleName + "() {}\n" + body
+            + "}\n";
+    sources.add(new Source(PACKAGE + "." + simpleName, header() + text));
+    units.add(nested
+        ? new Unit(PACKAGE + "." + simpleName + "$In", PACKAGE + "." + simpleName + "_InGradients",
+            methods)
+        : new Unit(PACKAGE + "." + simpleName, PACKAGE + "." + simpleName + "Gradients", methods));
+    return new Program(PACKAGE + "." + simpleName, List.copyOf(sources), List.copyOf(units), dims);
+  }
+
+  private static String header() {
+    return "package " + PACKAGE + ";\n\n"
+        + "import dev.matgrad.Differentiable;\n"
+        + "import dev.matgrad.Matrix;\n"
+        + "import dev.matgrad.Ops;\n"
+        + "import static dev.matgrad.Ops.*;\n\n";
+  }
+
+  /** The text of count new methods of the class being generated; adds them to methods. */
+  private String methods(int count, List<Method> methods) {
     StringBuilder out = new StringBuilder();
-    out.append("package ").append(PACKAGE).append(";\n\n")
-        .append("import dev.matgrad.Differentiable;\n")
-        .append("import dev.matgrad.Matrix;\n")
-        .append("import dev.matgrad.Ops;\n")
-        .append("import static dev.matgrad.Ops.*;\n\n")
-        .append("public final class ").append(simpleName).append(" {\n")
-        .append("  private ").append(simpleName).append("() {}\n");
     Set<String> signatures = new HashSet<>();
     for (int i = 0; i < count; i++) {
       Body body = new Body();
@@ -158,8 +223,7 @@ final class ProgramGenerator {
       methods.add(c.method());
       out.append('\n').append(c.method().text());
     }
-    out.append("}\n");
-    return new Program(PACKAGE + "." + simpleName, out.toString(), List.copyOf(methods), dims);
+    return out.toString();
   }
 
   /**
@@ -168,9 +232,10 @@ final class ProgramGenerator {
    */
   private String methodName(String fresh, Body body, Set<String> signatures) {
     List<String> candidates = new ArrayList<>();
-    for (Callee c : callees) {
+    List<Callee> sameClass = callees.stream().filter(c -> c.qualifier().isEmpty()).toList();
+    for (Callee c : sameClass) {
       String name = c.method().name();
-      boolean countsDiffer = callees.stream().filter(o -> o.method().name().equals(name))
+      boolean countsDiffer = sameClass.stream().filter(o -> o.method().name().equals(name))
           .allMatch(o -> o.method().params().size() != body.params.size());
       if (countsDiffer && body.signatures(name).stream().noneMatch(signatures::contains)) {
         candidates.add(name);
@@ -328,7 +393,8 @@ final class ProgramGenerator {
       text.append(String.join(", ", shapes)).append(" -> ").append(result).append('\n');
       text.append("  ").append(annotation).append('\n');
       List<String> decls = params.stream().map(p -> p.type().java() + " " + p.name()).toList();
-      String visibility = switch (weighted(0.8, 0.1, 0.1)) {
+      // methods of the library class are called from another class: not private
+      String visibility = switch (weighted(0.8, 0.1, calledFromOutside ? 0 : 0.1)) {
         case 0 -> "public ";
         case 1 -> "";
         default -> "private ";
@@ -341,7 +407,7 @@ final class ProgramGenerator {
       }
       text.append("  }\n");
       Method method = new Method(name, List.copyOf(params), result, wrt, text.toString());
-      return new Callee(method, ret.bound());
+      return new Callee(method, ret.bound(), "");
     }
 
     /**
@@ -358,7 +424,8 @@ final class ProgramGenerator {
           replacement = "java.lang.Math";
         } else if (OPS.contains(name) && chance(0.5)) {
           replacement = (chance(0.8) ? "Ops." : "dev.matgrad.Ops.") + name;
-        } else if (callees.stream().anyMatch(c -> c.method().name().equals(name)) && chance(0.5)) {
+        } else if (chance(0.5) && callees.stream()
+            .anyMatch(c -> c.qualifier().isEmpty() && c.method().name().equals(name))) {
           replacement = className + "." + name;
         }
         m.appendReplacement(out, Matcher.quoteReplacement(replacement));
@@ -1300,7 +1367,8 @@ final class ProgramGenerator {
           args.add(clamp(gen(p.type(), d), p.type(), ARG_LIMIT).code());
         }
       }
-      return new E(callee.method().name() + "(" + String.join(", ", args) + ")", callee.bound());
+      return new E(callee.qualifier() + callee.method().name() + "(" + String.join(", ", args)
+          + ")", callee.bound());
     }
 
     // ---- elementwise (double, double[] and Matrix) ----------------------------------------------
@@ -1559,7 +1627,7 @@ final class ProgramGenerator {
     int count = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     ProgramGenerator g = new ProgramGenerator(new Random(seed));
     for (int i = 0; i < count; i++) {
-      System.out.println(g.generate("P" + i).source());
+      System.out.println(g.generate("P" + i).text());
     }
   }
 }

@@ -13,6 +13,7 @@ import dev.matgrad.processor.random.ProgramGenerator.Method;
 import dev.matgrad.processor.random.ProgramGenerator.Param;
 import dev.matgrad.processor.random.ProgramGenerator.Program;
 import dev.matgrad.processor.random.ProgramGenerator.Type;
+import dev.matgrad.processor.random.ProgramGenerator.Unit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -149,25 +150,27 @@ class RandomProgramsTest {
               : "FAILED"), problems));
     }
     ClassLoader loader = classLoader(compilation);
-    Class<?> user = Class.forName(program.qualifiedName(), true, loader);
-    Class<?> gradients = Class.forName(program.qualifiedName() + "Gradients", true, loader);
     Random inputs = new Random(programSeed ^ 0x5DEECE66DL);
-    for (Method m : program.methods()) {
-      METHODS.incrementAndGet();
-      for (int trial = 0; trial < TRIALS; trial++) {
-        CHECKS.incrementAndGet();
-        MethodCheck check = null;
-        String problem;
-        try {
-          check = new MethodCheck(program, m, user, gradients, inputs);
-          problem = check.run();
-        } catch (Throwable t) {
-          problem = "threw " + stackTrace(t);
-        }
-        if (problem != null) {
-          problems.add("method " + m.name() + " (trial " + trial + "): " + problem
-              + (check == null ? "" : "\n  " + check.inputs()));
-          break;
+    for (Unit unit : program.units()) {
+      Class<?> user = Class.forName(unit.binaryName(), true, loader);
+      Class<?> gradients = Class.forName(unit.gradientsName(), true, loader);
+      for (Method m : unit.methods()) {
+        METHODS.incrementAndGet();
+        for (int trial = 0; trial < TRIALS; trial++) {
+          CHECKS.incrementAndGet();
+          MethodCheck check = null;
+          String problem;
+          try {
+            check = new MethodCheck(program, m, user, gradients, inputs);
+            problem = check.run();
+          } catch (Throwable t) {
+            problem = "threw " + stackTrace(t);
+          }
+          if (problem != null) {
+            problems.add("method " + unit.binaryName() + "." + m.name() + " (trial " + trial
+                + "): " + problem + (check == null ? "" : "\n  " + check.inputs()));
+            break;
+          }
         }
       }
     }
@@ -183,11 +186,13 @@ class RandomProgramsTest {
    * JDK 19), else left to finish as a daemon thread.
    */
   private static Compilation compile(Program program, String[] where) throws Exception {
+    List<JavaFileObject> files = program.sources().stream()
+        .map(s -> JavaFileObjects.forSourceString(s.qualifiedName(), s.text())).toList();
     FutureTask<Compilation> task = new FutureTask<>(() -> Compiler.javac()
         .withOptions("-Xlint:all")
         .withProcessors(new DifferentiableProcessor())
-        .compile(JavaFileObjects.forSourceString(program.qualifiedName(), program.source())));
-    Thread worker = new Thread(task, "compile " + program.qualifiedName());
+        .compile(files));
+    Thread worker = new Thread(task, "compile " + program.name());
     worker.setDaemon(true);
     worker.start();
     try {
@@ -216,8 +221,8 @@ class RandomProgramsTest {
     for (String p : problems) {
       b.append("* ").append(p).append('\n');
     }
-    b.append("--- source of ").append(program.qualifiedName()).append(" ---\n")
-        .append(program.source()).append("--- end ---\n");
+    b.append("--- source of ").append(program.name()).append(" ---\n")
+        .append(program.text()).append("--- end ---\n");
     String text = b.toString();
     System.out.println(text);
     return text;
