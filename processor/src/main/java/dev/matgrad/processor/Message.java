@@ -30,7 +30,7 @@ public enum Message {
   WRITE_TO_PARAMETER(Diagnostic.Kind.ERROR, "parameter-write",
       "assignment to parameter %s is not supported; declare a new local variable instead"),
   UNSUPPORTED_EXPRESSION(Diagnostic.Kind.ERROR, "expression",
-      "%s is not supported in a @Differentiable body; supported: parameters, locals, numeric literals, + - * / (and % on ints) and unary minus on numbers, Math functions, dev.matgrad.Ops methods and calls of other @Differentiable methods"),
+      "%s is not supported in a @Differentiable body; supported: parameters, locals, numeric literals, + - * / and unary minus on numbers, Math functions, dev.matgrad.Ops methods and calls of other @Differentiable methods"),
   UNSUPPORTED_LITERAL(Diagnostic.Kind.ERROR, "literal",
       "literal %s is not supported; use int or double literals"),
   UNKNOWN_NAME(Diagnostic.Kind.ERROR, "unknown-name",
