@@ -29,19 +29,23 @@ final class Lowering implements Emitter {
   private final Map<Dim, String> dimVars = new HashMap<>();
   private final Set<Node> readAsScalar = new HashSet<>();
   private int temporaries;
+  /** The Workspace parameter that scratch arrays come from, and the next free buffer slot. */
+  private final String workspace;
+  private int slots;
 
   /**
    * Simple names of classes the generated code refers to: a local or parameter of that name
    * would shadow them, so none is used as a variable name.
    */
   static final Set<String> CLASS_NAMES = Set.of("Math", "Objects", "Arrays", "System", "Double",
-      "IllegalArgumentException", "IndexOutOfBoundsException", "Matrix");
+      "IllegalArgumentException", "IndexOutOfBoundsException", "Matrix", "Workspace");
 
   /** The variable of each user parameter in the generated method (renamed if it shadows a class). */
   private final Map<String, String> paramVars = new HashMap<>();
 
-  Lowering(Program program, List<String> reserved) {
+  Lowering(Program program, List<String> reserved, String workspace) {
     this.program = program;
+    this.workspace = workspace;
     this.dims = program.graph().dims();
     methodNames.addAll(reserved);
     methodNames.addAll(CLASS_NAMES);
@@ -137,11 +141,19 @@ final class Lowering implements Emitter {
     return local(name);
   }
 
-  /** Declares n's array storage, {@code double[] t = new double[size];}. */
+  /** Declares n's array storage, {@code double[] t = workspace.buffer(slot, size);}. */
   void allocate(Node n) {
     String name = nameFor(n);
     vars.put(n, name);
-    add("double[] " + name + " = new double[" + size(n) + "]");
+    add("double[] " + name + " = " + newArray(size(n)));
+  }
+
+  /**
+   * Scratch storage of at least {@code size} doubles, from the workspace. Its contents are stale:
+   * every lowering writes each entry before reading it (accumulators are filled with zeros first).
+   */
+  String newArray(String size) {
+    return workspace + ".buffer(" + (slots++) + ", " + size + ")";
   }
 
   /**
@@ -154,7 +166,7 @@ final class Lowering implements Emitter {
       vars.put(n, nameFor(n));
       if (n.shape().isArray()) {
         comment(n);
-        add("double[] " + vars.get(n) + " = new double[" + size(n) + "]");
+        add("double[] " + vars.get(n) + " = " + newArray(size(n)));
         n.op().lower(this, n);
         return;
       }
