@@ -1,6 +1,7 @@
 package dev.matgrad.sample;
 
 import dev.matgrad.Matrix;
+import dev.matgrad.Workspace;
 import java.util.Locale;
 
 /**
@@ -10,9 +11,10 @@ import java.util.Locale;
 public enum Activation {
   RELU {
     @Override
-    double lossAndGradient(Network n, Matrix x, Matrix y, double decay, Network.Gradient g) {
+    double lossAndGradient(Network n, Matrix x, Matrix y, double decay, Network.Gradient g,
+        Workspace ws) {
       return DigitNetworkGradients.reluLossGrad(
-          n.w1, n.b1, n.w2, n.b2, x, y, decay, g.w1, g.b1, g.w2, g.b2);
+          n.w1, n.b1, n.w2, n.b2, x, y, decay, g.w1, g.b1, g.w2, g.b2, ws);
     }
 
     @Override
@@ -22,9 +24,10 @@ public enum Activation {
   },
   TANH {
     @Override
-    double lossAndGradient(Network n, Matrix x, Matrix y, double decay, Network.Gradient g) {
+    double lossAndGradient(Network n, Matrix x, Matrix y, double decay, Network.Gradient g,
+        Workspace ws) {
       return DigitNetworkGradients.tanhLossGrad(
-          n.w1, n.b1, n.w2, n.b2, x, y, decay, g.w1, g.b1, g.w2, g.b2);
+          n.w1, n.b1, n.w2, n.b2, x, y, decay, g.w1, g.b1, g.w2, g.b2, ws);
     }
 
     @Override
@@ -34,9 +37,10 @@ public enum Activation {
   },
   SIGMOID {
     @Override
-    double lossAndGradient(Network n, Matrix x, Matrix y, double decay, Network.Gradient g) {
+    double lossAndGradient(Network n, Matrix x, Matrix y, double decay, Network.Gradient g,
+        Workspace ws) {
       return DigitNetworkGradients.sigmoidLossGrad(
-          n.w1, n.b1, n.w2, n.b2, x, y, decay, g.w1, g.b1, g.w2, g.b2);
+          n.w1, n.b1, n.w2, n.b2, x, y, decay, g.w1, g.b1, g.w2, g.b2, ws);
     }
 
     @Override
@@ -45,8 +49,12 @@ public enum Activation {
     }
   };
 
-  /** The batch loss, with its gradient with respect to every parameter written into {@code g}. */
-  abstract double lossAndGradient(Network n, Matrix x, Matrix y, double decay, Network.Gradient g);
+  /**
+   * The batch loss, with its gradient with respect to every parameter written into {@code g};
+   * scratch arrays come from {@code ws}, so a training step allocates nothing.
+   */
+  abstract double lossAndGradient(Network n, Matrix x, Matrix y, double decay, Network.Gradient g,
+      Workspace ws);
 
   /** The forward pass: logits (10×B) of the images in the columns of {@code x}. */
   abstract Matrix logits(Network n, Matrix x);

@@ -78,14 +78,17 @@ public final class Digits {
   }
 
   /**
-   * Splits off a stratified, seeded fraction of every class: element 0 keeps the rest, element 1
-   * is the held-out part. The split depends only on {@code seed}, so every run that uses the same
-   * seed validates on the same images.
+   * Fold {@code index} of a stratified partition into {@code count} folds: element 0 holds the
+   * other folds (for training), element 1 the fold itself (for validation). Each class is
+   * shuffled with {@code seed} and dealt round-robin to the folds, so every fold has about
+   * 1/count of each class, the folds are disjoint, and the partition depends only on the seed.
    */
-  public Digits[] holdOut(double fraction, long seed) {
+  public Digits[] fold(int index, int count, long seed) {
+    if (count < 2 || index < 0 || index >= count) {
+      throw new IllegalArgumentException("fold " + index + " of " + count);
+    }
     Random random = new Random(seed);
-    List<Integer> kept = new ArrayList<>();
-    List<Integer> held = new ArrayList<>();
+    boolean[] held = new boolean[labels.length];
     for (int c = 0; c < CLASSES; c++) {
       List<Integer> ofClass = new ArrayList<>();
       for (int i = 0; i < labels.length; i++) {
@@ -95,16 +98,19 @@ public final class Digits {
       }
       int[] order = ofClass.stream().mapToInt(Integer::intValue).toArray();
       shuffle(order, random);
-      int heldCount = (int) Math.round(fraction * order.length);
-      for (int k = 0; k < order.length; k++) {
-        (k < heldCount ? held : kept).add(order[k]);
+      for (int k = index; k < order.length; k += count) {
+        held[order[k]] = true;
       }
     }
-    int[] keptIndices = kept.stream().mapToInt(Integer::intValue).sorted().toArray();
-    int[] heldIndices = held.stream().mapToInt(Integer::intValue).sorted().toArray();
+    List<Integer> kept = new ArrayList<>();
+    List<Integer> heldOut = new ArrayList<>();
+    for (int i = 0; i < labels.length; i++) {
+      (held[i] ? heldOut : kept).add(i);
+    }
+    String name = String.format(java.util.Locale.ROOT, "%s, fold %d of %d", source, index + 1, count);
     return new Digits[] {
-      subset(keptIndices, source + " (training part)"),
-      subset(heldIndices, source + " (validation part)")
+      subset(kept.stream().mapToInt(Integer::intValue).toArray(), name + " left out"),
+      subset(heldOut.stream().mapToInt(Integer::intValue).toArray(), name)
     };
   }
 

@@ -9,7 +9,7 @@ abstract class Optimizer {
 
   /** The rules on the command line, with the learning rate each is used with by default. */
   enum Kind {
-    ADAM(0.002),
+    ADAM(0.02),
     MOMENTUM(0.1);
 
     final double defaultRate;

@@ -84,7 +84,7 @@ final class SeedCatalog {
             double norm = Ops.normP(p.x(), P);
             return map(p.x(), v -> v * Math.pow(Math.abs(v), P - 2) / Math.pow(norm, P - 1));
           }),
-      new Problem(4, "Example Problem 4: Jacobian of a linear map",
+      new Problem(4, "Example 4: Jacobian of a linear map",
           "f(x) = Aᵀx, x ∈ ℝᵈ, A ∈ ℝ^{d×n}",
           "∂f/∂x = A",
           "linearMap",

@@ -1,6 +1,7 @@
 package dev.matgrad.sample;
 
 import dev.matgrad.Matrix;
+import dev.matgrad.Workspace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -19,8 +20,12 @@ import java.util.concurrent.Future;
  * probabilities) is scored on the evaluation set; scores are recorded, never used to steer.
  */
 final class Trainer {
-  /** One epoch's figures: the mean training loss over its batches and the evaluation accuracy. */
-  record Epoch(int epoch, double loss, double accuracy, double trainingSeconds) {}
+  /** One epoch's figures: the mean training loss over its batches and the evaluation score. */
+  record Epoch(int epoch, double loss, int correct, int total, double trainingSeconds) {
+    double accuracy() {
+      return total == 0 ? 0 : correct / (double) total;
+    }
+  }
 
   /** Called after each epoch, on the thread that called {@link #train}. */
   interface Listener {
@@ -34,6 +39,53 @@ final class Trainer {
       int[][] confusion,
       double trainingSeconds,
       double evaluationSeconds) {
+    /**
+     * Runs on disjoint evaluation sets (the folds of a cross-validation) as one: losses averaged,
+     * right answers and confusion matrices summed, times added.
+     */
+    static Result pool(List<Result> runs) {
+      int epochs = runs.get(0).epochs().size();
+      List<Epoch> pooled = new ArrayList<>();
+      for (int e = 0; e < epochs; e++) {
+        double loss = 0;
+        int correct = 0;
+        int total = 0;
+        double seconds = 0;
+        for (Result run : runs) {
+          Epoch epoch = run.epochs().get(e);
+          loss += epoch.loss();
+          correct += epoch.correct();
+          total += epoch.total();
+          seconds += epoch.trainingSeconds();
+        }
+        pooled.add(new Epoch(e + 1, loss / runs.size(), correct, total, seconds));
+      }
+      int[][] confusion = new int[Digits.CLASSES][Digits.CLASSES];
+      double training = 0;
+      double evaluation = 0;
+      for (Result run : runs) {
+        for (int a = 0; a < Digits.CLASSES; a++) {
+          for (int p = 0; p < Digits.CLASSES; p++) {
+            confusion[a][p] += run.confusion()[a][p];
+          }
+        }
+        training += run.trainingSeconds();
+        evaluation += run.evaluationSeconds();
+      }
+      return new Result(List.copyOf(pooled), Trainer.accuracy(confusion), confusion, training,
+          evaluation);
+    }
+
+    int total() {
+      int total = 0;
+      for (int[] row : confusion) {
+        for (int count : row) {
+          total += count;
+        }
+      }
+      return total;
+    }
+
     int errors() {
       int wrong = 0;
       for (int actual = 0; actual < confusion.length; actual++) {
@@ -88,7 +140,12 @@ final class Trainer {
         long evalStart = System.nanoTime();
         confusion = confusion(members, evalImages, evaluation);
         evaluationSeconds += (System.nanoTime() - evalStart) / 1e9;
-        Epoch done = new Epoch(epoch, lossSum / members.size(), accuracy(confusion), epochSeconds);
+        int correct = 0;
+        for (int c = 0; c < Digits.CLASSES; c++) {
+          correct += confusion[c][c];
+        }
+        Epoch done = new Epoch(epoch, lossSum / members.size(), correct, evaluation.size(),
+            epochSeconds);
         history.add(done);
         if (listener != null) {
           listener.epochDone(done, config.epochs());
@@ -185,6 +242,7 @@ final class Trainer {
     private final Optimizer optimizer;
     private final int[] order;
     private final double[] shifted = new double[Digits.PIXELS];
+    private final Workspace workspace = new Workspace();
     private final long totalSteps;
     private long step;
     private Matrix batchImages;
@@ -216,7 +274,7 @@ final class Trainer {
         int size = Math.min(config.batchSize(), n - start);
         fillBatch(start, size);
         double loss = config.activation().lossAndGradient(
-            network, batchImages, batchLabels, config.weightDecay(), gradient);
+            network, batchImages, batchLabels, config.weightDecay(), gradient, workspace);
         double rate = config.learningRate() * config.schedule().factor(step, totalSteps);
         optimizer.step(params, grads, rate);
         step++;

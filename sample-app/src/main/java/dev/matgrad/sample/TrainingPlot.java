@@ -63,6 +63,8 @@ final class TrainingPlot {
 
     XYSeries lossSeries = chart.addSeries("training loss", x, loss);
     lossSeries.setYAxisGroup(0);
+    // XChart 3.8.8 labels both axes with the first group's pattern: two decimals suit both.
+    lossSeries.setYAxisDecimalPattern("0.00");
     lossSeries.setLineColor(LOSS_COLOR);
     lossSeries.setMarkerColor(LOSS_COLOR);
     lossSeries.setMarker(SeriesMarkers.CIRCLE);
