@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
 
 /** The command line: {@code train} (the default), {@code derive} and {@code check}. */
 @Command(
-    name = "matgrad-sample",
+    name = "java -jar matgrad-sample-app.jar",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     sortOptions = false,

@@ -124,7 +124,7 @@ final class TrainCommand implements Callable<Integer> {
         ? Digits.bundled(Digits.BUNDLED_TRAINING) : Digits.read(trainFile);
     Digits testSet = validate ? null
         : testFile == null ? Digits.bundled(Digits.BUNDLED_TEST) : Digits.read(testFile);
-    Files.createDirectories(output);
+    createOutputFolder();
     out.println("matgrad sample: " + config.describe());
 
     String evaluationName = validate ? "validation" : "test";
@@ -180,10 +180,29 @@ final class TrainCommand implements Callable<Integer> {
         evaluationName, Format.percent(result.accuracy()));
     TrainingReport.write(report, config, trainingDescription, evaluationDescription,
         evaluationName, result, summary, plot.getFileName().toString());
-    TrainingPlot.write(plot, result.epochs(), evaluationName, title,
-        validate ? Double.NaN : TrainingReport.KNN_BASELINE);
+    try {
+      TrainingPlot.write(plot, result.epochs(), evaluationName, title,
+          validate ? Double.NaN : TrainingReport.KNN_BASELINE);
+    } catch (RuntimeException | LinkageError | InternalError e) {
+      // Headless Java without fonts (fontconfig) cannot draw text; the figures are in the report.
+      out.println("wrote " + report);
+      out.flush();
+      spec.commandLine().getErr().println("error: could not draw " + plot + ": " + e);
+      return 1;
+    }
     out.println("wrote " + plot + " and " + report);
     return 0;
+  }
+
+  private void createOutputFolder() throws IOException {
+    if (Files.exists(output) && !Files.isDirectory(output)) {
+      throw new IOException("the output folder " + output + " is a file");
+    }
+    try {
+      Files.createDirectories(output);
+    } catch (IOException e) {
+      throw new IOException("cannot create the output folder " + output + ": " + e, e);
+    }
   }
 
   /** The options as a configuration, or a bad-usage error naming the option out of range. */

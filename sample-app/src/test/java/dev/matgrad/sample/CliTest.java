@@ -90,6 +90,14 @@ class CliTest {
   }
 
   @Test
+  void anOutputFolderThatIsAFileIsAClearError(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("taken"), "");
+    Cli cli = Cli.run("train", "--epochs", "1", "-o", file.toString());
+    assertEquals(1, cli.status());
+    assertEquals("error: the output folder " + file + " is a file", cli.err().strip());
+  }
+
+  @Test
   void aMalformedDataFileNamesTheLine(@TempDir Path dir) throws IOException {
     Path bad = dir.resolve("bad.csv");
     String good = "0,".repeat(64) + "3\n";
