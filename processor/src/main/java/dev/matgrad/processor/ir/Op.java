@@ -1016,7 +1016,11 @@ public final class Op {
       e.close();
       return;
     }
-    // op(A)·Bᵀ: each entry is a dot product of a row of op(A) with a row of B.
+    if (!ta) {
+      matmulRowsByRows(e, out, av, bv, m, k, cols);
+      return;
+    }
+    // Aᵀ·Bᵀ: each entry is a dot product of a column of A with a row of B.
     e.open(loop(i, m));
     e.open(loop(j, cols));
     String acc = e.fresh("dot");
@@ -1026,6 +1030,78 @@ public final class Op {
         + bv + "[" + j + " * " + k + " + " + p + "]");
     e.close();
     e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + acc);
+    e.close();
+    e.close();
+  }
+
+  /**
+   * C = A·Bᵀ, every entry a dot product of two contiguous rows, computed in 2×2 blocks: each
+   * element loaded serves two products and four independent sums hide the adds' latency.
+   */
+  private static void matmulRowsByRows(Emitter e, String out, String av, String bv, String m,
+      String k, String cols) {
+    // Declared outside the loops: a method-level name, so that later loops do not reuse it.
+    String i = e.local("row");
+    String j = e.fresh("j");
+    String p = e.fresh("k");
+    String a0 = e.fresh("aRow0");
+    String a1 = e.fresh("aRow1");
+    String b0 = e.fresh("bRow0");
+    String b1 = e.fresh("bRow1");
+    String[] s = {e.fresh("s00"), e.fresh("s01"), e.fresh("s10"), e.fresh("s11")};
+    String x0 = e.fresh("x0");
+    String x1 = e.fresh("x1");
+    String y0 = e.fresh("y0");
+    String y1 = e.fresh("y1");
+    e.add("int " + i + " = 0");
+    e.open("for (; " + i + " + 1 < " + m + "; " + i + " += 2)");
+    e.add("int " + a0 + " = " + i + " * " + k);
+    e.add("int " + a1 + " = " + a0 + " + " + k);
+    e.add("int " + j + " = 0");
+    e.open("for (; " + j + " + 1 < " + cols + "; " + j + " += 2)");
+    e.add("int " + b0 + " = " + j + " * " + k);
+    e.add("int " + b1 + " = " + b0 + " + " + k);
+    for (String sum : s) {
+      e.add("double " + sum + " = 0.0");
+    }
+    e.open(loop(p, k));
+    e.add("double " + x0 + " = " + av + "[" + a0 + " + " + p + "]");
+    e.add("double " + x1 + " = " + av + "[" + a1 + " + " + p + "]");
+    e.add("double " + y0 + " = " + bv + "[" + b0 + " + " + p + "]");
+    e.add("double " + y1 + " = " + bv + "[" + b1 + " + " + p + "]");
+    e.add(s[0] + " += " + x0 + " * " + y0);
+    e.add(s[1] + " += " + x0 + " * " + y1);
+    e.add(s[2] + " += " + x1 + " * " + y0);
+    e.add(s[3] + " += " + x1 + " * " + y1);
+    e.close();
+    e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + s[0]);
+    e.add(out + "[" + i + " * " + cols + " + " + j + " + 1] = " + s[1]);
+    e.add(out + "[(" + i + " + 1) * " + cols + " + " + j + "] = " + s[2]);
+    e.add(out + "[(" + i + " + 1) * " + cols + " + " + j + " + 1] = " + s[3]);
+    e.close();
+    // The last column when cols is odd: two rows against one.
+    e.open("if (" + j + " < " + cols + ")");
+    e.add("int " + b0 + " = " + j + " * " + k);
+    e.add("double " + s[0] + " = 0.0");
+    e.add("double " + s[2] + " = 0.0");
+    e.open(loop(p, k));
+    e.add("double " + y0 + " = " + bv + "[" + b0 + " + " + p + "]");
+    e.add(s[0] + " += " + av + "[" + a0 + " + " + p + "] * " + y0);
+    e.add(s[2] + " += " + av + "[" + a1 + " + " + p + "] * " + y0);
+    e.close();
+    e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + s[0]);
+    e.add(out + "[(" + i + " + 1) * " + cols + " + " + j + "] = " + s[2]);
+    e.close();
+    e.close();
+    // The last row when m is odd.
+    e.open("if (" + i + " < " + m + ")");
+    e.add("int " + a0 + " = " + i + " * " + k);
+    e.open(loop(j, cols));
+    e.add("double " + s[0] + " = 0.0");
+    e.open(loop(p, k));
+    e.add(s[0] + " += " + av + "[" + a0 + " + " + p + "] * " + bv + "[" + j + " * " + k + " + " + p + "]");
+    e.close();
+    e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + s[0]);
     e.close();
     e.close();
   }
