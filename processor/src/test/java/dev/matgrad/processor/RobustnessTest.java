@@ -399,6 +399,40 @@ class RobustnessTest {
     assertThat(c).failed();
   }
 
+  /** A body of {@code layers} stacked layers h = tanh(W h), differentiated w.r.t. W. */
+  private static JavaFileObject stackedLayers(int layers) {
+    return classC("""
+        @Differentiable(wrt = "W")
+        static double deep(Matrix W, double[] x) {
+          double[] h = x;
+        %s  return sumSq(h);
+        }
+
+        @Differentiable
+        static double small(double x) {
+          return x * x;
+        }
+        """.formatted("  h = tanh(matmul(W, h));\n".repeat(layers)));
+  }
+
+  @Test
+  void aDerivativeTooLargeForOneJvmMethodIsACompileErrorNotJavacsCodeTooLarge() {
+    // 200 layers make javac fail with "code too large" on the generated class; matgrad must
+    // report that on the method instead, and still generate the other methods.
+    JavaFileObject src = stackedLayers(200);
+    Compilation c = compile(src);
+    assertError(c, "too-large", src, "static double deep(Matrix W, double[] x)", "deepGrad",
+        "64 KB", "chain their generated Grad/Vjp methods");
+    assertEquals(1, c.errors().size(), c.errors().toString());
+    assertThat(c).generatedSourceFile("p.CGradients");
+  }
+
+  @Test
+  void aLargeButCompilableDerivativeIsStillGenerated() {
+    Compilation c = compile(stackedLayers(100));
+    assertThat(c).succeededWithoutWarnings();
+  }
+
   @Test
   void generatedClassNameClashIsExplainedNotAnInternalError() {
     // p.Outer.Inner and p.Outer_Inner both map to p.Outer_InnerGradients.
