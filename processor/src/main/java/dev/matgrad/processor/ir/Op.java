@@ -973,15 +973,26 @@ public final class Op {
     // A column result: each entry is one dot product along a contiguous row of A (or of Aᵀ's column).
     if (!tb && "1".equals(cols)) {
       if (!ta) {
-        String acc = e.fresh("dot");
+        // Four partial sums: one sum would wait on every previous add (its latency, not the
+        // multiplies, would set the speed).
+        String[] acc = {e.fresh("dot0"), e.fresh("dot1"), e.fresh("dot2"), e.fresh("dot3")};
         e.open(loop(i, m));
-        e.add("double " + acc + " = 0.0");
         String row = e.fresh("rowStart");
         e.add("int " + row + " = " + i + " * " + k);
-        e.open(loop(p, k));
-        e.add(acc + " += " + av + "[" + row + " + " + p + "] * " + bv + "[" + p + "]");
+        for (String a0 : acc) {
+          e.add("double " + a0 + " = 0.0");
+        }
+        e.add("int " + p + " = 0");
+        e.open("for (; " + p + " + 3 < " + k + "; " + p + " += 4)");
+        for (int u = 0; u < 4; u++) {
+          String off = u == 0 ? p : p + " + " + u;
+          e.add(acc[u] + " += " + av + "[" + row + " + " + off + "] * " + bv + "[" + off + "]");
+        }
         e.close();
-        e.add(out + "[" + i + "] = " + acc);
+        e.open("for (; " + p + " < " + k + "; " + p + "++)");
+        e.add(acc[0] + " += " + av + "[" + row + " + " + p + "] * " + bv + "[" + p + "]");
+        e.close();
+        e.add(out + "[" + i + "] = (" + acc[0] + " + " + acc[1] + ") + (" + acc[2] + " + " + acc[3] + ")");
         e.close();
       } else {
         // Aᵀb: walk A row by row (cache-friendly), scattering into the result.
