@@ -124,6 +124,14 @@ class MessageCatalogueTest {
           return x * y + sum(z);
         }
         """, "static double f(double x, double y, double[] z) {");
+    add(Message.TOO_LARGE, """
+        @Differentiable(wrt = "W")
+        static double deep(Matrix W, double[] x) {
+          double[] h = x;
+        %s  return sumSq(h);
+        }
+        """.formatted("  h = tanh(matmul(W, h));\n".repeat(200)),
+        "static double deep(Matrix W, double[] x) {");
     add(Message.ZERO_GRADIENT, """
         @Differentiable
         static double onlyX(double x, double[] unused) {
