@@ -227,15 +227,15 @@ class MessageCatalogueTest {
         }
         """, "return sum(x, x);");
     add(Message.NOT_DIFFERENTIABLE_CALL, """
-        static double helper(double v) {
-          return v * v;
+        static double cube(double v) {
+          return v * v * v;
         }
 
         @Differentiable
-        static double usesHelper(double x) {
-          return helper(x) + 1.0;
+        static double usesCube(double x) {
+          return cube(x) + 1.0;
         }
-        """, "return helper(x) + 1.0;");
+        """, "return cube(x) + 1.0;");
     add(Message.CALLEE_INVALID, """
         @Differentiable
         static double broken(double x) {
