@@ -146,9 +146,15 @@ final class MethodWriter {
     Set<Node> used = usedNodes();
     lower.bindParameters(used);
     Node seed = program.seed();
+    Set<Node> keep = new HashSet<>(program.gradients().values());
+    keep.add(program.output());
+    keep.add(seed);
     if (mode == Mode.JACOBIAN) {
-      jacobian(code, used, seed);
+      Set<Node> reverse = dependsOnSeed(seed);
+      lower.planFusion(used, keep, (n, c) -> reverse.contains(n) == reverse.contains(c));
+      jacobian(code, used, reverse);
     } else {
+      lower.planFusion(used, keep, (n, c) -> true);
       if (mode == Mode.VJP) {
         lower.bind(seed, gradOut);
       }
@@ -300,7 +306,7 @@ final class MethodWriter {
   }
 
   private void emit(Node.Apply a, String directOutput) {
-    if (lower.readsAsScalar(a)) {
+    if (lower.readsAsScalar(a) || lower.isFused(a)) {
       return;
     }
     if (directOutput != null) {
@@ -333,7 +339,8 @@ final class MethodWriter {
    * The Jacobian, one column per output entry j: the forward pass once, then the reverse pass
    * seeded with e_j. Reverse-pass arrays are allocated once, before the loop.
    */
-  private void jacobian(CodeBlock.Builder code, Set<Node> used, Node seed) {
+  /** The seed and every node computed from it: the Jacobian's per-column part. */
+  private Set<Node> dependsOnSeed(Node seed) {
     Set<Node> dependsOnSeed = new HashSet<>();
     dependsOnSeed.add(seed);
     for (Node n : program.graph().nodes()) {
@@ -341,6 +348,11 @@ final class MethodWriter {
         dependsOnSeed.add(n);
       }
     }
+    return dependsOnSeed;
+  }
+
+  private void jacobian(CodeBlock.Builder code, Set<Node> used, Set<Node> dependsOnSeed) {
+    Node seed = program.seed();
     for (Node n : program.graph().nodes()) {
       if (used.contains(n) && n instanceof Node.Apply a && !dependsOnSeed.contains(n)) {
         emit(a, null);
@@ -361,7 +373,7 @@ final class MethodWriter {
     for (Node n : program.graph().nodes()) {
       if (used.contains(n) && n instanceof Node.Apply a && dependsOnSeed.contains(n)) {
         reverse.add(a);
-        if (a.shape().isArray() && !lower.readsAsScalar(a)) {
+        if (a.shape().isArray() && !lower.readsAsScalar(a) && !lower.isFused(a)) {
           lower.allocate(a);
         }
       }
@@ -370,7 +382,7 @@ final class MethodWriter {
     code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, m, j);
     code.addStatement("$L[$L] = 1.0", seedVar, j);
     for (Node.Apply a : reverse) {
-      if (!lower.readsAsScalar(a)) {
+      if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
         lower.lower(a);
       }
     }
