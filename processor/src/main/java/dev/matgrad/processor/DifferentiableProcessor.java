@@ -36,6 +36,11 @@ import javax.tools.Diagnostic;
 @AutoService(Processor.class)
 public final class DifferentiableProcessor extends AbstractProcessor {
   static final String ANNOTATION = "dev.matgrad.Differentiable";
+  /**
+   * Put on generated methods; claimed (and otherwise ignored) so that javac's -Xlint:processing
+   * does not warn that no processor handles it.
+   */
+  static final String GENERATED_ANNOTATION = "dev.matgrad.Derivation";
 
   private Optional<JavacSupport> javac;
   /** Generated class name → the class it was generated for, across rounds. */
@@ -44,7 +49,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(ANNOTATION);
+    return Set.of(ANNOTATION, GENERATED_ANNOTATION);
   }
 
   @Override

@@ -721,6 +721,16 @@ public final class Op {
     return category == Category.ELEMENTWISE;
   }
 
+  /**
+   * Whether a use of this op can be computed inside its consumer's loop, as an expression of its
+   * arguments' elements: elementwise ops lowered by their formula (not broadcasts, whose shape
+   * is given, nor ops with loops of their own).
+   */
+  public boolean isFusible() {
+    return category == Category.ELEMENTWISE && lowering == null && this != BROADCAST
+        && (formula != null || this == UNARY_ADJOINT);
+  }
+
   /** True for ops whose shape is given by the caller (broadcasts, identities, one-hot vectors). */
   public boolean hasExplicitShape() {
     return shapeRule == null;
@@ -870,9 +880,21 @@ public final class Op {
     return "for (int " + i + " = 0; " + i + " < " + bound + "; " + i + "++)";
   }
 
-  /** Declares n's variable and sums {@code term(x[i])} over the argument into it. */
+  /**
+   * Declares n's variable and sums {@code term(x[i])} over the argument into it. The argument may
+   * be fused (computed per element here), see {@link #accumulates()}.
+   */
   private static void accumulate(Emitter e, Node.Apply n, UnaryOperator<String> term) {
-    sumOver(e, n, e.size(n.arg(0)), i -> term.apply(e.at(n.arg(0), i)));
+    sumOver(e, n, e.size(n.arg(0)), i -> term.apply(e.element(n.arg(0), i)));
+  }
+
+  /** Reductions lowered by {@link #accumulate}: one loop reading each element of the argument once. */
+  private static final java.util.Set<String> ACCUMULATING = java.util.Set.of("SUM", "MEAN", "SUM_SQ",
+      "NORM1", "NORM2");
+
+  /** Whether this op is a reduction whose argument can be fused into its loop. */
+  public boolean accumulates() {
+    return ACCUMULATING.contains(name);
   }
 
   /** Declares n's variable and adds {@code term(i)} to it for i in [0, bound). */
