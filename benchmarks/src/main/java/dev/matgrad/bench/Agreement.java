@@ -29,7 +29,11 @@ public final class Agreement {
     for (int i = 0; i < expected.length; i++) {
       scale = Math.max(scale, Math.abs(expected[i]));
       double e = Math.abs(expected[i] - actual[i]);
-      if (!(e <= diff)) {
+      if (Double.isNaN(e)) {
+        throw new IllegalStateException(what + ": gradient entry " + i + " is " + actual[i] + ", the generated one "
+            + expected[i]);
+      }
+      if (e > diff) {
         diff = e;
         worst = i;
       }
