@@ -566,8 +566,9 @@ public final class ResultsTable {
         String result = vs.isEmpty() || notRun == vs.size() ? "not run"
             : passed == vs.size() ? "PASS" : "**GAP** (" + passed + " of " + vs.size() + " pass)";
         Verdict worst = worst(e.getKey(), vs);
-        md.append("| ").append(e.getKey()).append(" | ").append(result).append(" | ")
-            .append(worst == null ? "—" : worst.caseLabel + ": " + ratioText(worst.ratio)).append(" |\n");
+        String worstText = worst == null ? "—"
+            : worst.caseLabel + ": " + ratioText(worst.ratio) + unit(e.getKey(), worst.pass);
+        md.append("| ").append(e.getKey()).append(" | ").append(result).append(" | ").append(worstText).append(" |\n");
       }
 
       md.append("\nNotes: the hand-written baselines are expert code on flat arrays (buffers preallocated, "
@@ -581,6 +582,16 @@ public final class ResultsTable {
           + "Workspace calls count as allocation-free when the gc profiler's bytes per iteration stay "
           + "below JMH's own per-iteration bookkeeping (16 KiB).\n");
       return md.toString();
+    }
+
+    static String unit(String target, boolean pass) {
+      if (target.equals(ZERO)) {
+        return pass ? " B/call, all of it JMH's own per-iteration allocation" : " B/call";
+      }
+      if (target.equals(PROCESSOR)) {
+        return " ms per method";
+      }
+      return target.equals(TAPES) || target.equals(TORCH) ? " × (their time ÷ generated)" : " ×";
     }
 
     /** The worst verdict: the largest ratio for upper bounds, the smallest for lower bounds. */
