@@ -2,14 +2,17 @@ package dev.matgrad.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.matgrad.processor.ProcessorTesting.assertOnlyCataloguedDiagnostics;
+import static dev.matgrad.processor.ProcessorTesting.assertError;
 import static dev.matgrad.processor.ProcessorTesting.classC;
 import static dev.matgrad.processor.ProcessorTesting.classLoader;
 import static dev.matgrad.processor.ProcessorTesting.compile;
 import static dev.matgrad.processor.ProcessorTesting.file;
+import static dev.matgrad.processor.ProcessorTesting.generatedSource;
 import static dev.matgrad.processor.ProcessorTesting.matgradDiagnostics;
 import static dev.matgrad.processor.ProcessorTesting.message;
 import static dev.matgrad.processor.ProcessorTesting.messages;
 import static dev.matgrad.processor.ProcessorTesting.plainJavacWithRuntime;
+import static dev.matgrad.processor.ProcessorTesting.withProcessor;
 import static dev.matgrad.processor.ProcessorTesting.tagged;
 import static dev.matgrad.processor.ProcessorTesting.type;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -397,6 +400,80 @@ class RobustnessTest {
     Compilation c = compile(classC(members));
     assertOnlyCataloguedDiagnostics(c);
     assertThat(c).failed();
+  }
+
+  @Test
+  void classesOfTheUsersPackageNamedLikeJavaLangClassesDoNotBreakTheGeneratedCode() throws Exception {
+    // p.Math and p.Double would shadow java.lang's in p.CGradients, which calls Math.exp and
+    // uses Double.NEGATIVE_INFINITY: the generated class must import java.lang's explicitly.
+    JavaFileObject math = file("p.Math", """
+        package p;
+
+        public final class Math {
+          public static double exp(double x) {
+            return 42;
+          }
+        }
+        """);
+    JavaFileObject dbl = file("p.Double", """
+        package p;
+
+        public final class Double {
+        }
+        """);
+    JavaFileObject src = classC("""
+        @Differentiable
+        static double f(double[] x) {
+          return logSumExp(exp(x)) + java.lang.Math.sin(x[0]);
+        }
+        """);
+    Compilation c = withProcessor().withOptions("-Xlint:all", "-Werror").compile(math, dbl, src);
+    assertThat(c).succeededWithoutWarnings();
+    String generated = generatedSource(c, "p.CGradients");
+    assertTrue(generated.contains("import java.lang.Math;"), generated);
+    Method grad = classLoader(c).loadClass("p.CGradients").getMethod("fGrad", double[].class, double[].class);
+    double[] x = {0.5, -1.0};
+    double[] g = new double[2];
+    double value = (double) grad.invoke(null, x, g);
+    double expected = java.lang.Math.log(java.lang.Math.exp(java.lang.Math.exp(0.5))
+        + java.lang.Math.exp(java.lang.Math.exp(-1.0))) + java.lang.Math.sin(0.5);
+    assertEquals(expected, value, 1e-12);
+  }
+
+  /** A body of {@code layers} stacked layers h = tanh(W h), differentiated w.r.t. W. */
+  private static JavaFileObject stackedLayers(int layers) {
+    return classC("""
+        @Differentiable(wrt = "W")
+        static double deep(Matrix W, double[] x) {
+          double[] h = x;
+        %s  return sumSq(h);
+        }
+
+        @Differentiable
+        static double small(double x) {
+          return x * x;
+        }
+        """.formatted("  h = tanh(matmul(W, h));\n".repeat(layers)));
+  }
+
+  @Test
+  void aDerivativeTooLargeForOneJvmMethodIsACompileErrorNotJavacsCodeTooLarge() {
+    // 200 layers make javac fail with "code too large" on the generated class; matgrad must
+    // report that on the method instead, and still generate the other methods.
+    JavaFileObject src = stackedLayers(200);
+    ProcessorTesting.Recorded r = ProcessorTesting.compileRecording(src);
+    Compilation c = r.compilation();
+    assertError(c, "too-large", src, "static double deep(Matrix W, double[] x)", "deepGrad",
+        "64 KB", "chain their generated Grad/Vjp methods");
+    assertEquals(1, c.errors().size(), c.errors().toString());
+    String generated = r.source("p.CGradients");
+    assertTrue(generated.contains("smallGrad(") && !generated.contains("deepGrad("), generated);
+  }
+
+  @Test
+  void aLargeButCompilableDerivativeIsStillGenerated() {
+    Compilation c = compile(stackedLayers(100));
+    assertThat(c).succeededWithoutWarnings();
   }
 
   @Test

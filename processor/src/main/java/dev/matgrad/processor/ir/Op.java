@@ -46,7 +46,9 @@ public final class Op {
 
   public static final Op DIV = elementwise("DIV", a -> a[0] + " / " + a[1],
       (a, n) -> Notation.paren(a[0]) + " / " + Notation.paren(a[1]),
-      (g, n, grad) -> List.of(g.apply(Op.DIV, null, grad, n.arg(1)),
+      (g, n, grad) -> List.of(
+          g.apply(n.arg(1) instanceof Node.Const ? Op.DIV : Op.DIV_NUMERATOR_ADJOINT, null, grad,
+              n.arg(1)),
           g.apply(Op.DIV_DIVISOR_ADJOINT, null, grad, n, n.arg(1))), true,
       "div(double[],double[])", "div(Matrix,Matrix)");
 
@@ -65,10 +67,12 @@ public final class Op {
 
   public static final Op EXP = unary("EXP", "exp", "Math.exp(%s)", "exp(%s)",
       (gr, x, y) -> gr + " * " + y, (gr, x, y) -> gr + " ⊙ " + y);
+  /** 1/x is infinite at x = 0: a zero adjoint there contributes 0, not 0·∞ = NaN. */
   public static final Op LOG = unary("LOG", "log", "Math.log(%s)", "log(%s)",
-      (gr, x, y) -> gr + " / " + x, (gr, x, y) -> gr + " / " + x);
+      (gr, x, y) -> unlessZero(gr, gr + " / " + x), (gr, x, y) -> gr + " / " + x);
+  /** √x has slope +∞ at x = 0 (kept: it is the one-sided derivative); a zero adjoint gives 0. */
   public static final Op SQRT = unary("SQRT", "sqrt", "Math.sqrt(%s)", "√%s",
-      (gr, x, y) -> gr + " * 0.5 / " + y, (gr, x, y) -> gr + " / (2 " + y + ")");
+      (gr, x, y) -> unlessZero(gr, gr + " * 0.5 / " + y), (gr, x, y) -> gr + " / (2 " + y + ")");
   public static final Op SQUARE = unary("SQUARE", "square", "%1$s * %1$s", "%s²",
       (gr, x, y) -> "2.0 * " + gr + " * " + x, (gr, x, y) -> "2 " + gr + " ⊙ " + x);
   public static final Op ABS = unary("ABS", "abs", "Math.abs(%s)", "|%s|",
@@ -106,13 +110,21 @@ public final class Op {
 
   /** g ⊙ f'(x) for the unary op in {@code of}, with x and y = f(x) as arguments. */
   public static final Op UNARY_ADJOINT = internalElementwise("UNARY_ADJOINT", null, null);
+  /** g/b, and 0 where g = 0 (a masked-out quotient at b = 0 would give 0/0 = NaN). */
+  public static final Op DIV_NUMERATOR_ADJOINT = internalElementwise("DIV_NUMERATOR_ADJOINT",
+      a -> unlessZero(a[0], a[0] + " / " + a[1]),
+      (a, n) -> Notation.paren(a[0]) + " / " + Notation.paren(a[1]));
+  /** −g·(a/b)/b, and 0 where g = 0 (a masked-out quotient at b = 0 would give 0·∞ = NaN). */
   public static final Op DIV_DIVISOR_ADJOINT = internalElementwise("DIV_DIVISOR_ADJOINT",
-      a -> "-" + a[0] + " * " + a[1] + " / " + a[2],
+      a -> unlessZero(a[0], "-" + a[0] + " * " + a[1] + " / " + a[2]),
       (a, n) -> "−" + Notation.paren(a[0]) + " ⊙ " + Notation.paren(a[1]) + " / " + Notation.paren(a[2]));
-  /** g·p·x^(p−1), taken as 0 when p = 0 (x⁰ is constant, even where x^(−1) is infinite). */
+  /**
+   * g·p·x^(p−1), taken as 0 when p = 0 (x⁰ is constant, even where x^(−1) is infinite) and when
+   * g = 0 (x^p with p &lt; 1 has slope ∞ at 0, as √x).
+   */
   public static final Op POW_BASE_ADJOINT = internalElementwise("POW_BASE_ADJOINT",
-      a -> "(" + a[2] + " == 0.0 ? 0.0 : " + a[0] + " * " + a[2] + " * Math.pow(" + a[1] + ", "
-          + a[2] + " - 1.0))",
+      a -> "(" + a[2] + " == 0.0 || " + a[0] + " == 0.0 ? 0.0 : " + a[0] + " * " + a[2]
+          + " * Math.pow(" + a[1] + ", " + a[2] + " - 1.0))",
       (a, n) -> Notation.paren(a[0]) + " ⊙ " + Notation.paren(a[2]) + " " + Notation.paren(a[1])
           + "^(" + a[2] + " − 1)");
   /** d(x^p)/dp = x^p ln x, taken as 0 where x^p = 0. */
@@ -129,10 +141,30 @@ public final class Op {
           + a[1] + ") / " + a[2] + ", " + a[3] + " - 1.0))",
       (a, n) -> Notation.paren(a[0]) + " " + a[1] + " ⊙ |" + a[1] + "|^(" + a[3] + " − 2) / "
           + a[2] + "^(" + a[3] + " − 1)");
-  /** g·softmax(x) = g·exp(x − lse(x)). */
-  public static final Op LOG_SUM_EXP_ADJOINT = internalElementwise("LOG_SUM_EXP_ADJOINT",
-      a -> a[0] + " * Math.exp(" + a[1] + " - " + a[2] + ")",
-      (a, n) -> Notation.paren(a[0]) + " softmax(" + a[1] + ")");
+
+  /**
+   * g·softmax(x) over all entries (args g, x), recomputed as exp(x_i − max x) / Σ: the shorter
+   * exp(x_i − lse(x)) loses the digits of lse below ulp(max x), 5e-14 at 800 and all of them
+   * beyond 1e16.
+   */
+  public static final Op LOG_SUM_EXP_ADJOINT = new Op("LOG_SUM_EXP_ADJOINT", Category.OTHER,
+      List.of(), (g, args, flags, origin) -> args.get(1).shape(),
+      (e, n) -> {
+        Node x = n.arg(1);
+        String max = maximum(e, x);
+        String i = e.fresh("i");
+        String sum = e.local("sumExp");
+        e.add("double " + sum + " = 0.0");
+        e.open(loop(i, e.size(x)));
+        e.add(e.ref(n) + "[" + i + "] = Math.exp(" + e.at(x, i) + " - " + max + ")");
+        e.add(sum + " += " + e.ref(n) + "[" + i + "]");
+        e.close();
+        e.open(loop(i, e.size(x)));
+        e.add(e.ref(n) + "[" + i + "] = " + e.ref(n.arg(0)) + " * (" + e.ref(n) + "[" + i + "] / "
+            + sum + ")");
+        e.close();
+      },
+      (a, n) -> Notation.paren(a[0]) + " softmax(" + a[1] + ")", null, null, null);
 
   /** A scalar spread over an array shape (given explicitly); elementwise users read the scalar. */
   public static final Op BROADCAST = new Op("BROADCAST", Category.ELEMENTWISE, List.of(), null,
@@ -160,9 +192,35 @@ public final class Op {
       (g, n, grad) -> List.of(g.apply(Op.UNARY_ADJOINT, null, 0, Op.ABS,
           List.of(g.broadcast(grad, n.arg(0).shape()), n.arg(0), n.arg(0)))));
 
+  /**
+   * √Σx_i², and where Σx_i² overflows or underflows (entries beyond 1e154 or below 1e-150) with
+   * the largest magnitude m factored out, m·√Σ(x_i/m)²: finite wherever the norm is.
+   */
   public static final Op NORM2 = reduction("NORM2", "norm2", (e, n) -> {
-        accumulate(e, n, x -> x + " * " + x);
-        e.add(e.ref(n) + " = Math.sqrt(" + e.ref(n) + ")");
+        Node x = n.arg(0);
+        String norm = e.ref(n);
+        accumulate(e, n, v -> v + " * " + v);
+        String scale = e.local("normScale");
+        e.add("double " + scale + " = 1.0");
+        e.open("if (!(" + norm + " >= 0x1.0p-1000 && " + norm + " < Double.POSITIVE_INFINITY))");
+        String max = e.local("maxAbs");
+        String i = e.fresh("i");
+        e.add("double " + max + " = 0.0");
+        e.open(loop(i, e.size(x)));
+        e.add(max + " = Math.max(" + max + ", Math.abs(" + e.at(x, i) + "))");
+        e.close();
+        e.add(scale + " = " + max);
+        e.add(norm + " = 1.0");
+        e.open("if (" + max + " > 0.0 && " + max + " < Double.POSITIVE_INFINITY)");
+        e.add(norm + " = 0.0");
+        e.open(loop(i, e.size(x)));
+        String scaled = e.fresh("scaled");
+        e.add("double " + scaled + " = " + e.at(x, i) + " / " + max);
+        e.add(norm + " += " + scaled + " * " + scaled);
+        e.close();
+        e.close();
+        e.close();
+        e.add(norm + " = " + scale + " * Math.sqrt(" + norm + ")");
       }, (a, n) -> "‖" + a[0] + "‖₂",
       (g, n, grad) -> List.of(g.apply(Op.NORM2_ADJOINT, null, grad, n.arg(0), n)));
 
@@ -177,7 +235,7 @@ public final class Op {
         e.add(e.declare(n) + " = Double.isInfinite(" + max + ") ? " + max + " : " + max
             + " + Math.log(" + sum + ")");
       }, (a, n) -> "log Σ exp(" + a[0] + ")",
-      (g, n, grad) -> List.of(g.apply(Op.LOG_SUM_EXP_ADJOINT, null, grad, n.arg(0), n)));
+      (g, n, grad) -> List.of(g.apply(Op.LOG_SUM_EXP_ADJOINT, null, grad, n.arg(0))));
 
   /** (Σ|x_i|^p)^(1/p), scaled by max|x_i| so that large or tiny entries neither overflow nor vanish. */
   public static final Op NORM_P = new Op("NORM_P", Category.OTHER,
@@ -531,11 +589,11 @@ public final class Op {
         e.open(loop(col.row, e.rows(n)));
         e.add(sum + " += Math.exp(" + x + "[" + at + "] - " + max + ")");
         e.close();
-        String lse = e.fresh("logSumExp");
-        e.add("double " + lse + " = Double.isInfinite(" + max + ") ? " + max + " : " + max
-            + " + Math.log(" + sum + ")");
+        // (x − max) − log Σ rather than x − lse: lse keeps only the digits of max's ulp.
+        String logSum = e.fresh("logSum");
+        e.add("double " + logSum + " = Double.isInfinite(" + max + ") ? 0.0 : Math.log(" + sum + ")");
         e.open(loop(col.row, e.rows(n)));
-        e.add(e.ref(n) + "[" + at + "] = " + x + "[" + at + "] - " + lse);
+        e.add(e.ref(n) + "[" + at + "] = " + x + "[" + at + "] - " + max + " - " + logSum);
         e.close();
       }),
       (a, n) -> "log softmax(" + a[0] + ")",
@@ -914,6 +972,24 @@ public final class Op {
     e.close();
   }
 
+  /**
+   * {@code term}, or 0 where the adjoint {@code g} is 0: a zero adjoint times an infinite
+   * derivative (1/x or 1/√x at 0) contributes nothing instead of 0·∞ = NaN. A nonzero literal
+   * adjoint needs no test.
+   */
+  static String unlessZero(String g, String term) {
+    if (g.matches("-?[0-9][0-9.eE+-]*")) {
+      try {
+        if (Double.parseDouble(g) != 0.0) {
+          return term;
+        }
+      } catch (NumberFormatException notALiteral) {
+        // tested at run time below
+      }
+    }
+    return "(" + g + " == 0.0 ? 0.0 : " + term + ")";
+  }
+
   private static String maximum(Emitter e, Node x) {
     String max = e.local("max");
     String i = e.fresh("i");
@@ -973,15 +1049,26 @@ public final class Op {
     // A column result: each entry is one dot product along a contiguous row of A (or of Aᵀ's column).
     if (!tb && "1".equals(cols)) {
       if (!ta) {
-        String acc = e.fresh("dot");
+        // Four partial sums: one sum would wait on every previous add (its latency, not the
+        // multiplies, would set the speed).
+        String[] acc = {e.fresh("dot0"), e.fresh("dot1"), e.fresh("dot2"), e.fresh("dot3")};
         e.open(loop(i, m));
-        e.add("double " + acc + " = 0.0");
         String row = e.fresh("rowStart");
         e.add("int " + row + " = " + i + " * " + k);
-        e.open(loop(p, k));
-        e.add(acc + " += " + av + "[" + row + " + " + p + "] * " + bv + "[" + p + "]");
+        for (String a0 : acc) {
+          e.add("double " + a0 + " = 0.0");
+        }
+        e.add("int " + p + " = 0");
+        e.open("for (; " + p + " + 3 < " + k + "; " + p + " += 4)");
+        for (int u = 0; u < 4; u++) {
+          String off = u == 0 ? p : p + " + " + u;
+          e.add(acc[u] + " += " + av + "[" + row + " + " + off + "] * " + bv + "[" + off + "]");
+        }
         e.close();
-        e.add(out + "[" + i + "] = " + acc);
+        e.open("for (; " + p + " < " + k + "; " + p + "++)");
+        e.add(acc[0] + " += " + av + "[" + row + " + " + p + "] * " + bv + "[" + p + "]");
+        e.close();
+        e.add(out + "[" + i + "] = (" + acc[0] + " + " + acc[1] + ") + (" + acc[2] + " + " + acc[3] + ")");
         e.close();
       } else {
         // Aᵀb: walk A row by row (cache-friendly), scattering into the result.
@@ -1016,7 +1103,11 @@ public final class Op {
       e.close();
       return;
     }
-    // op(A)·Bᵀ: each entry is a dot product of a row of op(A) with a row of B.
+    if (!ta) {
+      matmulRowsByRows(e, out, av, bv, m, k, cols);
+      return;
+    }
+    // Aᵀ·Bᵀ: each entry is a dot product of a column of A with a row of B.
     e.open(loop(i, m));
     e.open(loop(j, cols));
     String acc = e.fresh("dot");
@@ -1026,6 +1117,78 @@ public final class Op {
         + bv + "[" + j + " * " + k + " + " + p + "]");
     e.close();
     e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + acc);
+    e.close();
+    e.close();
+  }
+
+  /**
+   * C = A·Bᵀ, every entry a dot product of two contiguous rows, computed in 2×2 blocks: each
+   * element loaded serves two products and four independent sums hide the adds' latency.
+   */
+  private static void matmulRowsByRows(Emitter e, String out, String av, String bv, String m,
+      String k, String cols) {
+    // Declared outside the loops: a method-level name, so that later loops do not reuse it.
+    String i = e.local("row");
+    String j = e.fresh("j");
+    String p = e.fresh("k");
+    String a0 = e.fresh("aRow0");
+    String a1 = e.fresh("aRow1");
+    String b0 = e.fresh("bRow0");
+    String b1 = e.fresh("bRow1");
+    String[] s = {e.fresh("s00"), e.fresh("s01"), e.fresh("s10"), e.fresh("s11")};
+    String x0 = e.fresh("x0");
+    String x1 = e.fresh("x1");
+    String y0 = e.fresh("y0");
+    String y1 = e.fresh("y1");
+    e.add("int " + i + " = 0");
+    e.open("for (; " + i + " + 1 < " + m + "; " + i + " += 2)");
+    e.add("int " + a0 + " = " + i + " * " + k);
+    e.add("int " + a1 + " = " + a0 + " + " + k);
+    e.add("int " + j + " = 0");
+    e.open("for (; " + j + " + 1 < " + cols + "; " + j + " += 2)");
+    e.add("int " + b0 + " = " + j + " * " + k);
+    e.add("int " + b1 + " = " + b0 + " + " + k);
+    for (String sum : s) {
+      e.add("double " + sum + " = 0.0");
+    }
+    e.open(loop(p, k));
+    e.add("double " + x0 + " = " + av + "[" + a0 + " + " + p + "]");
+    e.add("double " + x1 + " = " + av + "[" + a1 + " + " + p + "]");
+    e.add("double " + y0 + " = " + bv + "[" + b0 + " + " + p + "]");
+    e.add("double " + y1 + " = " + bv + "[" + b1 + " + " + p + "]");
+    e.add(s[0] + " += " + x0 + " * " + y0);
+    e.add(s[1] + " += " + x0 + " * " + y1);
+    e.add(s[2] + " += " + x1 + " * " + y0);
+    e.add(s[3] + " += " + x1 + " * " + y1);
+    e.close();
+    e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + s[0]);
+    e.add(out + "[" + i + " * " + cols + " + " + j + " + 1] = " + s[1]);
+    e.add(out + "[(" + i + " + 1) * " + cols + " + " + j + "] = " + s[2]);
+    e.add(out + "[(" + i + " + 1) * " + cols + " + " + j + " + 1] = " + s[3]);
+    e.close();
+    // The last column when cols is odd: two rows against one.
+    e.open("if (" + j + " < " + cols + ")");
+    e.add("int " + b0 + " = " + j + " * " + k);
+    e.add("double " + s[0] + " = 0.0");
+    e.add("double " + s[2] + " = 0.0");
+    e.open(loop(p, k));
+    e.add("double " + y0 + " = " + bv + "[" + b0 + " + " + p + "]");
+    e.add(s[0] + " += " + av + "[" + a0 + " + " + p + "] * " + y0);
+    e.add(s[2] + " += " + av + "[" + a1 + " + " + p + "] * " + y0);
+    e.close();
+    e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + s[0]);
+    e.add(out + "[(" + i + " + 1) * " + cols + " + " + j + "] = " + s[2]);
+    e.close();
+    e.close();
+    // The last row when m is odd.
+    e.open("if (" + i + " < " + m + ")");
+    e.add("int " + a0 + " = " + i + " * " + k);
+    e.open(loop(j, cols));
+    e.add("double " + s[0] + " = 0.0");
+    e.open(loop(p, k));
+    e.add(s[0] + " += " + av + "[" + a0 + " + " + p + "] * " + bv + "[" + j + " * " + k + " + " + p + "]");
+    e.close();
+    e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + s[0]);
     e.close();
     e.close();
   }
