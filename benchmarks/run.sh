@@ -6,7 +6,7 @@
 #
 # Usage: bash benchmarks/run.sh [--quick] [--peers] [--update-readme] [JMH benchmark regexp ...]
 #   --quick          smoke test: short iterations, a small processor-cost source set (~3 minutes)
-#   --peers          also build and run the PyTorch (DJL) and ND4J SameDiff peers (large downloads)
+#   --peers          also build and run the PyTorch (DJL) and ND4J SameDiff peers (~250 MB of downloads)
 #   --update-readme  replace the table between the results markers in README.md with this run's
 # Settings (environment): JMH_FORKS (1), JMH_WARMUP_ITERATIONS (3), JMH_WARMUP_TIME (1s),
 #   JMH_ITERATIONS (5), JMH_TIME (1s), JMH_ARGS (more JMH options), COST_METHODS (200),
@@ -45,18 +45,19 @@ if [ "$peers" = 1 ]; then
   exclude=()
 fi
 
+# The revision measured: taken before the build, which compiles the tree as it is now.
+revision=""
+if git rev-parse --short HEAD >/dev/null 2>&1; then
+  revision=$(git rev-parse --short HEAD)
+  if [ -n "$(git status --porcelain --untracked-files=no -- . ':!benchmarks/results' ':!README.md' 2>/dev/null)" ]; then
+    revision="$revision+changes"
+  fi
+fi
+
 echo "== building (profiles $profiles)"
 # shellcheck disable=SC2086
 mvn -B -q $MVN_ARGS -P"$profiles" -pl benchmarks -am -DskipTests package
 jar=benchmarks/target/benchmarks.jar
-
-revision=""
-if git rev-parse --short HEAD >/dev/null 2>&1; then
-  revision=$(git rev-parse --short HEAD)
-  if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then
-    revision="$revision+changes"
-  fi
-fi
 
 mkdir -p "$RESULTS_DIR"
 # Native peers (PyTorch's OpenMP, OpenBLAS under ND4J) on one thread, like the Java code.

@@ -152,8 +152,6 @@ public final class HandBackprop {
    * needs one product less; it is algebra rather than backprop, so it is not the baseline.)
    */
   public static final class Trace {
-    public Trace() {}
-
     public double valueAndGradient(Matrix X, Matrix A, double[] gradX) {
       int n = X.rows();
       int k = X.cols();

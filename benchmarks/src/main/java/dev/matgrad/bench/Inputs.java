@@ -34,10 +34,6 @@ public final class Inputs {
       x = gaussian(r, d, 1, 1.0).data();
       c = gaussian(r, m, 1, 1.0).data();
     }
-
-    public String label() {
-      return "d=n=m=" + d;
-    }
   }
 
   /**
