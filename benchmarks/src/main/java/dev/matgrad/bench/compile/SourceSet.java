@@ -46,7 +46,7 @@ public final class SourceSet {
         String text = method(slot, r);
         int added = occurrences(text);
         if (count + added > methods) {
-          // a template with a helper would overshoot: take the next one
+          // a template with a callee would overshoot: take the next one
           slot++;
           continue;
         }
@@ -150,7 +150,7 @@ public final class SourceSet {
             + "    double[] p = softmax(z);\n"
             + "    return -dot(y, log(p));\n  }\n";
       case 14:
-        // Calls the helper of the previous method slot, defined just below, so it is inlined.
+        // Two methods: a layer, and a loss that calls it (the processor inlines the call).
         return "  @Differentiable\n"
             + "  public static double[] " + m + "Layer(Matrix W, double[] b, double[] x) {\n"
             + "    return " + act + "(add(matmul(W, x), b));\n  }\n\n"
