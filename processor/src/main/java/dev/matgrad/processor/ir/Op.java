@@ -80,9 +80,13 @@ public final class Op {
   public static final Op TANH = unary("TANH", "tanh", "Math.tanh(%s)", "tanh(%s)",
       (gr, x, y) -> gr + " * (1.0 - " + y + " * " + y + ")",
       (gr, x, y) -> gr + " ⊙ (1 − " + y + "²)");
-  /** The logistic function, in the form that stays finite for large |x|. */
+  /**
+   * The logistic function as 1 / (1 + e^−x), one exp and no branch: where e^−x overflows
+   * (x < −709) the quotient is 1/∞ = 0, the right limit, and dividing 1 by a large number keeps
+   * full relative precision in the left tail.
+   */
   public static final Op SIGMOID = unary("SIGMOID", "sigmoid",
-      "(%1$s >= 0.0 ? 1.0 / (1.0 + Math.exp(-%1$s)) : Math.exp(%1$s) / (1.0 + Math.exp(%1$s)))",
+      "1.0 / (1.0 + Math.exp(-%1$s))",
       "σ(%s)", (gr, x, y) -> gr + " * " + y + " * (1.0 - " + y + ")",
       (gr, x, y) -> gr + " ⊙ " + y + " ⊙ (1 − " + y + ")");
   /** Subgradient 0 at 0, as for abs and norm1. */
