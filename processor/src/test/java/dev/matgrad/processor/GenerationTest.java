@@ -190,6 +190,18 @@ class GenerationTest {
     }
 
     @Test
+    void theReadmeShowsTheGeneratedMethodAsItIs() throws Exception {
+      // The README's worked example quotes the Workspace overload unedited; regenerate it there
+      // when the generated code changes.
+      String text = assertCleanGeneratedSource(compile(LOSSES), "demo.LossesGradients");
+      int start = text.indexOf("  public static double firstLayerLossGrad(Matrix A, Matrix B, double[] x, double[] c,\n      double[] grad_A, Workspace workspace)");
+      String method = text.substring(start, text.lastIndexOf('}')).stripTrailing();
+      String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+      assertTrue(start >= 0 && readme.contains(method),
+          "README.md's worked example differs from the generated method, which is now:\n" + method);
+    }
+
+    @Test
     void everyGeneratedMethodCarriesItsDerivationAtRunTime() throws Exception {
       ClassLoader loader = classLoader(compile(LOSSES));
       Class<?> gradients = loader.loadClass("demo.LossesGradients");
