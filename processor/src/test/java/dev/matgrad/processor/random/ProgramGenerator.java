@@ -618,9 +618,17 @@ final class ProgramGenerator {
       return rules;
     }
 
+    /** Half scalar; else a vector or a matrix, equally often where both can be built. */
     private Type resultType() {
-      Type t = pickType(x -> true);
-      return t == null || chance(0.5) ? Type.SCALAR : t;
+      if (chance(0.5)) {
+        return Type.SCALAR;
+      }
+      Kind kind = chance(0.5) ? Kind.VECTOR : Kind.MATRIX;
+      Type t = pickType(x -> x.kind() == kind);
+      if (t == null) {
+        t = pickType(x -> true);
+      }
+      return t == null ? Type.SCALAR : t;
     }
 
     /**
@@ -676,7 +684,7 @@ final class ProgramGenerator {
           localVars.stream().filter(v -> v.type().kind() == Kind.SCALAR).toList();
       List<I> intLocals = intVars.stream().filter(v -> intLocalNames.contains(v.code())).toList();
       int kind = weighted(5, intVars.isEmpty() ? 0 : 0.8, localVars.isEmpty() ? 0 : 2,
-          scalarLocals.isEmpty() ? 0 : 1.5, intLocals.isEmpty() ? 0 : 0.4,
+          scalarLocals.isEmpty() ? 0 : 1.5, intLocals.isEmpty() ? 0 : 0.8,
           localVars.isEmpty() ? 0 : 0.5);
       switch (kind) {
         case 0 -> {
@@ -711,8 +719,7 @@ final class ProgramGenerator {
           if (updated.max() > 4 * MAX_INT * MAX_INT) {
             updated = new I("/=", v.min() / n.max(), v.max());
           }
-          // %= is rejected by the processor (matgrad:expression) though % is supported: write k % n
-          lines.add(updated.code().equals("%=")
+          lines.add(updated.code().equals("%=") && chance(0.3)
               ? v.code() + " = (" + v.code() + " % " + n.code() + ");"
               : v.code() + " " + updated.code() + " " + n.code() + ";");
           intVars.remove(v);
