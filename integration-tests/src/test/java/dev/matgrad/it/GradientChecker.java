@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.matgrad.Derivation;
 import dev.matgrad.Matrix;
+import dev.matgrad.Workspace;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -183,6 +185,8 @@ final class GradientChecker {
     double[][] again = filledGrads(args, GARBAGE);
     double returnedAgain = (Double) invoke(grad, concat(args, again));
     assertEquals(returned, returnedAgain, 0.0, f + "Grad returned a different value on a second call");
+    assertEquals(returned, (Double) checkWorkspaceOverload(grad, args, g), 0.0,
+        f + "Grad with a Workspace returned a different value");
     for (int k = 0; k < wrt.length; k++) {
       assertArrayEquals(g[k], again[k], 0.0, f + "Grad: " + gradName(k)
           + " differs between a call with outputs pre-filled with NaN and one pre-filled with "
@@ -235,6 +239,7 @@ final class GradientChecker {
     assertArrayEquals(uBefore, u, 0.0, f + "Vjp modified gradOut");
     double[][] again = filledGrads(args, GARBAGE);
     invoke(vjp, concat(concat(args, new Object[] {u}), again));
+    checkWorkspaceOverload(vjp, concat(args, new Object[] {u}), g);
     for (int k = 0; k < wrt.length; k++) {
       assertArrayEquals(g[k], again[k], 0.0, f + "Vjp: " + gradName(k)
           + " differs between a call with outputs pre-filled with NaN and one pre-filled with "
@@ -278,6 +283,7 @@ final class GradientChecker {
     assertArgumentsUnchanged(before, args, jacobian);
     double[][] jacAgain = filledJacobians(args, m, GARBAGE);
     invoke(jacobian, concat(args, jacAgain));
+    checkWorkspaceOverload(jacobian, args, jac);
     for (int k = 0; k < wrt.length; k++) {
       assertArrayEquals(jac[k], jacAgain[k], 0.0, f + "Jacobian: " + jacName(k)
           + " differs between a call with outputs pre-filled with NaN and one pre-filled with "
@@ -348,7 +354,9 @@ final class GradientChecker {
   private Method generated(String name, Class<?> returnType, boolean hasGradOut) {
     Method m = null;
     for (Method candidate : gradients.getDeclaredMethods()) {
-      if (candidate.getName().equals(name)) {
+      boolean workspaceOverload = candidate.getParameterCount() > 0
+          && candidate.getParameterTypes()[candidate.getParameterCount() - 1] == Workspace.class;
+      if (candidate.getName().equals(name) && !workspaceOverload) {
         if (m != null) {
           fail(gradients.getName() + " has more than one method " + name);
         }
@@ -376,6 +384,46 @@ final class GradientChecker {
     assertTrue(Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()),
         name + " must be public static");
     return m;
+  }
+
+  /**
+   * One workspace per thread, shared by every check: buffers keep stale values from other
+   * methods and shapes, which the Workspace overloads must never read.
+   */
+  private static final ThreadLocal<Workspace> SHARED_WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+
+  /**
+   * Calls the Workspace overload of {@code plain} with outputs pre-filled with garbage and
+   * asserts it writes exactly what {@code expected} holds (the plain overload's results).
+   */
+  private Object checkWorkspaceOverload(Method plain, Object[] inputs, double[][] expected) {
+    Derivation derivation = plain.getAnnotation(Derivation.class);
+    if (derivation == null) {
+      // Hand-written stand-ins (the checker's self-test) have neither the annotation nor the overload.
+      return plain.getReturnType() == double.class ? invoke(plain, concat(inputs, expected)) : null;
+    }
+    assertEquals(forward.getName(), derivation.method(), plain + ": @Derivation.method");
+    assertEquals(wrt.length, derivation.wrt().length, plain + ": @Derivation.wrt " + Arrays.toString(derivation.wrt()));
+    Method overload;
+    try {
+      Class<?>[] types = Arrays.copyOf(plain.getParameterTypes(), plain.getParameterCount() + 1);
+      types[types.length - 1] = Workspace.class;
+      overload = gradients.getMethod(plain.getName(), types);
+    } catch (NoSuchMethodException e) {
+      return fail(gradients.getName() + " has no Workspace overload of " + plain.getName());
+    }
+    assertEquals(plain.getReturnType(), overload.getReturnType(), overload + ": return type");
+    double[][] outputs = new double[expected.length][];
+    for (int k = 0; k < expected.length; k++) {
+      outputs[k] = new double[expected[k].length];
+      Arrays.fill(outputs[k], GARBAGE);
+    }
+    Object returned = invoke(overload, concat(concat(inputs, outputs), new Object[] {SHARED_WORKSPACE.get()}));
+    for (int k = 0; k < expected.length; k++) {
+      assertArrayEquals(expected[k], outputs[k], 0.0, plain.getName()
+          + " with a (reused) Workspace differs from the overload without one, output " + k);
+    }
+    return returned;
   }
 
   static Object invoke(Method m, Object[] args) {

@@ -2,11 +2,11 @@ package dev.matgrad.processor;
 
 import com.google.auto.service.AutoService;
 import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ast.Origin;
 import dev.matgrad.processor.codegen.GradientsWriter;
 import dev.matgrad.processor.javac.JavacSupport;
-import dev.matgrad.processor.passes.Program;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,6 +36,13 @@ import javax.tools.Diagnostic;
 @AutoService(Processor.class)
 public final class DifferentiableProcessor extends AbstractProcessor {
   static final String ANNOTATION = "dev.matgrad.Differentiable";
+  /** Just under the JVM's 64 KB per method, for an estimate (javac would reject the class). */
+  static final int MAX_METHOD_BYTECODE = 62 * 1024;
+  /**
+   * Put on generated methods; claimed (and otherwise ignored) so that javac's -Xlint:processing
+   * does not warn that no processor handles it.
+   */
+  static final String GENERATED_ANNOTATION = "dev.matgrad.Derivation";
 
   private Optional<JavacSupport> javac;
   /** Generated class name → the class it was generated for, across rounds. */
@@ -44,7 +51,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(ANNOTATION);
+    return Set.of(ANNOTATION, GENERATED_ANNOTATION);
   }
 
   @Override
@@ -100,7 +107,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   }
 
   private void generate(MethodCompiler compiler, TypeElement owner, List<ExecutableElement> methods) {
-    List<Program> programs = new ArrayList<>();
+    List<MethodSpec> generatedMethods = new ArrayList<>();
     Set<String> signatures = new HashSet<>();
     for (ExecutableElement method : methods) {
       try {
@@ -113,7 +120,15 @@ public final class DifferentiableProcessor extends AbstractProcessor {
             throw new CompileError(new ElementOrigin(method), Message.SIGNATURE_CLASH, sig);
           }
         }
-        programs.add(result.program());
+        List<MethodSpec> methodSpecs = GradientsWriter.methods(result.program());
+        for (MethodSpec spec : methodSpecs) {
+          int bytes = GradientsWriter.estimatedBytecode(spec);
+          if (bytes > MAX_METHOD_BYTECODE) {
+            throw new CompileError(new ElementOrigin(method), Message.TOO_LARGE,
+                spec.name() + " for " + method.getSimpleName(), (bytes + 1023) / 1024);
+          }
+        }
+        generatedMethods.addAll(methodSpecs);
       } catch (CompileError error) {
         report(error, method);
       } catch (RuntimeException | StackOverflowError bug) {
@@ -121,7 +136,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
             Message.INTERNAL_ERROR.format(method.getSimpleName(), bug), method);
       }
     }
-    if (programs.isEmpty()) {
+    if (generatedMethods.isEmpty()) {
       return;
     }
     String pkg = packageOf(owner);
@@ -135,7 +150,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       return;
     }
     try {
-      JavaFile file = GradientsWriter.write(pkg, owner.getQualifiedName().toString(), owner, programs);
+      JavaFile file = GradientsWriter.write(pkg, owner.getQualifiedName().toString(), owner,
+          generatedMethods);
       file.writeTo(processingEnv.getFiler());
     } catch (FilerException exists) {
       // A class of that name is already part of the compilation (written by hand, say).

@@ -18,8 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import dev.matgrad.processor.ProcessorTesting.Recorded;
+import dev.matgrad.Derivation;
 import dev.matgrad.Matrix;
+import dev.matgrad.Workspace;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Nested;
@@ -184,6 +187,31 @@ class GenerationTest {
       String text = assertCleanGeneratedSource(compile(seed), "demo.SeedGradients");
       assertTrue(text.contains("∇_x f = 2 A Aᵀ x"), text);
       assertTrue(text.contains("∇_A f = 2 x (Aᵀ x)ᵀ"), text);
+    }
+
+    @Test
+    void everyGeneratedMethodCarriesItsDerivationAtRunTime() throws Exception {
+      ClassLoader loader = classLoader(compile(LOSSES));
+      Class<?> gradients = loader.loadClass("demo.LossesGradients");
+      for (Class<?>[] params : List.of(
+          new Class<?>[] {Matrix.class, Matrix.class, double[].class, double[].class, double[].class},
+          new Class<?>[] {Matrix.class, Matrix.class, double[].class, double[].class, double[].class,
+              Workspace.class})) {
+        Derivation d = gradients.getMethod("firstLayerLossGrad", params).getAnnotation(Derivation.class);
+        assertEquals("firstLayerLoss", d.method());
+        assertEquals(List.of("A"), List.of(d.wrt()));
+        assertEquals(List.of("f = ‖Bᵀ h − c‖²", "∇_A f = x (dh ⊙ h ⊙ (1 − h))ᵀ", "where",
+            "  h = σ(Aᵀ x)", "  dh = 2 B (Bᵀ h − c)"), List.of(d.notation()));
+      }
+    }
+
+    @Test
+    void theWorkspaceOverloadTakesItsArraysFromTheWorkspaceAndThePlainOneDelegates() {
+      String text = assertCleanGeneratedSource(compile(LOSSES), "demo.LossesGradients");
+      assertTrue(text.contains("return firstLayerLossGrad(A, B, x, c, grad_A, new Workspace());"), text);
+      assertTrue(text.contains("Workspace workspace) {"), text);
+      assertTrue(text.contains("workspace.buffer(0, "), text);
+      assertFalse(text.contains("new double["), text);
     }
 
     @Test

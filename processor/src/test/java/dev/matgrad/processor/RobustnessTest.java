@@ -2,6 +2,7 @@ package dev.matgrad.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.matgrad.processor.ProcessorTesting.assertOnlyCataloguedDiagnostics;
+import static dev.matgrad.processor.ProcessorTesting.assertError;
 import static dev.matgrad.processor.ProcessorTesting.classC;
 import static dev.matgrad.processor.ProcessorTesting.classLoader;
 import static dev.matgrad.processor.ProcessorTesting.compile;
@@ -397,6 +398,42 @@ class RobustnessTest {
     Compilation c = compile(classC(members));
     assertOnlyCataloguedDiagnostics(c);
     assertThat(c).failed();
+  }
+
+  /** A body of {@code layers} stacked layers h = tanh(W h), differentiated w.r.t. W. */
+  private static JavaFileObject stackedLayers(int layers) {
+    return classC("""
+        @Differentiable(wrt = "W")
+        static double deep(Matrix W, double[] x) {
+          double[] h = x;
+        %s  return sumSq(h);
+        }
+
+        @Differentiable
+        static double small(double x) {
+          return x * x;
+        }
+        """.formatted("  h = tanh(matmul(W, h));\n".repeat(layers)));
+  }
+
+  @Test
+  void aDerivativeTooLargeForOneJvmMethodIsACompileErrorNotJavacsCodeTooLarge() {
+    // 200 layers make javac fail with "code too large" on the generated class; matgrad must
+    // report that on the method instead, and still generate the other methods.
+    JavaFileObject src = stackedLayers(200);
+    ProcessorTesting.Recorded r = ProcessorTesting.compileRecording(src);
+    Compilation c = r.compilation();
+    assertError(c, "too-large", src, "static double deep(Matrix W, double[] x)", "deepGrad",
+        "64 KB", "chain their generated Grad/Vjp methods");
+    assertEquals(1, c.errors().size(), c.errors().toString());
+    String generated = r.source("p.CGradients");
+    assertTrue(generated.contains("smallGrad(") && !generated.contains("deepGrad("), generated);
+  }
+
+  @Test
+  void aLargeButCompilableDerivativeIsStillGenerated() {
+    Compilation c = compile(stackedLayers(100));
+    assertThat(c).succeededWithoutWarnings();
   }
 
   @Test

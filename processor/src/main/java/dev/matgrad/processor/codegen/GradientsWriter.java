@@ -1,5 +1,7 @@
 package dev.matgrad.processor.codegen;
 
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
@@ -13,6 +15,8 @@ import javax.lang.model.element.Modifier;
 
 /** Writes the {@code XGradients} class of one user class from its differentiated programs. */
 public final class GradientsWriter {
+  private static final ClassName DERIVATION = ClassName.get("dev.matgrad", "Derivation");
+
   private GradientsWriter() {}
 
   /** The simple name of the generated class: {@code Outer_InnerGradients} for a nested class. */
@@ -33,9 +37,9 @@ public final class GradientsWriter {
         source.name() + "Jacobian(" + params + outputs + ")");
   }
 
-  /** One generated method (fGrad, or fVjp and fJacobian) per program, in source order. */
+  /** The generated class: every program's methods (see {@link #methods}), in source order. */
   public static JavaFile write(String packageName, String qualifiedOwner, Element origin,
-      List<Program> programs) {
+      List<MethodSpec> methods) {
     String name = className(packageName, qualifiedOwner);
     TypeSpec.Builder type = TypeSpec.classBuilder(name)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -43,29 +47,87 @@ public final class GradientsWriter {
         .addJavadoc("Gradients of the {@code @Differentiable} methods of {@link $L}, derived at compile\n"
             + "time by matgrad. Arrays are flat and row-major; outputs are overwritten.\n", qualifiedOwner)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-    for (Program p : programs) {
-      for (MethodSpec m : methods(p)) {
-        type.addMethod(m);
-      }
-    }
+    methods.forEach(type::addMethod);
     return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).indent("  ").build();
   }
 
-  static List<MethodSpec> methods(Program p) {
+  /**
+   * A program's generated methods: fGrad, or fVjp and fJacobian, each with its Workspace overload.
+   */
+  public static List<MethodSpec> methods(Program p) {
     List<MethodSpec> out = new ArrayList<>();
-    if (p.scalarValued()) {
-      out.add(new MethodWriter(p, MethodWriter.Mode.GRAD).write(javadoc(p, MethodWriter.Mode.GRAD)));
-    } else {
-      out.add(new MethodWriter(p, MethodWriter.Mode.VJP).write(javadoc(p, MethodWriter.Mode.VJP)));
-      out.add(new MethodWriter(p, MethodWriter.Mode.JACOBIAN)
-          .write(javadoc(p, MethodWriter.Mode.JACOBIAN)));
+    List<MethodWriter.Mode> modes = p.scalarValued() ? List.of(MethodWriter.Mode.GRAD)
+        : List.of(MethodWriter.Mode.VJP, MethodWriter.Mode.JACOBIAN);
+    for (MethodWriter.Mode mode : modes) {
+      List<String> notation = notation(p, mode);
+      AnnotationSpec derivation = derivation(p, notation);
+      String doc = javadoc(p, mode, notation);
+      out.add(new MethodWriter(p, mode, false).write(doc, derivation));
+      out.add(new MethodWriter(p, mode, true).write(workspaceJavadoc(p, mode), derivation));
     }
     return out;
   }
 
-  private static String javadoc(Program p, MethodWriter.Mode mode) {
-    MethodSource s = p.source();
+  /**
+   * About how many bytes of bytecode a method body compiles to: half a byte per character once
+   * string literals, comments and runs of blanks are dropped (measured on generated code: 0.32
+   * to 0.49). javac rejects methods over 64 KB.
+   */
+  public static int estimatedBytecode(MethodSpec method) {
+    String code = method.code().toString()
+        .replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"")
+        .replaceAll("//[^\n]*", "")
+        .replaceAll("\\s+", " ");
+    return code.length() / 2;
+  }
+
+  /** {@code @Derivation(method = "f", wrt = {"A"}, notation = {...})}: the Javadoc's formulas at run time. */
+  private static AnnotationSpec derivation(Program p, List<String> notation) {
+    AnnotationSpec.Builder a = AnnotationSpec.builder(DERIVATION)
+        .addMember("method", "$S", p.source().name());
+    if (p.wrt().isEmpty()) {
+      a.addMember("wrt", "{}");
+    }
+    p.wrt().forEach(w -> a.addMember("wrt", "$S", w.name()));
+    notation.forEach(line -> a.addMember("notation", "$S", line));
+    return a.build();
+  }
+
+  /** The derivation in matrix notation, one line each: f, each gradient, then "where" lines. */
+  private static List<String> notation(Program p, MethodWriter.Mode mode) {
     GradientDoc doc = new GradientDoc(p);
+    List<String> lines = new ArrayList<>();
+    lines.add("f = " + doc.print(p.output()));
+    for (Node.Param w : p.wrt()) {
+      Node g = p.gradients().get(w.name());
+      String derivative = g == null ? "0" : doc.print(g);
+      switch (mode) {
+        case GRAD -> lines.add("∇_" + w.name() + " f = " + derivative);
+        case VJP -> lines.add("(∂f/∂" + w.name() + ") ḡ = " + derivative);
+        case JACOBIAN -> {
+          lines.add("column j of ∂f/∂" + w.name() + " = (∂f/∂" + w.name() + ") e_j, with ḡ = e_j:");
+          lines.add("    = " + derivative);
+        }
+      }
+    }
+    List<String> where = doc.whereLines();
+    if (!where.isEmpty()) {
+      lines.add("where");
+      where.forEach(line -> lines.add("  " + line));
+    }
+    return lines;
+  }
+
+  private static String workspaceJavadoc(Program p, MethodWriter.Mode mode) {
+    String f = MethodWriter.methodName(p.source(), mode);
+    return "Same as {@link #" + f + "} without the workspace, but takes its scratch arrays from\n"
+        + "{@code workspace}: after the first call with given shapes, a call allocates nothing.\n"
+        + "A workspace may serve several methods; it is not thread-safe (one per thread).\n\n"
+        + "@see #" + f + "\n";
+  }
+
+  private static String javadoc(Program p, MethodWriter.Mode mode, List<String> notation) {
+    MethodSource s = p.source();
     StringBuilder b = new StringBuilder();
     String f = s.name();
     String sig = f + "(" + String.join(", ", s.parameters().stream().map(MethodSource.Parameter::name).toList()) + ")";
@@ -78,24 +140,7 @@ public final class GradientsWriter {
           .append("}: writes jac_w[i·m + j] = ∂f_j/∂w_i, the size(w)×m Jacobian (m = number of outputs).\n");
     }
     b.append("\n<pre>\n");
-    String result = GradientDoc.escape(doc.print(p.output()));
-    b.append("f = ").append(result).append('\n');
-    for (Node.Param w : p.wrt()) {
-      Node g = p.gradients().get(w.name());
-      String lhs = switch (mode) {
-        case GRAD -> "∇_" + w.name() + " f";
-        case VJP -> "(∂f/∂" + w.name() + ") ḡ";
-        case JACOBIAN -> "column j of ∂f/∂" + w.name() + " = (∂f/∂" + w.name() + ") e_j, with ḡ = e_j:\n   ";
-      };
-      b.append(lhs).append(" = ").append(g == null ? "0" : GradientDoc.escape(doc.print(g))).append('\n');
-    }
-    List<String> where = doc.whereLines();
-    if (!where.isEmpty()) {
-      b.append("where\n");
-      for (String line : where) {
-        b.append("  ").append(GradientDoc.escape(line)).append('\n');
-      }
-    }
+    notation.forEach(line -> b.append(GradientDoc.escape(line)).append('\n'));
     b.append("</pre>\n\n");
     for (MethodSource.Parameter param : s.parameters()) {
       b.append("@param ").append(param.name()).append(' ').append(param.type()).append(" input\n");

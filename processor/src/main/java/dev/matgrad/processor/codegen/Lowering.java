@@ -28,20 +28,26 @@ final class Lowering implements Emitter {
   private final Map<Node, String> vars = new HashMap<>();
   private final Map<Dim, String> dimVars = new HashMap<>();
   private final Set<Node> readAsScalar = new HashSet<>();
+  /** Elementwise nodes computed inside their only consumer's loop instead of into an array. */
+  private final Set<Node> fused = new HashSet<>();
   private int temporaries;
+  /** The Workspace parameter that scratch arrays come from, and the next free buffer slot. */
+  private final String workspace;
+  private int slots;
 
   /**
    * Simple names of classes the generated code refers to: a local or parameter of that name
    * would shadow them, so none is used as a variable name.
    */
   static final Set<String> CLASS_NAMES = Set.of("Math", "Objects", "Arrays", "System", "Double",
-      "IllegalArgumentException", "IndexOutOfBoundsException", "Matrix");
+      "IllegalArgumentException", "IndexOutOfBoundsException", "Matrix", "Workspace");
 
   /** The variable of each user parameter in the generated method (renamed if it shadows a class). */
   private final Map<String, String> paramVars = new HashMap<>();
 
-  Lowering(Program program, List<String> reserved) {
+  Lowering(Program program, List<String> reserved, String workspace) {
     this.program = program;
+    this.workspace = workspace;
     this.dims = program.graph().dims();
     methodNames.addAll(reserved);
     methodNames.addAll(CLASS_NAMES);
@@ -67,6 +73,62 @@ final class Lowering implements Emitter {
         readAsScalar.add(n);
       }
     }
+  }
+
+  /** How many fused nodes may nest in one expression, to keep generated lines readable. */
+  private static final int MAX_FUSED_DEPTH = 4;
+
+  /**
+   * Chooses the elementwise nodes to fuse into their consumer (loop fusion): an elementwise node
+   * read once, by an elementwise array node whose formula reads it once, in the same region (the
+   * Jacobian's loop body or outside it), is never stored: its consumer evaluates it per element.
+   * Nodes in {@code keep} (results, gradients, the seed) are always stored.
+   */
+  void planFusion(Set<Node> used, Set<Node> keep, java.util.function.BiPredicate<Node, Node> sameRegion) {
+    Map<Node, Integer> uses = new HashMap<>();
+    Map<Node, Node.Apply> consumer = new HashMap<>();
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a) {
+        for (Node arg : a.args()) {
+          uses.merge(arg, 1, Integer::sum);
+          consumer.put(arg, a);
+        }
+      }
+    }
+    Map<Node, Integer> depth = new HashMap<>();
+    for (Node n : program.graph().nodes()) {
+      if (!(n instanceof Node.Apply a) || !used.contains(n) || !storable(a) || keep.contains(n)
+          || uses.getOrDefault(n, 0) != 1) {
+        continue;
+      }
+      Node.Apply c = consumer.get(n);
+      int d = 1 + a.args().stream().mapToInt(arg -> depth.getOrDefault(arg, 0)).max().orElse(0);
+      boolean intoLoop = (storable(c) && readsOnce(c, n)) || c.op().accumulates();
+      if (intoLoop && sameRegion.test(n, c) && d <= MAX_FUSED_DEPTH) {
+        fused.add(n);
+        depth.put(n, d);
+      }
+    }
+  }
+
+  /** An elementwise array node with a formula, that is materialised unless fused. */
+  private boolean storable(Node.Apply a) {
+    return a.op().isFusible() && a.shape().isArray() && !readAsScalar.contains(a);
+  }
+
+  /** Whether c's per-element formula reads argument n once (fusing it must not repeat work). */
+  private static boolean readsOnce(Node.Apply c, Node n) {
+    String[] markers = new String[c.args().size()];
+    for (int k = 0; k < markers.length; k++) {
+      markers[k] = "\u0000" + k + "\u0000";
+    }
+    String formula = c.op().elementFormula(c, markers);
+    String marker = markers[c.args().indexOf(n)];
+    return formula.indexOf(marker) >= 0 && formula.indexOf(marker) == formula.lastIndexOf(marker);
+  }
+
+  boolean isFused(Node n) {
+    return fused.contains(n);
   }
 
   /** The generated method's variable for user parameter {@code name}. */
@@ -137,11 +199,19 @@ final class Lowering implements Emitter {
     return local(name);
   }
 
-  /** Declares n's array storage, {@code double[] t = new double[size];}. */
+  /** Declares n's array storage, {@code double[] t = workspace.buffer(slot, size);}. */
   void allocate(Node n) {
     String name = nameFor(n);
     vars.put(n, name);
-    add("double[] " + name + " = new double[" + size(n) + "]");
+    add("double[] " + name + " = " + newArray(size(n)));
+  }
+
+  /**
+   * Scratch storage of at least {@code size} doubles, from the workspace. Its contents are stale:
+   * every lowering writes each entry before reading it (accumulators are filled with zeros first).
+   */
+  String newArray(String size) {
+    return workspace + ".buffer(" + (slots++) + ", " + size + ")";
   }
 
   /**
@@ -154,7 +224,7 @@ final class Lowering implements Emitter {
       vars.put(n, nameFor(n));
       if (n.shape().isArray()) {
         comment(n);
-        add("double[] " + vars.get(n) + " = new double[" + size(n) + "]");
+        add("double[] " + vars.get(n) + " = " + newArray(size(n)));
         n.op().lower(this, n);
         return;
       }
@@ -179,6 +249,14 @@ final class Lowering implements Emitter {
     if (n instanceof Node.Const c) {
       double v = c.value();
       return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+    }
+    if (fused.contains(n)) {
+      Node.Apply a = (Node.Apply) n;
+      String[] args = new String[a.args().size()];
+      for (int i = 0; i < args.length; i++) {
+        args[i] = displayName(a.arg(i));
+      }
+      return a.op().notation(args, a);
     }
     return readAsScalar.contains(n) ? displayName(((Node.Apply) n).arg(0)) : ref(n);
   }
@@ -205,7 +283,26 @@ final class Lowering implements Emitter {
     if (n.shape().isScalar() || readAsScalar.contains(n)) {
       return ref(n);
     }
+    if (fused.contains(n)) {
+      Node.Apply a = (Node.Apply) n;
+      String[] args = new String[a.args().size()];
+      for (int k = 0; k < args.length; k++) {
+        args[k] = at(a.arg(k), index);
+      }
+      return "(" + a.op().elementFormula(a, args) + ")";
+    }
     return ref(n) + "[" + index + "]";
+  }
+
+  @Override
+  public String element(Node n, String index) {
+    if (!fused.contains(n)) {
+      return at(n, index);
+    }
+    String named = program.graph().variableNameOf(n);
+    String local = fresh(named != null ? named + "_i" : "x_i");
+    add("double " + local + " = " + at(n, index));
+    return local;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.matgrad.processor.codegen;
 
+import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.MethodSpec;
@@ -25,6 +26,7 @@ import javax.lang.model.element.Modifier;
 /** Writes one generated method ({@code fGrad}, {@code fVjp} or {@code fJacobian}) of a program. */
 final class MethodWriter {
   static final ClassName MATRIX = ClassName.get("dev.matgrad", "Matrix");
+  static final ClassName WORKSPACE = ClassName.get("dev.matgrad", "Workspace");
   private static final TypeName DOUBLE_ARRAY = TypeName.get(double[].class);
 
   /** Which method is being written. */
@@ -42,15 +44,19 @@ final class MethodWriter {
 
   private final Program program;
   private final Mode mode;
+  /** Whether this is the overload taking a Workspace (the one with the code). */
+  private final boolean withWorkspace;
+  private final String workspace;
   private final MethodSource source;
   private final Lowering lower;
   private final Map<String, String> outputNames = new LinkedHashMap<>();
   /** The incoming adjoint's parameter: gradOut, unless the user has a parameter of that name. */
   private final String gradOut;
 
-  MethodWriter(Program program, Mode mode) {
+  MethodWriter(Program program, Mode mode, boolean withWorkspace) {
     this.program = program;
     this.mode = mode;
+    this.withWorkspace = withWorkspace;
     this.source = program.source();
     List<String> reserved = new ArrayList<>();
     for (Node.Param w : program.wrt()) {
@@ -60,13 +66,18 @@ final class MethodWriter {
     }
     this.gradOut = uniqueOutputName("gradOut");
     reserved.add(gradOut);
-    this.lower = new Lowering(program, reserved);
+    this.workspace = uniqueOutputName("workspace");
+    reserved.add(workspace);
+    this.lower = new Lowering(program, reserved, workspace);
   }
 
   private String uniqueOutputName(String base) {
     Set<String> taken = new HashSet<>();
     source.parameters().forEach(p -> taken.add(p.name()));
     taken.addAll(outputNames.values());
+    if (gradOut != null) {
+      taken.add(gradOut);
+    }
     String name = base;
     for (int k = 2; taken.contains(name); k++) {
       name = base + "_" + k;
@@ -78,19 +89,31 @@ final class MethodWriter {
     return source.name() + mode.suffix;
   }
 
-  MethodSpec write(String javadoc) {
+  MethodSpec write(String javadoc, AnnotationSpec derivation) {
     MethodSpec.Builder m = MethodSpec.methodBuilder(methodName(source, mode))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
-        .addJavadoc("$L", javadoc);
+        .addJavadoc("$L", javadoc)
+        .addAnnotation(derivation);
+    List<String> arguments = new ArrayList<>();
     for (MethodSource.Parameter p : source.parameters()) {
       m.addParameter(typeOf(p.type()), lower.paramVar(p.name()));
+      arguments.add(lower.paramVar(p.name()));
     }
     if (mode == Mode.VJP) {
       m.addParameter(DOUBLE_ARRAY, gradOut);
+      arguments.add(gradOut);
     }
     outputNames.values().forEach(name -> m.addParameter(DOUBLE_ARRAY, name));
+    arguments.addAll(outputNames.values());
     m.returns(mode == Mode.GRAD ? TypeName.DOUBLE : TypeName.VOID);
-    m.addCode(body());
+    if (withWorkspace) {
+      m.addParameter(WORKSPACE, workspace);
+      m.addCode(body());
+    } else {
+      // The code lives in the Workspace overload; a fresh workspace per call keeps this reentrant.
+      m.addStatement((mode == Mode.GRAD ? "return " : "") + "$L($L, new $T())",
+          methodName(source, mode), String.join(", ", arguments), WORKSPACE);
+    }
     return m.build();
   }
 
@@ -115,6 +138,7 @@ final class MethodWriter {
       code.addStatement("$T.requireNonNull($L, $S)", Objects.class, gradOut, gradOut);
     }
     outputNames.values().forEach(n -> code.addStatement("$T.requireNonNull($L, $S)", Objects.class, n, n));
+    code.addStatement("$T.requireNonNull($L, $S)", Objects.class, workspace, workspace);
     lower.declareDimensions();
     shapeChecks(code);
     outputChecks(code);
@@ -122,9 +146,15 @@ final class MethodWriter {
     Set<Node> used = usedNodes();
     lower.bindParameters(used);
     Node seed = program.seed();
+    Set<Node> keep = new HashSet<>(program.gradients().values());
+    keep.add(program.output());
+    keep.add(seed);
     if (mode == Mode.JACOBIAN) {
-      jacobian(code, used, seed);
+      Set<Node> reverse = dependsOnSeed(seed);
+      lower.planFusion(used, keep, (n, c) -> reverse.contains(n) == reverse.contains(c));
+      jacobian(code, used, reverse);
     } else {
+      lower.planFusion(used, keep, (n, c) -> true);
       if (mode == Mode.VJP) {
         lower.bind(seed, gradOut);
       }
@@ -276,7 +306,7 @@ final class MethodWriter {
   }
 
   private void emit(Node.Apply a, String directOutput) {
-    if (lower.readsAsScalar(a)) {
+    if (lower.readsAsScalar(a) || lower.isFused(a)) {
       return;
     }
     if (directOutput != null) {
@@ -309,7 +339,8 @@ final class MethodWriter {
    * The Jacobian, one column per output entry j: the forward pass once, then the reverse pass
    * seeded with e_j. Reverse-pass arrays are allocated once, before the loop.
    */
-  private void jacobian(CodeBlock.Builder code, Set<Node> used, Node seed) {
+  /** The seed and every node computed from it: the Jacobian's per-column part. */
+  private Set<Node> dependsOnSeed(Node seed) {
     Set<Node> dependsOnSeed = new HashSet<>();
     dependsOnSeed.add(seed);
     for (Node n : program.graph().nodes()) {
@@ -317,6 +348,11 @@ final class MethodWriter {
         dependsOnSeed.add(n);
       }
     }
+    return dependsOnSeed;
+  }
+
+  private void jacobian(CodeBlock.Builder code, Set<Node> used, Set<Node> dependsOnSeed) {
+    Node seed = program.seed();
     for (Node n : program.graph().nodes()) {
       if (used.contains(n) && n instanceof Node.Apply a && !dependsOnSeed.contains(n)) {
         emit(a, null);
@@ -324,7 +360,8 @@ final class MethodWriter {
     }
     String m = lower.size(program.output());
     String seedVar = lower.local("seed");
-    code.addStatement("double[] $L = new double[$L]", seedVar, m);
+    code.addStatement("double[] $L = $L", seedVar, lower.newArray(m));
+    code.addStatement("$T.fill($L, 0, $L, 0.0)", Arrays.class, seedVar, m);
     lower.bind(seed, seedVar);
     for (Node.Param w : program.wrt()) {
       if (program.gradients().get(w.name()) == null) {
@@ -336,7 +373,7 @@ final class MethodWriter {
     for (Node n : program.graph().nodes()) {
       if (used.contains(n) && n instanceof Node.Apply a && dependsOnSeed.contains(n)) {
         reverse.add(a);
-        if (a.shape().isArray() && !lower.readsAsScalar(a)) {
+        if (a.shape().isArray() && !lower.readsAsScalar(a) && !lower.isFused(a)) {
           lower.allocate(a);
         }
       }
@@ -345,7 +382,7 @@ final class MethodWriter {
     code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, m, j);
     code.addStatement("$L[$L] = 1.0", seedVar, j);
     for (Node.Apply a : reverse) {
-      if (!lower.readsAsScalar(a)) {
+      if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
         lower.lower(a);
       }
     }

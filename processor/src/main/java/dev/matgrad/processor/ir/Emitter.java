@@ -11,6 +11,12 @@ public interface Emitter {
   /** n's element at a flat index; a scalar (or a broadcast scalar) is read as itself. */
   String at(Node n, String index);
 
+  /**
+   * n's element at a flat index, as a name or array access that may be read several times: a
+   * value fused into the current loop is computed into a local first.
+   */
+  String element(Node n, String index);
+
   /** The number of rows of n as an int expression ("1" for vectors' columns and scalars). */
   String rows(Node n);
 

@@ -721,6 +721,16 @@ public final class Op {
     return category == Category.ELEMENTWISE;
   }
 
+  /**
+   * Whether a use of this op can be computed inside its consumer's loop, as an expression of its
+   * arguments' elements: elementwise ops lowered by their formula (not broadcasts, whose shape
+   * is given, nor ops with loops of their own).
+   */
+  public boolean isFusible() {
+    return category == Category.ELEMENTWISE && lowering == null && this != BROADCAST
+        && (formula != null || this == UNARY_ADJOINT);
+  }
+
   /** True for ops whose shape is given by the caller (broadcasts, identities, one-hot vectors). */
   public boolean hasExplicitShape() {
     return shapeRule == null;
@@ -870,9 +880,21 @@ public final class Op {
     return "for (int " + i + " = 0; " + i + " < " + bound + "; " + i + "++)";
   }
 
-  /** Declares n's variable and sums {@code term(x[i])} over the argument into it. */
+  /**
+   * Declares n's variable and sums {@code term(x[i])} over the argument into it. The argument may
+   * be fused (computed per element here), see {@link #accumulates()}.
+   */
   private static void accumulate(Emitter e, Node.Apply n, UnaryOperator<String> term) {
-    sumOver(e, n, e.size(n.arg(0)), i -> term.apply(e.at(n.arg(0), i)));
+    sumOver(e, n, e.size(n.arg(0)), i -> term.apply(e.element(n.arg(0), i)));
+  }
+
+  /** Reductions lowered by {@link #accumulate}: one loop reading each element of the argument once. */
+  private static final java.util.Set<String> ACCUMULATING = java.util.Set.of("SUM", "MEAN", "SUM_SQ",
+      "NORM1", "NORM2");
+
+  /** Whether this op is a reduction whose argument can be fused into its loop. */
+  public boolean accumulates() {
+    return ACCUMULATING.contains(name);
   }
 
   /** Declares n's variable and adds {@code term(i)} to it for i in [0, bound). */
@@ -951,15 +973,26 @@ public final class Op {
     // A column result: each entry is one dot product along a contiguous row of A (or of Aᵀ's column).
     if (!tb && "1".equals(cols)) {
       if (!ta) {
-        String acc = e.fresh("dot");
+        // Four partial sums: one sum would wait on every previous add (its latency, not the
+        // multiplies, would set the speed).
+        String[] acc = {e.fresh("dot0"), e.fresh("dot1"), e.fresh("dot2"), e.fresh("dot3")};
         e.open(loop(i, m));
-        e.add("double " + acc + " = 0.0");
         String row = e.fresh("rowStart");
         e.add("int " + row + " = " + i + " * " + k);
-        e.open(loop(p, k));
-        e.add(acc + " += " + av + "[" + row + " + " + p + "] * " + bv + "[" + p + "]");
+        for (String a0 : acc) {
+          e.add("double " + a0 + " = 0.0");
+        }
+        e.add("int " + p + " = 0");
+        e.open("for (; " + p + " + 3 < " + k + "; " + p + " += 4)");
+        for (int u = 0; u < 4; u++) {
+          String off = u == 0 ? p : p + " + " + u;
+          e.add(acc[u] + " += " + av + "[" + row + " + " + off + "] * " + bv + "[" + off + "]");
+        }
         e.close();
-        e.add(out + "[" + i + "] = " + acc);
+        e.open("for (; " + p + " < " + k + "; " + p + "++)");
+        e.add(acc[0] + " += " + av + "[" + row + " + " + p + "] * " + bv + "[" + p + "]");
+        e.close();
+        e.add(out + "[" + i + "] = (" + acc[0] + " + " + acc[1] + ") + (" + acc[2] + " + " + acc[3] + ")");
         e.close();
       } else {
         // Aᵀb: walk A row by row (cache-friendly), scattering into the result.
@@ -994,7 +1027,11 @@ public final class Op {
       e.close();
       return;
     }
-    // op(A)·Bᵀ: each entry is a dot product of a row of op(A) with a row of B.
+    if (!ta) {
+      matmulRowsByRows(e, out, av, bv, m, k, cols);
+      return;
+    }
+    // Aᵀ·Bᵀ: each entry is a dot product of a column of A with a row of B.
     e.open(loop(i, m));
     e.open(loop(j, cols));
     String acc = e.fresh("dot");
@@ -1004,6 +1041,78 @@ public final class Op {
         + bv + "[" + j + " * " + k + " + " + p + "]");
     e.close();
     e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + acc);
+    e.close();
+    e.close();
+  }
+
+  /**
+   * C = A·Bᵀ, every entry a dot product of two contiguous rows, computed in 2×2 blocks: each
+   * element loaded serves two products and four independent sums hide the adds' latency.
+   */
+  private static void matmulRowsByRows(Emitter e, String out, String av, String bv, String m,
+      String k, String cols) {
+    // Declared outside the loops: a method-level name, so that later loops do not reuse it.
+    String i = e.local("row");
+    String j = e.fresh("j");
+    String p = e.fresh("k");
+    String a0 = e.fresh("aRow0");
+    String a1 = e.fresh("aRow1");
+    String b0 = e.fresh("bRow0");
+    String b1 = e.fresh("bRow1");
+    String[] s = {e.fresh("s00"), e.fresh("s01"), e.fresh("s10"), e.fresh("s11")};
+    String x0 = e.fresh("x0");
+    String x1 = e.fresh("x1");
+    String y0 = e.fresh("y0");
+    String y1 = e.fresh("y1");
+    e.add("int " + i + " = 0");
+    e.open("for (; " + i + " + 1 < " + m + "; " + i + " += 2)");
+    e.add("int " + a0 + " = " + i + " * " + k);
+    e.add("int " + a1 + " = " + a0 + " + " + k);
+    e.add("int " + j + " = 0");
+    e.open("for (; " + j + " + 1 < " + cols + "; " + j + " += 2)");
+    e.add("int " + b0 + " = " + j + " * " + k);
+    e.add("int " + b1 + " = " + b0 + " + " + k);
+    for (String sum : s) {
+      e.add("double " + sum + " = 0.0");
+    }
+    e.open(loop(p, k));
+    e.add("double " + x0 + " = " + av + "[" + a0 + " + " + p + "]");
+    e.add("double " + x1 + " = " + av + "[" + a1 + " + " + p + "]");
+    e.add("double " + y0 + " = " + bv + "[" + b0 + " + " + p + "]");
+    e.add("double " + y1 + " = " + bv + "[" + b1 + " + " + p + "]");
+    e.add(s[0] + " += " + x0 + " * " + y0);
+    e.add(s[1] + " += " + x0 + " * " + y1);
+    e.add(s[2] + " += " + x1 + " * " + y0);
+    e.add(s[3] + " += " + x1 + " * " + y1);
+    e.close();
+    e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + s[0]);
+    e.add(out + "[" + i + " * " + cols + " + " + j + " + 1] = " + s[1]);
+    e.add(out + "[(" + i + " + 1) * " + cols + " + " + j + "] = " + s[2]);
+    e.add(out + "[(" + i + " + 1) * " + cols + " + " + j + " + 1] = " + s[3]);
+    e.close();
+    // The last column when cols is odd: two rows against one.
+    e.open("if (" + j + " < " + cols + ")");
+    e.add("int " + b0 + " = " + j + " * " + k);
+    e.add("double " + s[0] + " = 0.0");
+    e.add("double " + s[2] + " = 0.0");
+    e.open(loop(p, k));
+    e.add("double " + y0 + " = " + bv + "[" + b0 + " + " + p + "]");
+    e.add(s[0] + " += " + av + "[" + a0 + " + " + p + "] * " + y0);
+    e.add(s[2] + " += " + av + "[" + a1 + " + " + p + "] * " + y0);
+    e.close();
+    e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + s[0]);
+    e.add(out + "[(" + i + " + 1) * " + cols + " + " + j + "] = " + s[2]);
+    e.close();
+    e.close();
+    // The last row when m is odd.
+    e.open("if (" + i + " < " + m + ")");
+    e.add("int " + a0 + " = " + i + " * " + k);
+    e.open(loop(j, cols));
+    e.add("double " + s[0] + " = 0.0");
+    e.open(loop(p, k));
+    e.add(s[0] + " += " + av + "[" + a0 + " + " + p + "] * " + bv + "[" + j + " * " + k + " + " + p + "]");
+    e.close();
+    e.add(out + "[" + i + " * " + cols + " + " + j + "] = " + s[0]);
     e.close();
     e.close();
   }

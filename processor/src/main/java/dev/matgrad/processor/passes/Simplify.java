@@ -26,6 +26,8 @@ public final class Simplify {
   private final Graph from;
   private final Graph to;
   private final Map<Node, Node> mapped = new HashMap<>();
+  /** How many needed nodes of the source graph read each node. */
+  private final Map<Node, Integer> uses = new HashMap<>();
 
   private Simplify(Graph from) {
     this.from = from;
@@ -38,6 +40,11 @@ public final class Simplify {
 
   private Program rewrite(Program p) {
     Set<Node> needed = needed(p);
+    for (Node n : from.nodes()) {
+      if (needed.contains(n) && n instanceof Node.Apply a) {
+        a.args().forEach(arg -> uses.merge(arg, 1, Integer::sum));
+      }
+    }
     for (Node n : from.nodes()) {
       if (!needed.contains(n)) {
         continue;
@@ -111,7 +118,10 @@ public final class Simplify {
       if (t.op() == Op.OUTER) { // (u vᵀ)ᵀ = v uᵀ
         return to.apply(Op.OUTER, a.origin(), t.arg(1), t.arg(0));
       }
-      if (t.op() == Op.MATMUL && t.shape().kind() == Kind.MATRIX) { // (op(A) op(B))ᵀ = op(B)ᵀ op(A)ᵀ
+      // (op(A) op(B))ᵀ = op(B)ᵀ op(A)ᵀ, unless the product is computed anyway for another use:
+      // then transposing it (O(mn)) beats multiplying again (O(mnk)), e.g. ∇_X tr(XᵀAX) reuses XᵀA.
+      if (t.op() == Op.MATMUL && t.shape().kind() == Kind.MATRIX
+          && uses.getOrDefault(a.arg(0), 0) <= 1) {
         int swapped = ((t.flags() & Op.TRANSPOSE_RIGHT) != 0 ? 0 : Op.TRANSPOSE_LEFT)
             | ((t.flags() & Op.TRANSPOSE_LEFT) != 0 ? 0 : Op.TRANSPOSE_RIGHT);
         return to.apply(Op.MATMUL, a.origin(), swapped, null, List.of(t.arg(1), t.arg(0)));
