@@ -575,6 +575,13 @@ final class ProgramChecker {
               + Arrays.toString(value));
         }
       }
+      for (java.lang.reflect.Method g : new java.lang.reflect.Method[] {gradMethod, vjpMethod,
+          jacobianMethod, gradWorkspace, vjpWorkspace, jacobianWorkspace}) {
+        String mismatch = g == null ? null : derivationMismatch(g, method);
+        if (mismatch != null) {
+          return new Problem("wrong @Derivation", mismatch);
+        }
+      }
       int[] wrt = wrtIndices();
       return method.result().kind() == Kind.SCALAR ? scalar(value[0], wrt) : valued(value, wrt);
     }
@@ -593,7 +600,7 @@ final class ProgramChecker {
 
     /** Fills the workspace's buffers with NaN: generated code must write before it reads. */
     private static void poison(Workspace ws) {
-      for (int slot = 0; slot < 256; slot++) {
+      for (int slot = 0; slot < 1024; slot++) {
         Arrays.fill(ws.buffer(slot, 0), Double.NaN);
       }
     }
@@ -795,7 +802,7 @@ final class ProgramChecker {
     }
   }
 
-  /** The Derivation annotation of a generated method agrees with its source, where present. */
+  /** The @Derivation of a generated method names its source method and wrt parameters. */
   static String derivationMismatch(java.lang.reflect.Method generated, Method source) {
     Derivation d = generated.getAnnotation(Derivation.class);
     if (d == null) {
