@@ -151,7 +151,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     }
     try {
       JavaFile file = GradientsWriter.write(pkg, owner.getQualifiedName().toString(), owner,
-          generatedMethods);
+          generatedMethods, shadowsJavaLang(pkg));
       file.writeTo(processingEnv.getFiler());
     } catch (FilerException exists) {
       // A class of that name is already part of the compilation (written by hand, say).
@@ -162,6 +162,13 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.INTERNAL_ERROR.format(owner.getSimpleName() + "Gradients", e), owner);
     }
+  }
+
+  /** Whether the package declares a class named like a java.lang class the generated code uses. */
+  private boolean shadowsJavaLang(String pkg) {
+    PackageElement element = processingEnv.getElementUtils().getPackageElement(pkg);
+    return element != null && element.getEnclosedElements().stream()
+        .anyMatch(e -> GradientsWriter.JAVA_LANG_NAMES.contains(e.getSimpleName().toString()));
   }
 
   private String packageOf(TypeElement owner) {

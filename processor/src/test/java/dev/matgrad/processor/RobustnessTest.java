@@ -7,10 +7,12 @@ import static dev.matgrad.processor.ProcessorTesting.classC;
 import static dev.matgrad.processor.ProcessorTesting.classLoader;
 import static dev.matgrad.processor.ProcessorTesting.compile;
 import static dev.matgrad.processor.ProcessorTesting.file;
+import static dev.matgrad.processor.ProcessorTesting.generatedSource;
 import static dev.matgrad.processor.ProcessorTesting.matgradDiagnostics;
 import static dev.matgrad.processor.ProcessorTesting.message;
 import static dev.matgrad.processor.ProcessorTesting.messages;
 import static dev.matgrad.processor.ProcessorTesting.plainJavacWithRuntime;
+import static dev.matgrad.processor.ProcessorTesting.withProcessor;
 import static dev.matgrad.processor.ProcessorTesting.tagged;
 import static dev.matgrad.processor.ProcessorTesting.type;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -398,6 +400,44 @@ class RobustnessTest {
     Compilation c = compile(classC(members));
     assertOnlyCataloguedDiagnostics(c);
     assertThat(c).failed();
+  }
+
+  @Test
+  void classesOfTheUsersPackageNamedLikeJavaLangClassesDoNotBreakTheGeneratedCode() throws Exception {
+    // p.Math and p.Double would shadow java.lang's in p.CGradients, which calls Math.exp and
+    // uses Double.NEGATIVE_INFINITY: the generated class must import java.lang's explicitly.
+    JavaFileObject math = file("p.Math", """
+        package p;
+
+        public final class Math {
+          public static double exp(double x) {
+            return 42;
+          }
+        }
+        """);
+    JavaFileObject dbl = file("p.Double", """
+        package p;
+
+        public final class Double {
+        }
+        """);
+    JavaFileObject src = classC("""
+        @Differentiable
+        static double f(double[] x) {
+          return logSumExp(exp(x)) + java.lang.Math.sin(x[0]);
+        }
+        """);
+    Compilation c = withProcessor().withOptions("-Xlint:all", "-Werror").compile(math, dbl, src);
+    assertThat(c).succeededWithoutWarnings();
+    String generated = generatedSource(c, "p.CGradients");
+    assertTrue(generated.contains("import java.lang.Math;"), generated);
+    Method grad = classLoader(c).loadClass("p.CGradients").getMethod("fGrad", double[].class, double[].class);
+    double[] x = {0.5, -1.0};
+    double[] g = new double[2];
+    double value = (double) grad.invoke(null, x, g);
+    double expected = java.lang.Math.log(java.lang.Math.exp(java.lang.Math.exp(0.5))
+        + java.lang.Math.exp(java.lang.Math.exp(-1.0))) + java.lang.Math.sin(0.5);
+    assertEquals(expected, value, 1e-12);
   }
 
   /** A body of {@code layers} stacked layers h = tanh(W h), differentiated w.r.t. W. */

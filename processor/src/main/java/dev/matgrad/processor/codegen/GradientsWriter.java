@@ -10,6 +10,7 @@ import dev.matgrad.processor.ir.Node;
 import dev.matgrad.processor.passes.Program;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.Modifier;
 
@@ -37,9 +38,13 @@ public final class GradientsWriter {
         source.name() + "Jacobian(" + params + outputs + ")");
   }
 
+  /** The java.lang classes generated code refers to by simple name. */
+  public static final Set<String> JAVA_LANG_NAMES = Set.of("Math", "Double", "System",
+      "IllegalArgumentException", "NullPointerException", "Object", "String");
+
   /** The generated class: every program's methods (see {@link #methods}), in source order. */
   public static JavaFile write(String packageName, String qualifiedOwner, Element origin,
-      List<MethodSpec> methods) {
+      List<MethodSpec> methods, boolean javaLangShadowed) {
     String name = className(packageName, qualifiedOwner);
     TypeSpec.Builder type = TypeSpec.classBuilder(name)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
@@ -48,7 +53,10 @@ public final class GradientsWriter {
             + "time by matgrad. Arrays are flat and row-major; outputs are overwritten.\n", qualifiedOwner)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     methods.forEach(type::addMethod);
-    return JavaFile.builder(packageName, type.build()).skipJavaLangImports(true).indent("  ").build();
+    // Where the user's package has a class named like one of java.lang's (Math, say), the
+    // java.lang classes are imported explicitly, which shadows the package's.
+    return JavaFile.builder(packageName, type.build()).skipJavaLangImports(!javaLangShadowed)
+        .indent("  ").build();
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.matgrad.processor.codegen;
 
+import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.matgrad.processor.ir.Dim;
 import dev.matgrad.processor.ir.Dims;
@@ -13,6 +14,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The lower pass: writes a program's nodes as Java statements over flat arrays, through each op's
@@ -361,12 +364,31 @@ final class Lowering implements Emitter {
 
   @Override
   public void add(String statement) {
-    code.addStatement("$L", statement);
+    code.addStatement("$L", withTypes(statement));
   }
 
   @Override
   public void open(String header) {
-    code.beginControlFlow("$L", header);
+    code.beginControlFlow("$L", withTypes(header));
+  }
+
+  /** {@code Math.exp(}, {@code Double.NaN}: class references in the op table's Java text. */
+  private static final Pattern JAVA_LANG_REFERENCE =
+      Pattern.compile("(?<![\\w.$])(Math|Double)\\.(?=[A-Za-z_])");
+
+  /**
+   * The statement as a code block whose java.lang class references are types, not text, so the
+   * writer can import them explicitly where a class of the user's package shadows them.
+   */
+  private static CodeBlock withTypes(String text) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    Matcher m = JAVA_LANG_REFERENCE.matcher(text);
+    int last = 0;
+    while (m.find()) {
+      b.add("$L$T.", text.substring(last, m.start()), ClassName.get("java.lang", m.group(1)));
+      last = m.end();
+    }
+    return b.add("$L", text.substring(last)).build();
   }
 
   @Override
