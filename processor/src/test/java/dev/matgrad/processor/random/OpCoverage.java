@@ -77,8 +77,16 @@ final class OpCoverage {
   /** Counts the language features each method of a program uses. */
   void recordFeatures(ProgramModel program) {
     feature("programs");
-    if (program.liveSources().size() > 1) {
-      feature("programs with several classes (calls across classes)");
+    List<Integer> live = program.liveSources();
+    if (live.stream().filter(s -> !program.withoutMethods(s)).count() > 1) {
+      feature("programs with @Differentiable methods in several classes");
+    }
+    for (int s : live) {
+      if (program.withoutMethods(s)) {
+        String name = program.sources().get(s).qualifiedName();
+        feature("programs with a class named like a JDK class: "
+            + name.substring(name.lastIndexOf('.') + 1));
+      }
     }
     for (ProgramModel.MethodModel m : program.methods()) {
       if (m == null) {

@@ -156,6 +156,8 @@ final class ProgramGenerator {
   private String className;
   /** Whether the methods being generated are called from another class. */
   private boolean calledFromOutside;
+  /** Whether the program's package has a class named Math: java.lang's must be qualified. */
+  private boolean shadowMath;
   /** Methods that the method being generated may call. */
   private final List<Callee> callees = new ArrayList<>();
 
@@ -171,6 +173,15 @@ final class ProgramGenerator {
   Program generate(String simpleName) {
     dims = 2 + random.nextInt(3);
     callees.clear();
+    List<String> shadows = new ArrayList<>();
+    if (chance(0.06)) {
+      shadows.add(pick(SHADOWED));
+      String other = pick(SHADOWED);
+      if (chance(0.5) && !shadows.contains(other)) {
+        shadows.add(other);
+      }
+    }
+    shadowMath = shadows.contains("Math");
     List<Source> sources = new ArrayList<>();
     List<Unit> units = new ArrayList<>();
     if (chance(0.25)) {
@@ -200,7 +211,35 @@ final class ProgramGenerator {
         ? new Unit(PACKAGE + "." + simpleName + "$In", PACKAGE + "." + simpleName + "_InGradients",
             methods)
         : new Unit(PACKAGE + "." + simpleName, PACKAGE + "." + simpleName + "Gradients", methods));
+    for (String shadow : shadows) {
+      sources.add(new Source(PACKAGE + "." + shadow, shadowing(shadow)));
+    }
     return new Program(PACKAGE + "." + simpleName, List.copyOf(sources), List.copyOf(units), dims);
+  }
+
+  /**
+   * Classes of java.lang and java.util the generated code uses: a class of the program's package
+   * may be named like them (then the user's code writes java.lang.Math, as Java requires).
+   */
+  static final List<String> SHADOWED = List.of("Math", "Objects", "Arrays", "System", "Double",
+      "IllegalArgumentException");
+
+  /** A class of the program's package named like a JDK class, with wrong look-alikes. */
+  private static String shadowing(String name) {
+    String members = switch (name) {
+      case "Math" -> String.join("", List.of("exp", "log", "sqrt", "abs", "tanh", "sin", "cos",
+          "log1p", "expm1").stream().map(f -> "  public static double " + f
+              + "(double x) {\n    return 42;\n  }\n\n").toList())
+          + "  public static double pow(double x, double p) {\n    return 42;\n  }\n\n"
+          + "  public static double max(double x, double y) {\n    return 42;\n  }\n\n";
+      case "Double" -> "  public static final double NEGATIVE_INFINITY = 42;\n"
+          + "  public static final double POSITIVE_INFINITY = 42;\n\n"
+          + "  public static boolean isNaN(double x) {\n    return true;\n  }\n\n";
+      default -> "";
+    };
+    return "package " + PACKAGE + ";\n\n/** Named like a JDK class the generated code uses. */\n"
+        + "public final class " + name + " {\n" + members + "  private " + name
+        + "() {}\n}\n";
   }
 
   private static String header() {
@@ -403,7 +442,11 @@ final class ProgramGenerator {
           .append(name).append('(').append(String.join(", ", decls)).append(") {\n");
       boolean qualify = chance(0.25);
       for (String line : lines) {
-        text.append("    ").append(qualify ? qualified(line) : line).append('\n');
+        String written = qualify ? qualified(line) : line;
+        if (shadowMath) {
+          written = written.replaceAll("(?<![\\w.])Math\\.", "java.lang.Math.");
+        }
+        text.append("    ").append(written).append('\n');
       }
       text.append("  }\n");
       Method method = new Method(name, List.copyOf(params), result, wrt, text.toString());

@@ -703,16 +703,35 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
         .replaceAll("\\{\n\n(\\s*})", "{\n$1").replaceAll("\n\n(\\s*}\n)", "\n$1");
   }
 
-  /** The sources that still hold methods (a unit left empty is dropped). */
+  /**
+   * The sources still in the program: those with methods left, and those that never had any
+   * (classes the others use, or that shadow java.lang names) unless dropped.
+   */
   List<Integer> liveSources() {
     List<Integer> live = new ArrayList<>();
     for (int s = 0; s < sources.size(); s++) {
       int source = s;
-      if (methods.stream().anyMatch(m -> m != null && m.source() == source)) {
+      List<Object> pieces = sources.get(s).pieces();
+      boolean hadMethods = pieces.stream().anyMatch(x -> x instanceof Integer);
+      if (hadMethods ? methods.stream().anyMatch(m -> m != null && m.source() == source)
+          : !pieces.isEmpty()) {
         live.add(s);
       }
     }
     return live;
+  }
+
+  /** Whether source s is a class without @Differentiable methods. */
+  boolean withoutMethods(int s) {
+    return sources.get(s).pieces().stream().noneMatch(x -> x instanceof Integer);
+  }
+
+  /** The program without source s (a class without methods). */
+  ProgramModel withoutSource(int s) {
+    List<SourceModel> copy = new ArrayList<>(sources);
+    SourceModel src = copy.get(s);
+    copy.set(s, new SourceModel(src.qualifiedName(), src.pkg(), List.of()));
+    return new ProgramModel(header, List.copyOf(copy), methods, pinnedDims);
   }
 
   /** The whole program as text, in the format {@link #parse} reads (header first). */
@@ -770,7 +789,8 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
       byClass.forEach((classes, ms) -> units.add(new Unit(prefix + String.join("$", classes),
           prefix + String.join("_", classes) + "Gradients", List.copyOf(ms))));
     }
-    String name = out.isEmpty() ? "empty" : out.get(out.size() - 1).qualifiedName();
+    String name = units.isEmpty() ? "empty"
+        : units.get(units.size() - 1).binaryName().replaceAll("\\$.*", "");
     return new Program(name, List.copyOf(out), List.copyOf(units), dims());
   }
 

@@ -160,7 +160,7 @@ final class Shrinker {
     List<Integer> live = p.liveSources();
     if (live.size() > 1) {
       for (int s : live) {
-        out.add(() -> dropSource(p, s));
+        out.add(() -> p.withoutMethods(s) ? p.withoutSource(s) : dropSource(p, s));
       }
     }
     for (int m = 0; m < p.methods().size(); m++) {
@@ -187,6 +187,7 @@ final class Shrinker {
           out.add(() -> edit(p, mi, replace(method.body(), path, b.body())));
         }
         if (s instanceof Decl decl) {
+          out.add(() -> edit(p, mi, foldIntoNextAssignment(method.body(), path, decl)));
           Ex inline = atomic(decl.init()) ? decl.init() : new Paren(decl.init());
           out.add(() -> edit(p, mi, dropLocal(method.body(), path, decl.name(), inline)));
           out.add(() -> {
@@ -341,6 +342,27 @@ final class Shrinker {
           with)));
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * {@code T v = a; v = b;} becomes {@code T v = b;} when b does not read v (null if the next
+   * statement is not such an assignment).
+   */
+  private static List<St> foldIntoNextAssignment(List<St> body, int[] path, Decl decl) {
+    int[] next = path.clone();
+    next[next.length - 1]++;
+    List<St> siblings = path.length == 1 ? body
+        : ((Block) get(body, Arrays.copyOf(path, path.length - 1))).body();
+    if (next[next.length - 1] >= siblings.size()
+        || !(siblings.get(next[next.length - 1]) instanceof Assign a)
+        || !a.name().equals(decl.name()) || !a.op().equals("=")
+        || ProgramModel.preorder(a.value()).stream()
+            .anyMatch(e -> e instanceof Name n && n.id().equals(decl.name()))) {
+      return null;
+    }
+    List<St> without = replace(body, next, List.of());
+    return replace(without, path, List.of(new Decl(decl.isFinal(), decl.type(), decl.name(),
+        a.value())));
   }
 
   /**
