@@ -112,7 +112,7 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
           : "@Differentiable(wrt = {" + String.join(", ", quoted) + "})";
     }
 
-    /** The signature's types, with int parameters, for matching calls. */
+    /** The number of parameters, which tells overloads of generated methods apart. */
     int arity() {
       return params.size();
     }
@@ -1009,7 +1009,7 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     };
   }
 
-  /** Calls in a program of a method: (caller index, statement) pairs are found by the walker. */
+  /** The subexpressions of e, in source order (a call's target first). */
   static List<Ex> children(Ex e) {
     if (e instanceof Paren p) {
       return List.of(p.e());

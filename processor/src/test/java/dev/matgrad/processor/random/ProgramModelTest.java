@@ -9,6 +9,8 @@ import dev.matgrad.processor.random.ProgramGenerator.Type;
 import dev.matgrad.processor.random.ProgramModel.MethodModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -53,12 +55,13 @@ class ProgramModelTest {
     MethodModel m = p.methods().get(0);
     assertEquals("[A0, x1]", m.wrt().stream().map(ProgramGenerator.Param::name).toList()
         .toString());
-    Map<String, Type>[] last = new Map[1];
-    p.walk(m, (path, env) -> last[0] = env);
-    assertEquals(Type.matrix(0, 1), last[0].get("t0"));
-    assertEquals(Type.INT, last[0].get("k"));
+    List<Map<String, Type>> envs = new ArrayList<>();
+    p.walk(m, (path, env) -> envs.add(env));
+    Map<String, Type> last = envs.get(envs.size() - 1);
+    assertEquals(Type.matrix(0, 1), last.get("t0"));
+    assertEquals(Type.INT, last.get("k"));
     ProgramModel.Ex ret = ProgramModel.expressionOf(m.body().get(2));
-    assertEquals(Type.vector(0), p.typeOf(ret, last[0], m));
+    assertEquals(Type.vector(0), p.typeOf(ret, last, m));
     assertEquals("matmul(t0, scale(k / 2, x1))", ProgramModel.print(ret));
   }
 }

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestFactory;
  *       program i alone;
  *   <li>{@code matgrad.fuzz.threads}: programs checked at once (2, or 1 on one core);
  *   <li>{@code matgrad.fuzz.timeout}: seconds a compilation may take (30);
- *   <li>{@code matgrad.fuzz.shrink}: seconds spent shrinking one failure (300; 0: no shrinking),
+ *   <li>{@code matgrad.fuzz.shrink}: seconds spent shrinking one failure (120; 0: no shrinking),
  *       for at most {@code matgrad.fuzz.shrinkFailures} failures a run (3);
  *   <li>{@code matgrad.fuzz.progress}: programs between progress lines (count / 20, at least 50).
  * </ul>
@@ -277,7 +277,7 @@ class RandomProgramsTest {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    int budget = intProperty("shrink", 300);
+    int budget = intProperty("shrink", 120);
     boolean timeoutWithoutStop = outcome.signature().equals("timeout")
         && !ProgramChecker.canStopCompilations();
     if (budget <= 0 || timeoutWithoutStop

@@ -542,11 +542,8 @@ final class Shrinker {
       return null;
     }
     MethodModel updated = q.methods().get(m);
-    List<St> body = substitute(updated.body(), param.name(), replacement);
-    MethodModel changed = new MethodModel(updated.source(), updated.classes(), updated.indent(),
-        updated.modifiers(), updated.result(), updated.name(), List.copyOf(params),
-        wrt, wrt == null ? updated.annotation() : annotation(wrt), body);
-    return q.withMethod(m, changed);
+    return q.withMethod(m, updated.withParams(params, wrt)
+        .withBody(substitute(updated.body(), param.name(), replacement)));
   }
 
   /** e with argument k removed from every call of method m (nested calls included). */
@@ -564,12 +561,6 @@ final class Shrinker {
       }
       return null;
     });
-  }
-
-  private static String annotation(List<String> wrt) {
-    List<String> quoted = wrt.stream().map(w -> "\"" + w + "\"").toList();
-    return quoted.size() == 1 ? "@Differentiable(wrt = " + quoted.get(0) + ")"
-        : "@Differentiable(wrt = {" + String.join(", ", quoted) + "})";
   }
 
   /**
