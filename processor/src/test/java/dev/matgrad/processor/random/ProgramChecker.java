@@ -75,8 +75,17 @@ final class ProgramChecker {
 
   record Problem(String kind, String text) {}
 
-  /** The problems found (empty: passed) and how much was checked. */
-  record Outcome(List<Problem> problems, int methods, int checks, int workspaceChecks) {
+  /**
+   * The problems found (empty: passed) and how much was checked; skipped says why a program
+   * could not be checked although nothing is wrong (a derivative over the JVM's size limit for
+   * one method, which the processor reports by design), else null.
+   */
+  record Outcome(List<Problem> problems, int methods, int checks, int workspaceChecks,
+      String skipped) {
+    Outcome(List<Problem> problems, int methods, int checks, int workspaceChecks) {
+      this(problems, methods, checks, workspaceChecks, null);
+    }
+
     /** The kind of the first problem, or null if the program passed. */
     String signature() {
       return problems.isEmpty() ? null : problems.get(0).kind();
@@ -134,6 +143,10 @@ final class ProgramChecker {
         problems.add(new Problem(kind, describe(d)));
       }
     }
+    if (!problems.isEmpty()
+        && problems.stream().allMatch(p -> p.kind().equals("compile error " + TOO_LARGE))) {
+      return new Outcome(List.of(), 0, 0, 0, problems.get(0).text());
+    }
     if (compilation.status() != Compilation.Status.SUCCESS || !problems.isEmpty()) {
       if (problems.isEmpty()) {
         problems.add(new Problem("compile error", "compilation failed without an error"));
@@ -186,6 +199,9 @@ final class ProgramChecker {
     }
     return new Outcome(problems, methods, checks, workspaceChecks);
   }
+
+  /** The processor's error for a derivative over the JVM's 64 KB limit for one method. */
+  static final String TOO_LARGE = "[matgrad:too-large]";
 
   private static final Pattern TAG = Pattern.compile("^\\[(matgrad:[\\w-]+)]");
 
@@ -366,8 +382,13 @@ final class ProgramChecker {
         jacobianWorkspace = optional(gradients, method.name() + "Jacobian", append(types, 0, k));
       }
       dims = new int[program.dims()];
+      // in a large program one symbol is above MAX_DIM (all of them would make checks slow)
+      int large = program.maxDim() > ProgramGenerator.MAX_DIM ? random.nextInt(dims.length) : -1;
       for (int i = 0; i < dims.length; i++) {
-        dims[i] = 1 + new int[] {0, 1, 1, 2, 2, 2, 3, 3}[random.nextInt(8)];
+        dims[i] = i == large
+            ? ProgramGenerator.MAX_DIM + 1
+                + random.nextInt(program.maxDim() - ProgramGenerator.MAX_DIM)
+            : 1 + new int[] {0, 1, 1, 2, 2, 2, 3, 3}[random.nextInt(8)];
         if (pinnedDims != null && i < pinnedDims.length) {
           dims[i] = pinnedDims[i];
         }

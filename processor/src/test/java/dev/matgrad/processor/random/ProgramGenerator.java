@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *
  * <p>Values are kept in the ops' domains and at moderate magnitudes so that central differences
  * stay accurate: every expression carries a rough bound of its magnitude (inputs are drawn from
- * [-1, 1], symbol values are at most {@link #MAX_DIM}, int parameters at most {@link #MAX_INT});
+ * [-1, 1], symbol values are at most {@link #MAX_DIM} (or {@link #LARGE_DIM} in one program of
+ * eight), int parameters at most {@link #MAX_INT});
  * what exceeds a limit is scaled down or squashed with tanh/sigmoid; log, sqrt, div, fractional
  * and variable powers only get operands built to be positive with a known lower bound.
  */
@@ -39,6 +40,11 @@ final class ProgramGenerator {
   /** Symbol values and int parameters the test uses are in 1..MAX_DIM and 1..MAX_INT. */
   static final int MAX_DIM = 4;
   static final int MAX_INT = 4;
+  /**
+   * In "large" programs one symbol per draw is in MAX_DIM+1..LARGE_DIM: sizes of a full block of
+   * an unrolled loop (4 partial sums, 2×2 register blocks) and a remainder.
+   */
+  static final int LARGE_DIM = 7;
 
   /** Magnitude above which any generated value is scaled down or squashed. */
   private static final double LIMIT = 8;
@@ -77,15 +83,6 @@ final class ProgramGenerator {
       return kind != Kind.INT;
     }
 
-    /** Upper bound of the number of entries. */
-    int maxSize() {
-      return switch (kind) {
-        case SCALAR, INT -> 1;
-        case VECTOR -> MAX_DIM;
-        case MATRIX -> MAX_DIM * MAX_DIM;
-      };
-    }
-
     @Override
     public String toString() {
       return switch (kind) {
@@ -115,10 +112,13 @@ final class ProgramGenerator {
    * A generated program: its source files (compiled together), the classes with generated
    * methods, and the number of dimension symbols.
    */
-  record Program(String name, List<Source> sources, List<Unit> units, int dims) {
-    /** All sources, for messages. */
+  record Program(String name, List<Source> sources, List<Unit> units, int dims, int maxDim) {
+    /** All sources, for messages (and a header line with the symbols' range if not the usual). */
     String text() {
       StringBuilder b = new StringBuilder();
+      if (maxDim != MAX_DIM) {
+        b.append("// max dim: ").append(maxDim).append('\n');
+      }
       for (Source s : sources) {
         b.append("// ---- ").append(s.qualifiedName().replace('.', '/')).append(".java\n")
             .append(s.text());
@@ -148,10 +148,19 @@ final class ProgramGenerator {
    * A generated callee with the magnitude of its result; qualifier is how it is called from the
    * class being generated ("" in the same class, "P1Lib." from another).
    */
-  private record Callee(Method method, double bound, String qualifier) {}
+  private record Callee(Method method, double bound, String qualifier, int inlinedSize) {}
+
+  /**
+   * Calls are inlined: a method's derivative grows with its callees' (and theirs). Past this many
+   * ops, counting each call as its callee's inlined size, a method calls no more methods, so that
+   * few derivatives reach the JVM's 64 KB limit for one method (a compile error by design).
+   */
+  private static final int INLINED_OPS = 250;
 
   private final Random random;
   private int dims;
+  /** The largest value of a symbol in this program. */
+  private int maxDim;
   /** The class being generated, as its methods may name it ({@code P1} or {@code P1.In}). */
   private String className;
   /** Whether the methods being generated are called from another class. */
@@ -172,6 +181,7 @@ final class ProgramGenerator {
    */
   Program generate(String simpleName) {
     dims = 2 + random.nextInt(3);
+    maxDim = chance(0.125) ? LARGE_DIM : MAX_DIM;
     callees.clear();
     List<String> shadows = new ArrayList<>();
     if (chance(0.06)) {
@@ -193,7 +203,7 @@ final class ProgramGenerator {
       sources.add(new Source(PACKAGE + "." + lib, header() + "public final class " + lib
           + " {\n  private " + lib + "() {}\n" + body + "}\n"));
       units.add(new Unit(PACKAGE + "." + lib, PACKAGE + "." + lib + "Gradients", methods));
-      callees.replaceAll(c -> new Callee(c.method(), c.bound(), lib + "."));
+      callees.replaceAll(c -> new Callee(c.method(), c.bound(), lib + ".", c.inlinedSize()));
     }
     calledFromOutside = false;
     boolean nested = chance(0.2);
@@ -214,7 +224,8 @@ final class ProgramGenerator {
     for (String shadow : shadows) {
       sources.add(new Source(PACKAGE + "." + shadow, shadowing(shadow)));
     }
-    return new Program(PACKAGE + "." + simpleName, List.copyOf(sources), List.copyOf(units), dims);
+    return new Program(PACKAGE + "." + simpleName, List.copyOf(sources), List.copyOf(units), dims,
+        maxDim);
   }
 
   /**
@@ -286,6 +297,15 @@ final class ProgramGenerator {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
+
+  /** Upper bound of the number of entries of a value of type t. */
+  private int maxSize(Type t) {
+    return switch (t.kind()) {
+      case SCALAR, INT -> 1;
+      case VECTOR -> maxDim;
+      case MATRIX -> maxDim * maxDim;
+    };
+  }
 
   private boolean chance(double p) {
     return random.nextDouble() < p;
@@ -362,6 +382,8 @@ final class ProgramGenerator {
     /** The cost of the cheapest derivation of each producible vector/matrix type. */
     private final Map<Type, Integer> cost = new HashMap<>();
     private int locals;
+    /** The inlined sizes of the calls made so far. */
+    private int inlined;
     private Type result;
     private E ret;
     private List<Param> wrt;
@@ -450,7 +472,11 @@ final class ProgramGenerator {
       }
       text.append("  }\n");
       Method method = new Method(name, List.copyOf(params), result, wrt, text.toString());
-      return new Callee(method, ret.bound(), "");
+      int ops = 0;
+      for (String line : lines) {
+        ops += line.chars().filter(ch -> ch == '(').count();
+      }
+      return new Callee(method, ret.bound(), "", ops + inlined);
     }
 
     /**
@@ -1023,13 +1049,13 @@ final class ProgramGenerator {
                 yield new E("(square(" + a.code() + ") + 1)", a.bound() * a.bound() + 1, 1);
               }
               E x = clamp(gen(v, d), v, 2);
-              yield new E("(1.0 + sumSq(" + x.code() + "))", 1 + v.maxSize() * x.bound() * 2, 1);
+              yield new E("(1.0 + sumSq(" + x.code() + "))", 1 + maxSize(v) * x.bound() * 2, 1);
             }
           };
         }
         default -> {
           E a = clamp(gen(t, d), t, 1);
-          return new E("softmax(" + a.code() + ")", 1, Math.exp(-2 * a.bound()) / MAX_DIM);
+          return new E("softmax(" + a.code() + ")", 1, Math.exp(-2 * a.bound()) / maxDim);
         }
       }
     }
@@ -1048,6 +1074,7 @@ final class ProgramGenerator {
 
     private List<Callee> calleesOf(Type result) {
       return callees.stream().filter(c -> c.method().result().equals(result)
+          && inlined + c.inlinedSize() <= INLINED_OPS
           && c.method().params().stream().allMatch(p -> can(p.type()))).toList();
     }
 
@@ -1100,11 +1127,11 @@ final class ProgramGenerator {
           E a = vector(vt, d);
           E b = vector(vt, d);
           yield new E("dot(" + a.code() + ", " + b.code() + ")",
-              MAX_DIM * a.bound() * b.bound());
+              maxDim * a.bound() * b.bound());
         }
         case 8 -> {
           E a = matrix(sq, d);
-          yield new E("trace(" + a.code() + ")", MAX_DIM * a.bound());
+          yield new E("trace(" + a.code() + ")", maxDim * a.bound());
         }
         case 9 -> intMix(d);
         case 10 -> indexRead();
@@ -1232,7 +1259,7 @@ final class ProgramGenerator {
     }
 
     private E reduction(Type t, E a) {
-      int n = t.maxSize();
+      int n = maxSize(t);
       int rule = random.nextInt(t.kind() == Kind.VECTOR ? 7 : 6);
       return switch (rule) {
         case 0 -> new E("sum(" + a.code() + ")", n * a.bound(), n * a.lo());
@@ -1336,9 +1363,9 @@ final class ProgramGenerator {
       }
       for (Var v : vars) {
         if (v.type().kind() == Kind.VECTOR) {
-          atoms.add(new I(v.name() + ".length", 1, MAX_DIM));
+          atoms.add(new I(v.name() + ".length", 1, maxDim));
         } else if (v.type().kind() == Kind.MATRIX) {
-          atoms.add(new I(v.name() + (chance(0.5) ? ".rows()" : ".cols()"), 1, MAX_DIM));
+          atoms.add(new I(v.name() + (chance(0.5) ? ".rows()" : ".cols()"), 1, maxDim));
         }
       }
       int lit = Math.max(min, random.nextInt(4));
@@ -1348,7 +1375,7 @@ final class ProgramGenerator {
         // the length of a vector expression
         E v = gen(vt, 0);
         String fn = pick(List.of("softmax", "neg", "tanh", "exp"));
-        atoms.add(new I(fn + "(" + clamp(v, vt, 2).code() + ").length", 1, MAX_DIM));
+        atoms.add(new I(fn + "(" + clamp(v, vt, 2).code() + ").length", 1, maxDim));
       }
       I a = pick(atoms);
       if (atom || chance(0.5)) {
@@ -1396,6 +1423,7 @@ final class ProgramGenerator {
 
     /** A call of an earlier generated method; arguments are kept within its input ranges. */
     private E call(Callee callee, int d) {
+      inlined += callee.inlinedSize();
       List<String> args = new ArrayList<>();
       for (Param p : callee.method().params()) {
         if (p.type().kind() == Kind.INT) {
@@ -1406,8 +1434,8 @@ final class ProgramGenerator {
             }
           }
           for (Var v : vars) {
-            if (v.type().kind() == Kind.VECTOR) {
-              small.add(new I(v.name() + ".length", 1, MAX_DIM));
+            if (v.type().kind() == Kind.VECTOR && maxDim <= MAX_INT) {
+              small.add(new I(v.name() + ".length", 1, maxDim));
             }
           }
           int lit = 1 + random.nextInt(3);
@@ -1568,7 +1596,7 @@ final class ProgramGenerator {
         case 5 -> {
           E a = gen(t, d);
           yield chance(0.5) ? new E("softmax(" + a.code() + ")", 1)
-              : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(MAX_DIM));
+              : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(maxDim));
         }
         default -> call(pick(calls), d);
       };
@@ -1578,14 +1606,14 @@ final class ProgramGenerator {
     private E matvec(Type m, Type v, int d) {
       E a = gen(m, d);
       E b = gen(v, d);
-      return new E("matmul(" + a.code() + ", " + b.code() + ")", MAX_DIM * a.bound() * b.bound());
+      return new E("matmul(" + a.code() + ", " + b.code() + ")", maxDim * a.bound() * b.bound());
     }
 
     private E matTvec(Type mt, Type v, int d) {
       E a = gen(mt, d);
       E b = gen(v, d);
       return new E("matmul(transpose(" + a.code() + "), " + b.code() + ")",
-          MAX_DIM * a.bound() * b.bound());
+          maxDim * a.bound() * b.bound());
     }
 
     // ---- matrices -------------------------------------------------------------------------------
@@ -1631,7 +1659,7 @@ final class ProgramGenerator {
         case 8 -> {
           E a = gen(t, d);
           yield chance(0.5) ? new E("softmax(" + a.code() + ")", 1)
-              : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(MAX_DIM));
+              : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(maxDim));
         }
         default -> call(pick(calls), d);
       };
@@ -1649,7 +1677,7 @@ final class ProgramGenerator {
       E left = operand(Type.matrix(r, k), d);
       E right = operand(Type.matrix(k, c), d);
       return new E("matmul(" + left.code() + ", " + right.code() + ")",
-          MAX_DIM * left.bound() * right.bound());
+          maxDim * left.bound() * right.bound());
     }
 
     /** A matrix of type t, sometimes written as transpose(·) of the transposed type. */

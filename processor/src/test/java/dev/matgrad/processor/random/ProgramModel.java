@@ -30,10 +30,11 @@ import java.util.regex.Pattern;
  * double}), then its annotation, then its signature on one line; the body ends with a line holding
  * only {@code }} at the signature's indentation. Several compilation units are separated by lines
  * {@code // ---- pkg/Name.java}. Comment lines before the first unit form the header; a header
- * line {@code // dims: d0=2 d1=1} pins the dimension symbols' values.
+ * line {@code // dims: d0=2 d1=1} pins the dimension symbols' values, and {@code // max dim: 8}
+ * lets them range over 1..8 instead of 1..{@value ProgramGenerator#MAX_DIM}.
  */
 record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodModel> methods,
-    int[] pinnedDims) {
+    int[] pinnedDims, int maxDim) {
 
   // ---- the syntax tree ----------------------------------------------------------------------------
 
@@ -134,6 +135,7 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
       "^\\s*(?:(?:public|private|protected|static|final|abstract)\\s+)*class\\s+(\\w+)");
   private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([\\w.]+)\\s*;");
   private static final Pattern DIMS = Pattern.compile("^//\\s*dims:\\s*(.*)$");
+  private static final Pattern MAX_DIM = Pattern.compile("^//\\s*max dim:\\s*(\\d+)\\s*$");
   private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
 
   /** Parses the text of a program ({@link Program#text()} or a regression file). */
@@ -169,7 +171,15 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     for (int u = 0; u < unitLines.size(); u++) {
       sources.add(parseUnit(u, unitNames.get(u), unitLines.get(u), methods));
     }
-    return new ProgramModel(List.copyOf(header), List.copyOf(sources), methods, dimsOf(header));
+    int maxDim = ProgramGenerator.MAX_DIM;
+    for (String h : header) {
+      Matcher m = MAX_DIM.matcher(h.trim());
+      if (m.matches()) {
+        maxDim = Integer.parseInt(m.group(1));
+      }
+    }
+    return new ProgramModel(List.copyOf(header), List.copyOf(sources), methods, dimsOf(header),
+        maxDim);
   }
 
   private static int[] dimsOf(List<String> header) {
@@ -731,16 +741,19 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     List<SourceModel> copy = new ArrayList<>(sources);
     SourceModel src = copy.get(s);
     copy.set(s, new SourceModel(src.qualifiedName(), src.pkg(), List.of()));
-    return new ProgramModel(header, List.copyOf(copy), methods, pinnedDims);
+    return new ProgramModel(header, List.copyOf(copy), methods, pinnedDims, maxDim);
   }
 
   /** The whole program as text, in the format {@link #parse} reads (header first). */
   String text() {
     StringBuilder b = new StringBuilder();
     for (String h : header) {
-      if (!DIMS.matcher(h.trim()).matches()) {
+      if (!DIMS.matcher(h.trim()).matches() && !MAX_DIM.matcher(h.trim()).matches()) {
         b.append(h).append('\n');
       }
+    }
+    if (maxDim != ProgramGenerator.MAX_DIM) {
+      b.append("// max dim: ").append(maxDim).append('\n');
     }
     if (pinnedDims != null) {
       StringBuilder d = new StringBuilder("// dims:");
@@ -791,11 +804,11 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     }
     String name = units.isEmpty() ? "empty"
         : units.get(units.size() - 1).binaryName().replaceAll("\\$.*", "");
-    return new Program(name, List.copyOf(out), List.copyOf(units), dims());
+    return new Program(name, List.copyOf(out), List.copyOf(units), dims(), maxDim);
   }
 
   ProgramModel withMethods(List<MethodModel> newMethods) {
-    return new ProgramModel(header, sources, new ArrayList<>(newMethods), pinnedDims);
+    return new ProgramModel(header, sources, new ArrayList<>(newMethods), pinnedDims, maxDim);
   }
 
   ProgramModel withMethod(int index, MethodModel m) {
@@ -805,11 +818,11 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
   }
 
   ProgramModel withPinnedDims(int[] dims) {
-    return new ProgramModel(header, sources, methods, dims);
+    return new ProgramModel(header, sources, methods, dims, maxDim);
   }
 
   ProgramModel withHeader(List<String> newHeader) {
-    return new ProgramModel(List.copyOf(newHeader), sources, methods, pinnedDims);
+    return new ProgramModel(List.copyOf(newHeader), sources, methods, pinnedDims, maxDim);
   }
 
   // ---- names and types ----------------------------------------------------------------------------

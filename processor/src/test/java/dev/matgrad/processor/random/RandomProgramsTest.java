@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -65,6 +66,7 @@ class RandomProgramsTest {
   private static final AtomicInteger CHECKS = new AtomicInteger();
   private static final AtomicInteger WORKSPACE_CHECKS = new AtomicInteger();
   private static final AtomicInteger SHRUNK = new AtomicInteger();
+  private static final List<String> SKIPPED = Collections.synchronizedList(new ArrayList<>());
   private static final List<String> FAILED = Collections.synchronizedList(new ArrayList<>());
   private static final OpCoverage COVERAGE = new OpCoverage();
   private static ExecutorService pool;
@@ -126,6 +128,7 @@ class RandomProgramsTest {
           if (outcome.failed()) {
             fail(outcome.problems().get(0).text());
           }
+          Assumptions.assumeTrue(outcome.skipped() == null, outcome.skipped());
         }));
   }
 
@@ -154,10 +157,16 @@ class RandomProgramsTest {
         .append(" method checks, ").append(WORKSPACE_CHECKS).append(" Workspace overload checks in ")
         .append(duration(seconds)).append(String.format(Locale.ROOT, " (%.2f s/program)",
             seconds / Math.max(1, PROGRAMS.get())))
-        .append("; ").append(FAILED.size()).append(" failed ===\n");
+        .append("; ").append(FAILED.size()).append(" failed, ").append(SKIPPED.size())
+        .append(" skipped ===\n");
     synchronized (FAILED) {
       for (String f : FAILED) {
         b.append("  failed: ").append(f).append('\n');
+      }
+    }
+    synchronized (SKIPPED) {
+      for (String f : SKIPPED) {
+        b.append("  skipped: ").append(f).append('\n');
       }
     }
     b.append(COVERAGE.summary()).append('\n');
@@ -209,6 +218,10 @@ class RandomProgramsTest {
     }
     Outcome outcome = ProgramChecker.check(program, inputSeed(seed, index),
         new Options(TRIALS, timeout, null, COVERAGE));
+    if (outcome.skipped() != null) {
+      SKIPPED.add("program " + index + " (" + program.text().lines().count() + " lines): "
+          + outcome.skipped().lines().findFirst().orElse(""));
+    }
     METHODS.addAndGet(outcome.methods());
     CHECKS.addAndGet(outcome.checks());
     WORKSPACE_CHECKS.addAndGet(outcome.workspaceChecks());
@@ -250,8 +263,9 @@ class RandomProgramsTest {
         }
       }
     }
-    if (expected.dims() < got.dims()) {
-      return "dims: " + expected.dims() + " written, " + got.dims() + " read";
+    if (expected.dims() < got.dims() || expected.maxDim() != got.maxDim()) {
+      return "dims: " + expected.dims() + " up to " + expected.maxDim() + " written, "
+          + got.dims() + " up to " + got.maxDim() + " read";
     }
     return null;
   }

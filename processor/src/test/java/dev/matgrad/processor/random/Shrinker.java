@@ -118,7 +118,7 @@ final class Shrinker {
     while (true) {
       all.add(d.clone());
       int j = 0;
-      while (j < k && d[j] == ProgramGenerator.MAX_DIM) {
+      while (j < k && d[j] == p.maxDim()) {
         d[j] = 1;
         j++;
       }
@@ -142,15 +142,27 @@ final class Shrinker {
 
   // ---- size -------------------------------------------------------------------------------------
 
-  /** What the shrinker minimises: classes, methods, parameters, wrt, syntax nodes, symbols. */
+  /**
+   * What the shrinker minimises: classes, methods, parameters, statements, syntax nodes, wrt
+   * parameters, symbols (a statement weighs more than a node, so folding two into one counts).
+   */
   static int size(ProgramModel p) {
     int size = 200 * p.liveSources().size() + 5 * p.dims();
     for (MethodModel m : p.methods()) {
       if (m != null) {
-        size += 100 + 10 * m.params().size() + m.wrt().size() + ProgramModel.size(m.body());
+        size += 100 + 10 * m.params().size() + m.wrt().size() + ProgramModel.size(m.body())
+            + 3 * statements(m.body());
       }
     }
     return size;
+  }
+
+  private static int statements(List<St> body) {
+    int n = 0;
+    for (St s : body) {
+      n += 1 + (s instanceof Block b ? statements(b.body()) : 0);
+    }
+    return n;
   }
 
   // ---- candidates -------------------------------------------------------------------------------
@@ -345,8 +357,9 @@ final class Shrinker {
   }
 
   /**
-   * {@code T v = a; v = b;} becomes {@code T v = b;} when b does not read v (null if the next
-   * statement is not such an assignment).
+   * {@code T v = a; v = b;} becomes {@code T v = b;} when b does not read v, and {@code T v = a;
+   * v op= b;} becomes {@code T v = a op b;} (null if the next statement is not an assignment
+   * of v).
    */
   private static List<St> foldIntoNextAssignment(List<St> body, int[] path, Decl decl) {
     int[] next = path.clone();
@@ -355,14 +368,15 @@ final class Shrinker {
         : ((Block) get(body, Arrays.copyOf(path, path.length - 1))).body();
     if (next[next.length - 1] >= siblings.size()
         || !(siblings.get(next[next.length - 1]) instanceof Assign a)
-        || !a.name().equals(decl.name()) || !a.op().equals("=")
-        || ProgramModel.preorder(a.value()).stream()
+        || !a.name().equals(decl.name()) || ProgramModel.preorder(a.value()).stream()
             .anyMatch(e -> e instanceof Name n && n.id().equals(decl.name()))) {
       return null;
     }
+    Ex value = a.op().equals("=") ? a.value()
+        : new ProgramModel.Binary(a.op().substring(0, 1), decl.init(), a.value());
     List<St> without = replace(body, next, List.of());
     return replace(without, path, List.of(new Decl(decl.isFinal(), decl.type(), decl.name(),
-        a.value())));
+        value)));
   }
 
   /**

@@ -56,7 +56,7 @@ class ShrinkerTest {
     assertTrue(live(small).size() <= 2, text);
     for (MethodModel m : live(small)) {
       assertTrue(m.body().size() <= 2, text);
-      assertTrue(ProgramModel.size(m.body()) <= 8, text);
+      assertTrue(ProgramModel.size(m.body()) <= 12, text);
       assertTrue(m.params().size() <= 3, text);
     }
     assertTrue(Shrinker.size(small) < Shrinker.size(start) / 2, text);
