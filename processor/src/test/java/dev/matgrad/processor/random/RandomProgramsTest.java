@@ -111,7 +111,7 @@ class RandomProgramsTest {
     List<Future<Outcome>> results = new ArrayList<>();
     for (int i = first; i < first + count; i++) {
       int index = i;
-      results.add(pool.submit(() -> runProgram(seed, index)));
+      results.add(pool.submit(() -> runSafely(seed, index)));
     }
     AtomicInteger done = new AtomicInteger();
     return IntStream.range(0, count).mapToObj(k -> dynamicTest(
@@ -193,6 +193,18 @@ class RandomProgramsTest {
 
   static long inputSeed(long seed, int index) {
     return programSeed(seed, index) ^ 0x5DEECE66DL;
+  }
+
+  /** {@link #runProgram}, with a harness failure (and the rerun command) if it throws. */
+  static Outcome runSafely(long seed, int index) {
+    try {
+      return runProgram(seed, index);
+    } catch (RuntimeException | Error e) {
+      FAILED.add("program " + index + ": harness");
+      return new Outcome(List.of(new Problem(ProgramChecker.HARNESS, "program " + index
+          + " of seed " + seed + " (rerun it alone: " + rerun(seed, index, 1) + "): the test "
+          + "itself threw " + ProgramChecker.stackTrace(e))), 0, 0, 0);
+    }
   }
 
   /** Generates, checks and, if it fails, shrinks program index of the seed. */
