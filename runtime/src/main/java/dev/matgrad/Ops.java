@@ -48,7 +48,20 @@ import java.util.function.DoubleUnaryOperator;
  *       from 0.0), so forward values agree bit for bit.
  *   <li>Where a function is not differentiable the gradient uses a subgradient: {@code abs},
  *       {@code relu} and {@code norm1} use sign(0) = 0, and {@code norm2} and {@code normP} have
- *       gradient 0 at the zero vector.
+ *       gradient 0 at the zero vector (the subgradient of least norm).
+ *   <li>Where a derivative is infinite it is not replaced: √x and x<sup>p</sup> (0 &lt; p &lt; 1)
+ *       have slope +∞ at x = 0, and ln x and a / b have derivatives 1/x and 1/b, ±∞ at 0. But an
+ *       adjoint that is exactly 0 contributes 0 there, not 0·∞ = NaN: an entry that the result
+ *       does not depend on (weighted by 0, say) adds nothing to the gradient, so no NaN spreads
+ *       from it to other entries. Near a pole (x = 1e-300, say) every derivative is finite
+ *       wherever its value is representable.
+ *   <li>{@code sigmoid}, {@code softplus}, {@code logSumExp}, {@code softmax},
+ *       {@code logSoftmax}, {@code norm2} and {@code normP} are computed in forms that stay
+ *       finite, with finite derivatives, for every finite input (±800 included) where the
+ *       mathematical value is representable; a value that overflows, such as exp(800), is +∞ as
+ *       in IEEE arithmetic. A composition is computed as written: ln σ(z) underflows to −∞ for
+ *       z &lt; −745 where −{@code softplus}(−z) does not, and ln softmax(x) where
+ *       {@code logSoftmax(x)} does not.
  * </ul>
  */
 public final class Ops {
@@ -372,7 +385,10 @@ public final class Ops {
     return map(X, Ops::exp);
   }
 
-  /** The natural logarithm ln x ({@link Math#log}); its derivative is 1/x. */
+  /**
+   * The natural logarithm ln x ({@link Math#log}); its derivative is 1/x, +∞ at x = 0 (where a
+   * zero adjoint contributes 0, see the conventions above).
+   */
   public static double log(double x) {
     return Math.log(x);
   }
@@ -387,7 +403,10 @@ public final class Ops {
     return map(X, Ops::log);
   }
 
-  /** The square root √x ({@link Math#sqrt}); its derivative is 1/(2√x). */
+  /**
+   * The square root √x ({@link Math#sqrt}); its derivative is 1/(2√x), +∞ at x = 0 (the
+   * one-sided derivative, kept; a zero adjoint contributes 0 there, see the conventions above).
+   */
   public static double sqrt(double x) {
     return Math.sqrt(x);
   }
@@ -631,20 +650,26 @@ public final class Ops {
 
   /**
    * The Euclidean norm ‖x‖₂, computed as {@code Math.sqrt(sumSq(x))}. Its gradient is x / ‖x‖₂,
-   * and 0 at x = 0 by convention.
+   * and 0 at x = 0 by convention (the subgradient of least norm).
+   *
+   * <p>Where sumSq(x) overflows or underflows (it is +∞, NaN or below 2<sup>−1000</sup>: entries
+   * beyond 1e154 or below 1e-150), the largest magnitude m = max<sub>i</sub> |x<sub>i</sub>| is
+   * factored out: m · √(Σ<sub>i</sub> (x<sub>i</sub> / m)²) (the sum left to right from 0.0), or
+   * m itself if m is 0 or +∞. So the norm is finite wherever it is mathematically.
    */
   public static double norm2(double[] x) {
     Objects.requireNonNull(x, "x");
-    return Math.sqrt(sumSq(x));
+    return norm2Of(x);
   }
 
   /**
-   * The Frobenius norm ‖X‖<sub>F</sub>, computed as {@code Math.sqrt(sumSq(X))} (not the spectral
-   * norm). Its gradient is X / ‖X‖<sub>F</sub>, and 0 at X = 0 by convention.
+   * The Frobenius norm ‖X‖<sub>F</sub> (not the spectral norm), computed as
+   * {@link #norm2(double[])} of the entries in row-major order. Its gradient is
+   * X / ‖X‖<sub>F</sub>, and 0 at X = 0 by convention.
    */
   public static double norm2(Matrix X) {
     Objects.requireNonNull(X, "X");
-    return Math.sqrt(sumSq(X.data()));
+    return norm2Of(X.data());
   }
 
   /**
@@ -731,6 +756,11 @@ public final class Ops {
   /**
    * The log-softmax y<sub>i</sub> = x<sub>i</sub> − {@link #logSumExp(double[]) logSumExp(x)},
    * finite wherever x is (no log of an underflowed softmax). Its Jacobian is I − 1 softmax(x)ᵀ.
+   *
+   * <p>Computed with m = max<sub>k</sub> x<sub>k</sub> as (x<sub>i</sub> − m) − ln Σ<sub>k</sub>
+   * e<sup>x<sub>k</sub> − m</sup> (the sum left to right from 0.0), which keeps every digit of
+   * entries near the maximum where x<sub>i</sub> − logSumExp(x) would keep only those above
+   * ulp(m); if m is infinite, y<sub>i</sub> = x<sub>i</sub> − m.
    */
   public static double[] logSoftmax(double[] x) {
     Objects.requireNonNull(x, "x");
@@ -802,6 +832,27 @@ public final class Ops {
     return new Matrix(A.rows(), A.cols(), zip(method, A.data(), B.data(), f));
   }
 
+  private static double norm2Of(double[] x) {
+    double s = sumSq(x);
+    double scale = 1.0;
+    if (!(s >= 0x1.0p-1000 && s < Double.POSITIVE_INFINITY)) {
+      double m = 0.0;
+      for (double xi : x) {
+        m = Math.max(m, Math.abs(xi));
+      }
+      scale = m;
+      s = 1.0;
+      if (m > 0.0 && m < Double.POSITIVE_INFINITY) {
+        s = 0.0;
+        for (double xi : x) {
+          double scaled = xi / m;
+          s += scaled * scaled;
+        }
+      }
+    }
+    return scale * Math.sqrt(s);
+  }
+
   // The column helpers below read the n entries x[offset + k * stride], k = 0 .. n-1: a whole
   // vector is (0, 1, length) and column j of a rows×cols matrix is (j, cols, rows).
 
@@ -841,10 +892,18 @@ public final class Ops {
   }
 
   private static void logSoftmax(double[] x, double[] y, int offset, int stride, int n) {
-    double lse = logSumExp(x, offset, stride, n);
+    double m = max(x, offset, stride, n);
+    double logSum = 0.0;
+    if (!Double.isInfinite(m)) {
+      double s = 0.0;
+      for (int k = 0; k < n; k++) {
+        s += Math.exp(x[offset + k * stride] - m);
+      }
+      logSum = Math.log(s);
+    }
     for (int k = 0; k < n; k++) {
       int i = offset + k * stride;
-      y[i] = x[i] - lse;
+      y[i] = x[i] - m - logSum;
     }
   }
 }

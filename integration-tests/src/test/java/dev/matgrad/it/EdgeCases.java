@@ -99,18 +99,21 @@ public final class EdgeCases {
 
   /** Depends on no parameter: every gradient is zero. */
   @Differentiable
+  @SuppressWarnings("matgrad:zero-gradient")
   public static double constantFunction(double x) {
     return 3.0;
   }
 
   /** A vector-valued function that ignores one wrt parameter: its Jacobian is all zeros. */
   @Differentiable
+  @SuppressWarnings("matgrad:zero-gradient")
   public static double[] ignoresAWrtParameter(double[] x, double[] y) {
     return exp(x);
   }
 
   /** Returns a constant parameter (not in wrt): the Jacobian for x is all zeros. */
   @Differentiable(wrt = "x")
+  @SuppressWarnings("matgrad:zero-gradient")
   public static double[] returnsAConstantParameter(double[] x, double[] c) {
     return c;
   }

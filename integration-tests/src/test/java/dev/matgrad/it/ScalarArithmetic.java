@@ -121,6 +121,7 @@ public final class ScalarArithmetic {
 
   /** A parameter that the result does not depend on: its gradient must be written as 0. */
   @Differentiable
+  @SuppressWarnings("matgrad:zero-gradient")
   public static double unusedParameter(double x, double y) {
     return x * x;
   }

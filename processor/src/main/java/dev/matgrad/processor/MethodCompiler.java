@@ -83,12 +83,28 @@ final class MethodCompiler implements Callees {
     Program derived = Simplify.run(ReverseMode.run(forward, scalar ? null : "gradOut"));
     for (VariableElement p : method.getParameters()) {
       String pname = p.getSimpleName().toString();
-      if (derived.gradients().containsKey(pname) && derived.gradients().get(pname) == null) {
+      if (derived.gradients().containsKey(pname) && derived.gradients().get(pname) == null
+          && !suppressed(p, Message.ZERO_GRADIENT)) {
         env.getMessager().printMessage(Diagnostic.Kind.WARNING,
             Message.ZERO_GRADIENT.format(name, pname), p);
       }
     }
     return new Result(derived, GradientsWriter.signatures(source, wrt, scalar));
+  }
+
+  /**
+   * Whether {@code @SuppressWarnings} on the element or one enclosing it names the warning's tag
+   * (e.g. {@code "matgrad:zero-gradient"}) or {@code "all"}, so that builds with -Werror can keep
+   * a deliberate case.
+   */
+  private static boolean suppressed(Element element, Message warning) {
+    for (Element e = element; e != null; e = e.getEnclosingElement()) {
+      SuppressWarnings s = e.getAnnotation(SuppressWarnings.class);
+      if (s != null && (List.of(s.value()).contains(warning.tag()) || List.of(s.value()).contains("all"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The wrt names, validated, in declaration order; by default every differentiable parameter. */

@@ -209,6 +209,41 @@ class SignatureDiagnosticsTest {
   }
 
   @Test
+  void zeroGradientWarningCanBeSuppressedForBuildsWithWerror() {
+    JavaFileObject src = classC("""
+        @Differentiable
+        @SuppressWarnings("matgrad:zero-gradient")
+        static double onMethod(double x, double unused) {
+          return x * x;
+        }
+
+        @Differentiable
+        static double onParameter(double x, @SuppressWarnings("matgrad:zero-gradient") double unused) {
+          return x * x;
+        }
+
+        @SuppressWarnings("all")
+        static final class Nested {
+          @Differentiable
+          static double inAClass(double x, double unused) {
+            return x * x;
+          }
+        }
+
+        @Differentiable
+        @SuppressWarnings("unchecked")
+        static double otherTagsDoNot(double x, double unused) {
+          return x * x;
+        }
+        """);
+    Compilation c = compile(src);
+    assertThat(c).succeeded();
+    assertWarning(c, "zero-gradient", src, "static double otherTagsDoNot(",
+        "the result of otherTagsDoNot does not depend on unused");
+    assertEquals(1, tagged(c, "zero-gradient").size(), () -> ProcessorTesting.messages(c).toString());
+  }
+
+  @Test
   void aMethodThatUsesEveryParameterHasNoZeroGradientWarning() {
     Compilation c = compile(classC("""
         @Differentiable

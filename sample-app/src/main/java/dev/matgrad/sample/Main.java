@@ -1,89 +1,118 @@
 package dev.matgrad.sample;
 
-import dev.matgrad.Matrix;
-import java.util.Locale;
-import java.util.Random;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/**
- * The quick start: fits the first layer A of the seed notes' network to a teacher network by
- * stochastic gradient descent, using only the gradient matgrad generated at compile time
- * ({@code FirstLayerGradients.firstLayerLossGrad}), and checks that gradient against central
- * finite differences on the way.
- */
-public final class Main {
+/** The command line: {@code train} (the default), {@code derive} and {@code check}. */
+@Command(
+    name = "java -jar matgrad-sample-app.jar",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    sortOptions = false,
+    usageHelpAutoWidth = true,
+    description = {
+      "The matgrad sample application: a digit classifier trained with gradients that matgrad"
+          + " generated at compile time, the seed notes' problems as matgrad derives them, and a"
+          + " gradient check of every generated method.",
+      "",
+      "With no command it runs 'train' with its defaults; train's options may also be given"
+          + " without the word 'train'."
+    },
+    subcommands = {TrainCommand.class, DeriveCommand.class, CheckCommand.class,
+        CommandLine.HelpCommand.class},
+    footer = {
+      "",
+      "Exit status: 0 success, 1 failure (unreadable data, a failed check), 2 bad usage.",
+      "Data: optdigits, E. Alpaydin and C. Kaynak, UCI Machine Learning Repository, CC BY 4.0."
+    })
+public final class Main implements Callable<Integer> {
+  private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
+
+  @Spec CommandSpec spec;
+
   private Main() {}
 
+  @Override
+  public Integer call() throws Exception {
+    CommandLine train = spec.commandLine().getSubcommands().get("train");
+    return train.execute();
+  }
+
   public static void main(String[] args) {
-    int d = 8;
-    int n = 16;
-    int m = 4;
-    int samples = 256;
-    Random random = new Random(42);
-    Matrix teacher = randomMatrix(d, n, random, 1.0);
-    Matrix b = randomMatrix(n, m, random, 1.0 / Math.sqrt(n));
-    double[][] xs = new double[samples][];
-    double[][] cs = new double[samples][];
-    for (int s = 0; s < samples; s++) {
-      xs[s] = randomVector(d, random);
-      cs[s] = dev.matgrad.Ops.matmul(dev.matgrad.Ops.transpose(b),
-          dev.matgrad.Ops.sigmoid(dev.matgrad.Ops.matmul(dev.matgrad.Ops.transpose(teacher), xs[s])));
-    }
+    PrintWriter out = new PrintWriter(new PrintStream(System.out, true, StandardCharsets.UTF_8), true);
+    PrintWriter err = new PrintWriter(new PrintStream(System.err, true, StandardCharsets.UTF_8), true);
+    int status = run(args, out, err);
+    out.flush();
+    err.flush();
+    System.exit(status);
+  }
 
-    Matrix a = randomMatrix(d, n, random, 0.1);
-    double[] gradA = new double[d * n];
-    System.out.printf(Locale.ROOT, "gradient check at the start: max relative error %.2e%n",
-        gradientCheck(a, b, xs[0], cs[0]));
-    double rate = 0.5;
-    for (int epoch = 1; epoch <= 30; epoch++) {
-      double total = 0;
-      for (int s = 0; s < samples; s++) {
-        total += FirstLayerGradients.firstLayerLossGrad(a, b, xs[s], cs[s], gradA);
-        double[] w = a.data();
-        for (int i = 0; i < w.length; i++) {
-          w[i] -= rate * gradA[i];
-        }
+  /** Runs the command line and returns the exit status (the tests call this). */
+  static int run(String[] args, PrintWriter out, PrintWriter err) {
+    System.setProperty("java.awt.headless", "true");
+    CommandLine cli = commandLine(out, err);
+    return cli.execute(routeToTrain(args));
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setParameterExceptionHandler(Main::badUsage);
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      if (e instanceof Digits.DataException || e instanceof java.io.IOException) {
+        commandLine.getErr().println("error: " + e.getMessage());
+        return 1;
       }
-      if (epoch == 1 || epoch % 5 == 0) {
-        System.out.printf(Locale.ROOT, "epoch %2d  mean loss %.6f%n", epoch, total / samples);
-      }
-    }
-    System.out.printf(Locale.ROOT, "gradient check at the end:   max relative error %.2e%n",
-        gradientCheck(a, b, xs[0], cs[0]));
+      throw e;
+    });
+    return cli;
   }
 
-  /** The largest relative difference between matgrad's gradient and central differences. */
-  static double gradientCheck(Matrix a, Matrix b, double[] x, double[] c) {
-    double[] grad = new double[a.rows() * a.cols()];
-    FirstLayerGradients.firstLayerLossGrad(a, b, x, c, grad);
-    double worst = 0;
-    double[] w = a.data();
-    for (int i = 0; i < w.length; i++) {
-      double saved = w[i];
-      double h = 1e-6 * Math.max(1, Math.abs(saved));
-      w[i] = saved + h;
-      double up = FirstLayer.firstLayerLoss(a, b, x, c);
-      w[i] = saved - h;
-      double down = FirstLayer.firstLayerLoss(a, b, x, c);
-      w[i] = saved;
-      double numeric = (up - down) / (2 * h);
-      worst = Math.max(worst, Math.abs(numeric - grad[i]) / Math.max(1e-8, Math.abs(numeric) + Math.abs(grad[i])));
+  /** Options before any command belong to train, the default command. */
+  static String[] routeToTrain(String[] args) {
+    if (args.length == 0 || !args[0].startsWith("-") || TOP_LEVEL_OPTIONS.contains(args[0])) {
+      return args;
     }
-    return worst;
+    List<String> routed = new ArrayList<>();
+    routed.add("train");
+    routed.addAll(Arrays.asList(args));
+    return routed.toArray(new String[0]);
   }
 
-  private static Matrix randomMatrix(int rows, int cols, Random random, double scale) {
-    double[] data = new double[rows * cols];
-    for (int i = 0; i < data.length; i++) {
-      data[i] = scale * random.nextGaussian();
-    }
-    return new Matrix(rows, cols, data);
+  /** A short message and where to look, rather than the whole usage text. */
+  private static int badUsage(ParameterException e, String[] args) {
+    CommandLine cli = e.getCommandLine();
+    PrintWriter err = cli.getErr();
+    err.println("error: " + e.getMessage());
+    CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+    String name = cli.getCommandSpec().qualifiedName();
+    err.println("Run '" + name + " --help' for the options.");
+    return cli.getCommandSpec().exitCodeOnInvalidInput();
   }
 
-  private static double[] randomVector(int size, Random random) {
-    double[] v = new double[size];
-    for (int i = 0; i < size; i++) {
-      v[i] = random.nextGaussian();
+  /** Throws the bad-usage error for an option whose value is out of range. */
+  static ParameterException invalid(CommandSpec spec, String message) {
+    return new ParameterException(spec.commandLine(), message);
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"matgrad sample application " + (version == null ? "(development build)" : version)};
     }
-    return v;
   }
 }

@@ -46,7 +46,9 @@ public final class Op {
 
   public static final Op DIV = elementwise("DIV", a -> a[0] + " / " + a[1],
       (a, n) -> Notation.paren(a[0]) + " / " + Notation.paren(a[1]),
-      (g, n, grad) -> List.of(g.apply(Op.DIV, null, grad, n.arg(1)),
+      (g, n, grad) -> List.of(
+          g.apply(n.arg(1) instanceof Node.Const ? Op.DIV : Op.DIV_NUMERATOR_ADJOINT, null, grad,
+              n.arg(1)),
           g.apply(Op.DIV_DIVISOR_ADJOINT, null, grad, n, n.arg(1))), true,
       "div(double[],double[])", "div(Matrix,Matrix)");
 
@@ -65,10 +67,12 @@ public final class Op {
 
   public static final Op EXP = unary("EXP", "exp", "Math.exp(%s)", "exp(%s)",
       (gr, x, y) -> gr + " * " + y, (gr, x, y) -> gr + " ⊙ " + y);
+  /** 1/x is infinite at x = 0: a zero adjoint there contributes 0, not 0·∞ = NaN. */
   public static final Op LOG = unary("LOG", "log", "Math.log(%s)", "log(%s)",
-      (gr, x, y) -> gr + " / " + x, (gr, x, y) -> gr + " / " + x);
+      (gr, x, y) -> unlessZero(gr, gr + " / " + x), (gr, x, y) -> gr + " / " + x);
+  /** √x has slope +∞ at x = 0 (kept: it is the one-sided derivative); a zero adjoint gives 0. */
   public static final Op SQRT = unary("SQRT", "sqrt", "Math.sqrt(%s)", "√%s",
-      (gr, x, y) -> gr + " * 0.5 / " + y, (gr, x, y) -> gr + " / (2 " + y + ")");
+      (gr, x, y) -> unlessZero(gr, gr + " * 0.5 / " + y), (gr, x, y) -> gr + " / (2 " + y + ")");
   public static final Op SQUARE = unary("SQUARE", "square", "%1$s * %1$s", "%s²",
       (gr, x, y) -> "2.0 * " + gr + " * " + x, (gr, x, y) -> "2 " + gr + " ⊙ " + x);
   public static final Op ABS = unary("ABS", "abs", "Math.abs(%s)", "|%s|",
@@ -106,13 +110,21 @@ public final class Op {
 
   /** g ⊙ f'(x) for the unary op in {@code of}, with x and y = f(x) as arguments. */
   public static final Op UNARY_ADJOINT = internalElementwise("UNARY_ADJOINT", null, null);
+  /** g/b, and 0 where g = 0 (a masked-out quotient at b = 0 would give 0/0 = NaN). */
+  public static final Op DIV_NUMERATOR_ADJOINT = internalElementwise("DIV_NUMERATOR_ADJOINT",
+      a -> unlessZero(a[0], a[0] + " / " + a[1]),
+      (a, n) -> Notation.paren(a[0]) + " / " + Notation.paren(a[1]));
+  /** −g·(a/b)/b, and 0 where g = 0 (a masked-out quotient at b = 0 would give 0·∞ = NaN). */
   public static final Op DIV_DIVISOR_ADJOINT = internalElementwise("DIV_DIVISOR_ADJOINT",
-      a -> "-" + a[0] + " * " + a[1] + " / " + a[2],
+      a -> unlessZero(a[0], "-" + a[0] + " * " + a[1] + " / " + a[2]),
       (a, n) -> "−" + Notation.paren(a[0]) + " ⊙ " + Notation.paren(a[1]) + " / " + Notation.paren(a[2]));
-  /** g·p·x^(p−1), taken as 0 when p = 0 (x⁰ is constant, even where x^(−1) is infinite). */
+  /**
+   * g·p·x^(p−1), taken as 0 when p = 0 (x⁰ is constant, even where x^(−1) is infinite) and when
+   * g = 0 (x^p with p &lt; 1 has slope ∞ at 0, as √x).
+   */
   public static final Op POW_BASE_ADJOINT = internalElementwise("POW_BASE_ADJOINT",
-      a -> "(" + a[2] + " == 0.0 ? 0.0 : " + a[0] + " * " + a[2] + " * Math.pow(" + a[1] + ", "
-          + a[2] + " - 1.0))",
+      a -> "(" + a[2] + " == 0.0 || " + a[0] + " == 0.0 ? 0.0 : " + a[0] + " * " + a[2]
+          + " * Math.pow(" + a[1] + ", " + a[2] + " - 1.0))",
       (a, n) -> Notation.paren(a[0]) + " ⊙ " + Notation.paren(a[2]) + " " + Notation.paren(a[1])
           + "^(" + a[2] + " − 1)");
   /** d(x^p)/dp = x^p ln x, taken as 0 where x^p = 0. */
@@ -129,10 +141,30 @@ public final class Op {
           + a[1] + ") / " + a[2] + ", " + a[3] + " - 1.0))",
       (a, n) -> Notation.paren(a[0]) + " " + a[1] + " ⊙ |" + a[1] + "|^(" + a[3] + " − 2) / "
           + a[2] + "^(" + a[3] + " − 1)");
-  /** g·softmax(x) = g·exp(x − lse(x)). */
-  public static final Op LOG_SUM_EXP_ADJOINT = internalElementwise("LOG_SUM_EXP_ADJOINT",
-      a -> a[0] + " * Math.exp(" + a[1] + " - " + a[2] + ")",
-      (a, n) -> Notation.paren(a[0]) + " softmax(" + a[1] + ")");
+
+  /**
+   * g·softmax(x) over all entries (args g, x), recomputed as exp(x_i − max x) / Σ: the shorter
+   * exp(x_i − lse(x)) loses the digits of lse below ulp(max x), 5e-14 at 800 and all of them
+   * beyond 1e16.
+   */
+  public static final Op LOG_SUM_EXP_ADJOINT = new Op("LOG_SUM_EXP_ADJOINT", Category.OTHER,
+      List.of(), (g, args, flags, origin) -> args.get(1).shape(),
+      (e, n) -> {
+        Node x = n.arg(1);
+        String max = maximum(e, x);
+        String i = e.fresh("i");
+        String sum = e.local("sumExp");
+        e.add("double " + sum + " = 0.0");
+        e.open(loop(i, e.size(x)));
+        e.add(e.ref(n) + "[" + i + "] = Math.exp(" + e.at(x, i) + " - " + max + ")");
+        e.add(sum + " += " + e.ref(n) + "[" + i + "]");
+        e.close();
+        e.open(loop(i, e.size(x)));
+        e.add(e.ref(n) + "[" + i + "] = " + e.ref(n.arg(0)) + " * (" + e.ref(n) + "[" + i + "] / "
+            + sum + ")");
+        e.close();
+      },
+      (a, n) -> Notation.paren(a[0]) + " softmax(" + a[1] + ")", null, null, null);
 
   /** A scalar spread over an array shape (given explicitly); elementwise users read the scalar. */
   public static final Op BROADCAST = new Op("BROADCAST", Category.ELEMENTWISE, List.of(), null,
@@ -160,9 +192,35 @@ public final class Op {
       (g, n, grad) -> List.of(g.apply(Op.UNARY_ADJOINT, null, 0, Op.ABS,
           List.of(g.broadcast(grad, n.arg(0).shape()), n.arg(0), n.arg(0)))));
 
+  /**
+   * √Σx_i², and where Σx_i² overflows or underflows (entries beyond 1e154 or below 1e-150) with
+   * the largest magnitude m factored out, m·√Σ(x_i/m)²: finite wherever the norm is.
+   */
   public static final Op NORM2 = reduction("NORM2", "norm2", (e, n) -> {
-        accumulate(e, n, x -> x + " * " + x);
-        e.add(e.ref(n) + " = Math.sqrt(" + e.ref(n) + ")");
+        Node x = n.arg(0);
+        String norm = e.ref(n);
+        accumulate(e, n, v -> v + " * " + v);
+        String scale = e.local("normScale");
+        e.add("double " + scale + " = 1.0");
+        e.open("if (!(" + norm + " >= 0x1.0p-1000 && " + norm + " < Double.POSITIVE_INFINITY))");
+        String max = e.local("maxAbs");
+        String i = e.fresh("i");
+        e.add("double " + max + " = 0.0");
+        e.open(loop(i, e.size(x)));
+        e.add(max + " = Math.max(" + max + ", Math.abs(" + e.at(x, i) + "))");
+        e.close();
+        e.add(scale + " = " + max);
+        e.add(norm + " = 1.0");
+        e.open("if (" + max + " > 0.0 && " + max + " < Double.POSITIVE_INFINITY)");
+        e.add(norm + " = 0.0");
+        e.open(loop(i, e.size(x)));
+        String scaled = e.fresh("scaled");
+        e.add("double " + scaled + " = " + e.at(x, i) + " / " + max);
+        e.add(norm + " += " + scaled + " * " + scaled);
+        e.close();
+        e.close();
+        e.close();
+        e.add(norm + " = " + scale + " * Math.sqrt(" + norm + ")");
       }, (a, n) -> "‖" + a[0] + "‖₂",
       (g, n, grad) -> List.of(g.apply(Op.NORM2_ADJOINT, null, grad, n.arg(0), n)));
 
@@ -177,7 +235,7 @@ public final class Op {
         e.add(e.declare(n) + " = Double.isInfinite(" + max + ") ? " + max + " : " + max
             + " + Math.log(" + sum + ")");
       }, (a, n) -> "log Σ exp(" + a[0] + ")",
-      (g, n, grad) -> List.of(g.apply(Op.LOG_SUM_EXP_ADJOINT, null, grad, n.arg(0), n)));
+      (g, n, grad) -> List.of(g.apply(Op.LOG_SUM_EXP_ADJOINT, null, grad, n.arg(0))));
 
   /** (Σ|x_i|^p)^(1/p), scaled by max|x_i| so that large or tiny entries neither overflow nor vanish. */
   public static final Op NORM_P = new Op("NORM_P", Category.OTHER,
@@ -531,11 +589,11 @@ public final class Op {
         e.open(loop(col.row, e.rows(n)));
         e.add(sum + " += Math.exp(" + x + "[" + at + "] - " + max + ")");
         e.close();
-        String lse = e.fresh("logSumExp");
-        e.add("double " + lse + " = Double.isInfinite(" + max + ") ? " + max + " : " + max
-            + " + Math.log(" + sum + ")");
+        // (x − max) − log Σ rather than x − lse: lse keeps only the digits of max's ulp.
+        String logSum = e.fresh("logSum");
+        e.add("double " + logSum + " = Double.isInfinite(" + max + ") ? 0.0 : Math.log(" + sum + ")");
         e.open(loop(col.row, e.rows(n)));
-        e.add(e.ref(n) + "[" + at + "] = " + x + "[" + at + "] - " + lse);
+        e.add(e.ref(n) + "[" + at + "] = " + x + "[" + at + "] - " + max + " - " + logSum);
         e.close();
       }),
       (a, n) -> "log softmax(" + a[0] + ")",
@@ -912,6 +970,24 @@ public final class Op {
     e.open(loop(i, e.size(n)));
     e.add(e.ref(n) + "[" + i + "] = " + value);
     e.close();
+  }
+
+  /**
+   * {@code term}, or 0 where the adjoint {@code g} is 0: a zero adjoint times an infinite
+   * derivative (1/x or 1/√x at 0) contributes nothing instead of 0·∞ = NaN. A nonzero literal
+   * adjoint needs no test.
+   */
+  static String unlessZero(String g, String term) {
+    if (g.matches("-?[0-9][0-9.eE+-]*")) {
+      try {
+        if (Double.parseDouble(g) != 0.0) {
+          return term;
+        }
+      } catch (NumberFormatException notALiteral) {
+        // tested at run time below
+      }
+    }
+    return "(" + g + " == 0.0 ? 0.0 : " + term + ")";
   }
 
   private static String maximum(Emitter e, Node x) {

@@ -6,6 +6,7 @@ import com.sun.source.util.Trees;
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ast.Origin;
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
 import java.util.Optional;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -25,8 +26,11 @@ public final class JavacSupport {
 
   /**
    * Connects to javac's trees. Build tools wrap the processing environment (Gradle's incremental
-   * wrapper keeps the original in a field, IntelliJ hands out a dynamic proxy), so when {@link
-   * Trees#instance} refuses the environment we look for the javac one inside it.
+   * wrapper keeps the original in a field named {@code delegate}, IntelliJ hands out a dynamic
+   * proxy whose handler captured it as an {@code Object}), so when {@link Trees#instance} refuses
+   * the environment we look inside it, as established processors do: through every field of the
+   * wrapper (or of the proxy's handler) that holds a processing environment, whatever its declared
+   * type, a few levels deep.
    *
    * @return empty when no javac environment can be found (e.g. under the Eclipse compiler)
    */
@@ -46,7 +50,7 @@ public final class JavacSupport {
     Object holder = Proxy.isProxyClass(env.getClass()) ? Proxy.getInvocationHandler(env) : env;
     for (Class<?> c = holder.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
       for (Field field : c.getDeclaredFields()) {
-        if (ProcessingEnvironment.class.isAssignableFrom(field.getType())) {
+        if (mayHoldEnvironment(field)) {
           try {
             field.setAccessible(true);
             Object inner = field.get(holder);
@@ -60,6 +64,17 @@ public final class JavacSupport {
       }
     }
     return null;
+  }
+
+  /**
+   * An instance field declared as a processing environment, a subtype of one, or a supertype
+   * such as Object (IntelliJ's proxy handler captures the environment as a type variable).
+   */
+  private static boolean mayHoldEnvironment(Field field) {
+    Class<?> type = field.getType();
+    return !Modifier.isStatic(field.getModifiers())
+        && (type.isAssignableFrom(ProcessingEnvironment.class)
+            || ProcessingEnvironment.class.isAssignableFrom(type));
   }
 
   /** Reads the method's signature and body; unsupported code throws a CompileError on its tree. */
