@@ -110,7 +110,7 @@ final class ProgramGenerator {
 
   /**
    * A generated program: its source files (compiled together), the classes with generated
-   * methods, and the number of dimension symbols.
+   * methods, the number of dimension symbols and the largest value the test gives them.
    */
   record Program(String name, List<Source> sources, List<Unit> units, int dims, int maxDim) {
     /** All sources, for messages (and a header line with the symbols' range if not the usual). */

@@ -30,8 +30,8 @@ import java.util.regex.Pattern;
  * double}), then its annotation, then its signature on one line; the body ends with a line holding
  * only {@code }} at the signature's indentation. Several compilation units are separated by lines
  * {@code // ---- pkg/Name.java}. Comment lines before the first unit form the header; a header
- * line {@code // dims: d0=2 d1=1} pins the dimension symbols' values, and {@code // max dim: 8}
- * lets them range over 1..8 instead of 1..{@value ProgramGenerator#MAX_DIM}.
+ * line {@code // dims: d0=2 d1=1} pins the dimension symbols' values, and {@code // max dim: 7}
+ * marks a large program (one symbol per draw above {@value ProgramGenerator#MAX_DIM}, up to 7).
  */
 record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodModel> methods,
     int[] pinnedDims, int maxDim) {
