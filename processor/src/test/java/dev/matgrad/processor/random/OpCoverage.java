@@ -77,6 +77,9 @@ final class OpCoverage {
   /** Counts the language features each method of a program uses. */
   void recordFeatures(ProgramModel program) {
     feature("programs");
+    if (program.maxDim() > ProgramGenerator.MAX_DIM) {
+      feature("programs with a dimension above " + ProgramGenerator.MAX_DIM + " in each draw");
+    }
     List<Integer> live = program.liveSources();
     if (live.stream().filter(s -> !program.withoutMethods(s)).count() > 1) {
       feature("programs with @Differentiable methods in several classes");
