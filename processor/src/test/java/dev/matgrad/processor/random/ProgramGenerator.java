@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
  *
  * <p>Values are kept in the ops' domains and at moderate magnitudes so that central differences
  * stay accurate: every expression carries a rough bound of its magnitude (inputs are drawn from
- * [-1, 1], symbol values are at most {@link #MAX_DIM}, int parameters at most {@link #MAX_INT});
+ * [-1, 1], symbol values are at most {@link #MAX_DIM} (or {@link #LARGE_DIM} in one program of
+ * eight), int parameters at most {@link #MAX_INT});
  * what exceeds a limit is scaled down or squashed with tanh/sigmoid; log, sqrt, div, fractional
  * and variable powers only get operands built to be positive with a known lower bound.
  */
@@ -39,6 +40,11 @@ final class ProgramGenerator {
   /** Symbol values and int parameters the test uses are in 1..MAX_DIM and 1..MAX_INT. */
   static final int MAX_DIM = 4;
   static final int MAX_INT = 4;
+  /**
+   * In "large" programs one symbol per draw is in MAX_DIM+1..LARGE_DIM: sizes of a full block of
+   * an unrolled loop (4 partial sums, 2×2 register blocks) and a remainder.
+   */
+  static final int LARGE_DIM = 7;
 
   /** Magnitude above which any generated value is scaled down or squashed. */
   private static final double LIMIT = 8;
@@ -77,15 +83,6 @@ final class ProgramGenerator {
       return kind != Kind.INT;
     }
 
-    /** Upper bound of the number of entries. */
-    int maxSize() {
-      return switch (kind) {
-        case SCALAR, INT -> 1;
-        case VECTOR -> MAX_DIM;
-        case MATRIX -> MAX_DIM * MAX_DIM;
-      };
-    }
-
     @Override
     public String toString() {
       return switch (kind) {
@@ -113,12 +110,15 @@ final class ProgramGenerator {
 
   /**
    * A generated program: its source files (compiled together), the classes with generated
-   * methods, and the number of dimension symbols.
+   * methods, the number of dimension symbols and the largest value the test gives them.
    */
-  record Program(String name, List<Source> sources, List<Unit> units, int dims) {
-    /** All sources, for messages. */
+  record Program(String name, List<Source> sources, List<Unit> units, int dims, int maxDim) {
+    /** All sources, for messages (and a header line with the symbols' range if not the usual). */
     String text() {
       StringBuilder b = new StringBuilder();
+      if (maxDim != MAX_DIM) {
+        b.append("// max dim: ").append(maxDim).append('\n');
+      }
       for (Source s : sources) {
         b.append("// ---- ").append(s.qualifiedName().replace('.', '/')).append(".java\n")
             .append(s.text());
@@ -148,14 +148,25 @@ final class ProgramGenerator {
    * A generated callee with the magnitude of its result; qualifier is how it is called from the
    * class being generated ("" in the same class, "P1Lib." from another).
    */
-  private record Callee(Method method, double bound, String qualifier) {}
+  private record Callee(Method method, double bound, String qualifier, int inlinedSize) {}
+
+  /**
+   * Calls are inlined: a method's derivative grows with its callees' (and theirs). Past this many
+   * ops, counting each call as its callee's inlined size, a method calls no more methods, so that
+   * few derivatives reach the JVM's 64 KB limit for one method (a compile error by design).
+   */
+  private static final int INLINED_OPS = 250;
 
   private final Random random;
   private int dims;
+  /** The largest value of a symbol in this program. */
+  private int maxDim;
   /** The class being generated, as its methods may name it ({@code P1} or {@code P1.In}). */
   private String className;
   /** Whether the methods being generated are called from another class. */
   private boolean calledFromOutside;
+  /** Whether the program's package has a class named Math: java.lang's must be qualified. */
+  private boolean shadowMath;
   /** Methods that the method being generated may call. */
   private final List<Callee> callees = new ArrayList<>();
 
@@ -170,7 +181,17 @@ final class ProgramGenerator {
    */
   Program generate(String simpleName) {
     dims = 2 + random.nextInt(3);
+    maxDim = chance(0.125) ? LARGE_DIM : MAX_DIM;
     callees.clear();
+    List<String> shadows = new ArrayList<>();
+    if (chance(0.06)) {
+      shadows.add(pick(SHADOWED));
+      String other = pick(SHADOWED);
+      if (chance(0.5) && !shadows.contains(other)) {
+        shadows.add(other);
+      }
+    }
+    shadowMath = shadows.contains("Math");
     List<Source> sources = new ArrayList<>();
     List<Unit> units = new ArrayList<>();
     if (chance(0.25)) {
@@ -182,7 +203,7 @@ final class ProgramGenerator {
       sources.add(new Source(PACKAGE + "." + lib, header() + "public final class " + lib
           + " {\n  private " + lib + "() {}\n" + body + "}\n"));
       units.add(new Unit(PACKAGE + "." + lib, PACKAGE + "." + lib + "Gradients", methods));
-      callees.replaceAll(c -> new Callee(c.method(), c.bound(), lib + "."));
+      callees.replaceAll(c -> new Callee(c.method(), c.bound(), lib + ".", c.inlinedSize()));
     }
     calledFromOutside = false;
     boolean nested = chance(0.2);
@@ -200,7 +221,36 @@ final class ProgramGenerator {
         ? new Unit(PACKAGE + "." + simpleName + "$In", PACKAGE + "." + simpleName + "_InGradients",
             methods)
         : new Unit(PACKAGE + "." + simpleName, PACKAGE + "." + simpleName + "Gradients", methods));
-    return new Program(PACKAGE + "." + simpleName, List.copyOf(sources), List.copyOf(units), dims);
+    for (String shadow : shadows) {
+      sources.add(new Source(PACKAGE + "." + shadow, shadowing(shadow)));
+    }
+    return new Program(PACKAGE + "." + simpleName, List.copyOf(sources), List.copyOf(units), dims,
+        maxDim);
+  }
+
+  /**
+   * Classes of java.lang and java.util the generated code uses: a class of the program's package
+   * may be named like them (then the user's code writes java.lang.Math, as Java requires).
+   */
+  static final List<String> SHADOWED = List.of("Math", "Objects", "Arrays", "System", "Double",
+      "IllegalArgumentException");
+
+  /** A class of the program's package named like a JDK class, with wrong look-alikes. */
+  private static String shadowing(String name) {
+    String members = switch (name) {
+      case "Math" -> String.join("", List.of("exp", "log", "sqrt", "abs", "tanh", "sin", "cos",
+          "log1p", "expm1").stream().map(f -> "  public static double " + f
+              + "(double x) {\n    return 42;\n  }\n\n").toList())
+          + "  public static double pow(double x, double p) {\n    return 42;\n  }\n\n"
+          + "  public static double max(double x, double y) {\n    return 42;\n  }\n\n";
+      case "Double" -> "  public static final double NEGATIVE_INFINITY = 42;\n"
+          + "  public static final double POSITIVE_INFINITY = 42;\n\n"
+          + "  public static boolean isNaN(double x) {\n    return true;\n  }\n\n";
+      default -> "";
+    };
+    return "package " + PACKAGE + ";\n\n/** Named like a JDK class the generated code uses. */\n"
+        + "public final class " + name + " {\n" + members + "  private " + name
+        + "() {}\n}\n";
   }
 
   private static String header() {
@@ -247,6 +297,15 @@ final class ProgramGenerator {
   }
 
   // ---- helpers ----------------------------------------------------------------------------------
+
+  /** Upper bound of the number of entries of a value of type t. */
+  private int maxSize(Type t) {
+    return switch (t.kind()) {
+      case SCALAR, INT -> 1;
+      case VECTOR -> maxDim;
+      case MATRIX -> maxDim * maxDim;
+    };
+  }
 
   private boolean chance(double p) {
     return random.nextDouble() < p;
@@ -323,6 +382,8 @@ final class ProgramGenerator {
     /** The cost of the cheapest derivation of each producible vector/matrix type. */
     private final Map<Type, Integer> cost = new HashMap<>();
     private int locals;
+    /** The inlined sizes of the calls made so far. */
+    private int inlined;
     private Type result;
     private E ret;
     private List<Param> wrt;
@@ -403,11 +464,19 @@ final class ProgramGenerator {
           .append(name).append('(').append(String.join(", ", decls)).append(") {\n");
       boolean qualify = chance(0.25);
       for (String line : lines) {
-        text.append("    ").append(qualify ? qualified(line) : line).append('\n');
+        String written = qualify ? qualified(line) : line;
+        if (shadowMath) {
+          written = written.replaceAll("(?<![\\w.])Math\\.", "java.lang.Math.");
+        }
+        text.append("    ").append(written).append('\n');
       }
       text.append("  }\n");
       Method method = new Method(name, List.copyOf(params), result, wrt, text.toString());
-      return new Callee(method, ret.bound(), "");
+      int ops = 0;
+      for (String line : lines) {
+        ops += line.chars().filter(ch -> ch == '(').count();
+      }
+      return new Callee(method, ret.bound(), "", ops + inlined);
     }
 
     /**
@@ -618,9 +687,17 @@ final class ProgramGenerator {
       return rules;
     }
 
+    /** Half scalar; else a vector or a matrix, equally often where both can be built. */
     private Type resultType() {
-      Type t = pickType(x -> true);
-      return t == null || chance(0.5) ? Type.SCALAR : t;
+      if (chance(0.5)) {
+        return Type.SCALAR;
+      }
+      Kind kind = chance(0.5) ? Kind.VECTOR : Kind.MATRIX;
+      Type t = pickType(x -> x.kind() == kind);
+      if (t == null) {
+        t = pickType(x -> true);
+      }
+      return t == null ? Type.SCALAR : t;
     }
 
     /**
@@ -676,7 +753,7 @@ final class ProgramGenerator {
           localVars.stream().filter(v -> v.type().kind() == Kind.SCALAR).toList();
       List<I> intLocals = intVars.stream().filter(v -> intLocalNames.contains(v.code())).toList();
       int kind = weighted(5, intVars.isEmpty() ? 0 : 0.8, localVars.isEmpty() ? 0 : 2,
-          scalarLocals.isEmpty() ? 0 : 1.5, intLocals.isEmpty() ? 0 : 0.4,
+          scalarLocals.isEmpty() ? 0 : 1.5, intLocals.isEmpty() ? 0 : 0.8,
           localVars.isEmpty() ? 0 : 0.5);
       switch (kind) {
         case 0 -> {
@@ -711,8 +788,7 @@ final class ProgramGenerator {
           if (updated.max() > 4 * MAX_INT * MAX_INT) {
             updated = new I("/=", v.min() / n.max(), v.max());
           }
-          // %= is rejected by the processor (matgrad:expression) though % is supported: write k % n
-          lines.add(updated.code().equals("%=")
+          lines.add(updated.code().equals("%=") && chance(0.3)
               ? v.code() + " = (" + v.code() + " % " + n.code() + ");"
               : v.code() + " " + updated.code() + " " + n.code() + ";");
           intVars.remove(v);
@@ -973,13 +1049,13 @@ final class ProgramGenerator {
                 yield new E("(square(" + a.code() + ") + 1)", a.bound() * a.bound() + 1, 1);
               }
               E x = clamp(gen(v, d), v, 2);
-              yield new E("(1.0 + sumSq(" + x.code() + "))", 1 + v.maxSize() * x.bound() * 2, 1);
+              yield new E("(1.0 + sumSq(" + x.code() + "))", 1 + maxSize(v) * x.bound() * 2, 1);
             }
           };
         }
         default -> {
           E a = clamp(gen(t, d), t, 1);
-          return new E("softmax(" + a.code() + ")", 1, Math.exp(-2 * a.bound()) / MAX_DIM);
+          return new E("softmax(" + a.code() + ")", 1, Math.exp(-2 * a.bound()) / maxDim);
         }
       }
     }
@@ -998,6 +1074,7 @@ final class ProgramGenerator {
 
     private List<Callee> calleesOf(Type result) {
       return callees.stream().filter(c -> c.method().result().equals(result)
+          && inlined + c.inlinedSize() <= INLINED_OPS
           && c.method().params().stream().allMatch(p -> can(p.type()))).toList();
     }
 
@@ -1050,11 +1127,11 @@ final class ProgramGenerator {
           E a = vector(vt, d);
           E b = vector(vt, d);
           yield new E("dot(" + a.code() + ", " + b.code() + ")",
-              MAX_DIM * a.bound() * b.bound());
+              maxDim * a.bound() * b.bound());
         }
         case 8 -> {
           E a = matrix(sq, d);
-          yield new E("trace(" + a.code() + ")", MAX_DIM * a.bound());
+          yield new E("trace(" + a.code() + ")", maxDim * a.bound());
         }
         case 9 -> intMix(d);
         case 10 -> indexRead();
@@ -1182,7 +1259,7 @@ final class ProgramGenerator {
     }
 
     private E reduction(Type t, E a) {
-      int n = t.maxSize();
+      int n = maxSize(t);
       int rule = random.nextInt(t.kind() == Kind.VECTOR ? 7 : 6);
       return switch (rule) {
         case 0 -> new E("sum(" + a.code() + ")", n * a.bound(), n * a.lo());
@@ -1286,9 +1363,9 @@ final class ProgramGenerator {
       }
       for (Var v : vars) {
         if (v.type().kind() == Kind.VECTOR) {
-          atoms.add(new I(v.name() + ".length", 1, MAX_DIM));
+          atoms.add(new I(v.name() + ".length", 1, maxDim));
         } else if (v.type().kind() == Kind.MATRIX) {
-          atoms.add(new I(v.name() + (chance(0.5) ? ".rows()" : ".cols()"), 1, MAX_DIM));
+          atoms.add(new I(v.name() + (chance(0.5) ? ".rows()" : ".cols()"), 1, maxDim));
         }
       }
       int lit = Math.max(min, random.nextInt(4));
@@ -1298,7 +1375,7 @@ final class ProgramGenerator {
         // the length of a vector expression
         E v = gen(vt, 0);
         String fn = pick(List.of("softmax", "neg", "tanh", "exp"));
-        atoms.add(new I(fn + "(" + clamp(v, vt, 2).code() + ").length", 1, MAX_DIM));
+        atoms.add(new I(fn + "(" + clamp(v, vt, 2).code() + ").length", 1, maxDim));
       }
       I a = pick(atoms);
       if (atom || chance(0.5)) {
@@ -1346,6 +1423,7 @@ final class ProgramGenerator {
 
     /** A call of an earlier generated method; arguments are kept within its input ranges. */
     private E call(Callee callee, int d) {
+      inlined += callee.inlinedSize();
       List<String> args = new ArrayList<>();
       for (Param p : callee.method().params()) {
         if (p.type().kind() == Kind.INT) {
@@ -1356,8 +1434,8 @@ final class ProgramGenerator {
             }
           }
           for (Var v : vars) {
-            if (v.type().kind() == Kind.VECTOR) {
-              small.add(new I(v.name() + ".length", 1, MAX_DIM));
+            if (v.type().kind() == Kind.VECTOR && maxDim <= MAX_INT) {
+              small.add(new I(v.name() + ".length", 1, maxDim));
             }
           }
           int lit = 1 + random.nextInt(3);
@@ -1518,7 +1596,7 @@ final class ProgramGenerator {
         case 5 -> {
           E a = gen(t, d);
           yield chance(0.5) ? new E("softmax(" + a.code() + ")", 1)
-              : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(MAX_DIM));
+              : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(maxDim));
         }
         default -> call(pick(calls), d);
       };
@@ -1528,14 +1606,14 @@ final class ProgramGenerator {
     private E matvec(Type m, Type v, int d) {
       E a = gen(m, d);
       E b = gen(v, d);
-      return new E("matmul(" + a.code() + ", " + b.code() + ")", MAX_DIM * a.bound() * b.bound());
+      return new E("matmul(" + a.code() + ", " + b.code() + ")", maxDim * a.bound() * b.bound());
     }
 
     private E matTvec(Type mt, Type v, int d) {
       E a = gen(mt, d);
       E b = gen(v, d);
       return new E("matmul(transpose(" + a.code() + "), " + b.code() + ")",
-          MAX_DIM * a.bound() * b.bound());
+          maxDim * a.bound() * b.bound());
     }
 
     // ---- matrices -------------------------------------------------------------------------------
@@ -1581,7 +1659,7 @@ final class ProgramGenerator {
         case 8 -> {
           E a = gen(t, d);
           yield chance(0.5) ? new E("softmax(" + a.code() + ")", 1)
-              : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(MAX_DIM));
+              : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(maxDim));
         }
         default -> call(pick(calls), d);
       };
@@ -1599,7 +1677,7 @@ final class ProgramGenerator {
       E left = operand(Type.matrix(r, k), d);
       E right = operand(Type.matrix(k, c), d);
       return new E("matmul(" + left.code() + ", " + right.code() + ")",
-          MAX_DIM * left.bound() * right.bound());
+          maxDim * left.bound() * right.bound());
     }
 
     /** A matrix of type t, sometimes written as transpose(·) of the transposed type. */

@@ -1,0 +1,839 @@
+package dev.matgrad.processor.random;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import dev.matgrad.Derivation;
+import dev.matgrad.Matrix;
+import dev.matgrad.Workspace;
+import dev.matgrad.processor.DifferentiableProcessor;
+import dev.matgrad.processor.random.ProgramGenerator.Kind;
+import dev.matgrad.processor.random.ProgramGenerator.Method;
+import dev.matgrad.processor.random.ProgramGenerator.Param;
+import dev.matgrad.processor.random.ProgramGenerator.Program;
+import dev.matgrad.processor.random.ProgramGenerator.Type;
+import dev.matgrad.processor.random.ProgramGenerator.Unit;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.Diagnostic;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardLocation;
+
+/**
+ * Compiles a program in-process with the processor and checks every generated method against
+ * the forward method it was derived from:
+ *
+ * <ul>
+ *   <li>scalar methods: {@code fGrad}'s value equals f's, and its gradient equals central finite
+ *       differences of f, entry by entry;
+ *   <li>vector- and matrix-valued methods: the dot-product test ⟨VJP(u), v⟩ = ⟨u, J v⟩ with J v
+ *       by central differences, {@code fJacobian} against finite differences entry by entry, and
+ *       its columns against {@code fVjp} of unit vectors;
+ *   <li>where the processor generates overloads with a trailing {@link Workspace}: the same
+ *       results as the plain overloads, with one workspace reused across the program's methods
+ *       and shapes and its buffers filled with NaN before each call.
+ * </ul>
+ *
+ * <p>Gradient arrays are pre-filled with NaN (outputs must be overwritten, never accumulated) and
+ * inputs must come back unchanged. Each program must compile without errors, without matgrad
+ * warnings other than {@code zero-gradient}, with generated code free of {@code -Xlint:all}
+ * warnings and of {@code Ops} calls and {@code Matrix} allocations, within the timeout.
+ *
+ * <p>Every problem has a kind ({@code wrong gradient}, {@code compile error [matgrad:type]},
+ * …); the kind of the first problem is the outcome's signature, what "fails the same way" means
+ * to the shrinker.
+ */
+final class ProgramChecker {
+  /** Relative tolerance against finite differences, and the absolute floor (times the scale). */
+  static final double RTOL = 1e-6;
+  static final double ATOL = 1e-8;
+  /** Tolerance of fGrad's value against f's, of fJacobian against fVjp, of Workspace overloads. */
+  static final double VALUE_RTOL = 1e-12;
+  static final double EXACT_RTOL = 1e-10;
+
+  /** A harness problem (the forward method fails): the program is invalid, not the processor. */
+  static final String HARNESS = "harness";
+
+  /** What to check: input draws per method, compile timeout, pinned dims, where to count ops. */
+  record Options(int trials, int timeoutSeconds, int[] pinnedDims, OpCoverage coverage) {}
+
+  record Problem(String kind, String text) {}
+
+  /**
+   * The problems found (empty: passed) and how much was checked; skipped says why a program
+   * could not be checked although nothing is wrong (a derivative over the JVM's size limit for
+   * one method, which the processor reports by design), else null.
+   */
+  record Outcome(List<Problem> problems, int methods, int checks, int workspaceChecks,
+      String skipped) {
+    Outcome(List<Problem> problems, int methods, int checks, int workspaceChecks) {
+      this(problems, methods, checks, workspaceChecks, null);
+    }
+
+    /** The kind of the first problem, or null if the program passed. */
+    String signature() {
+      return problems.isEmpty() ? null : problems.get(0).kind();
+    }
+
+    boolean failed() {
+      return !problems.isEmpty();
+    }
+
+    /** A failure report: what failed, each problem, and the program's source. */
+    String report(String header, Program program) {
+      StringBuilder b = new StringBuilder();
+      b.append("\n=== random program failure: ").append(header).append(" — ")
+          .append(signature()).append(" ===\n");
+      for (Problem p : problems) {
+        b.append("* ").append(p.text()).append('\n');
+      }
+      b.append("--- source of ").append(program.name()).append(" ---\n")
+          .append(program.text()).append("--- end ---\n");
+      return b.toString();
+    }
+  }
+
+  private ProgramChecker() {}
+
+  /** Compiles and checks program; inputs are drawn from a Random of inputSeed. */
+  static Outcome check(Program program, long inputSeed, Options options) {
+    List<Problem> problems = new ArrayList<>();
+    String[] where = new String[1];
+    Compilation compilation;
+    try {
+      compilation = compile(program, where, options.timeoutSeconds());
+    } catch (Exception e) {
+      problems.add(new Problem("crash " + rootCause(e).getClass().getSimpleName(),
+          "javac or the processor crashed: threw " + stackTrace(e)));
+      return new Outcome(problems, 0, 0, 0);
+    }
+    if (compilation == null) {
+      problems.add(new Problem("timeout", "the processor did not finish within "
+          + options.timeoutSeconds() + " s; the compiling thread was at\n    " + where[0]));
+      return new Outcome(problems, 0, 0, 0);
+    }
+    for (Diagnostic<? extends JavaFileObject> d : compilation.diagnostics()) {
+      String message = d.getMessage(Locale.ROOT);
+      boolean warning = d.getKind() == Diagnostic.Kind.WARNING
+          || d.getKind() == Diagnostic.Kind.MANDATORY_WARNING;
+      boolean inGenerated = d.getSource() != null && d.getSource().getName().contains("Gradients");
+      // matgrad's own warnings other than zero-gradient; any -Xlint warning on generated code
+      boolean unexpectedWarning = warning
+          && (message.contains("matgrad:") && !message.startsWith("[matgrad:zero-gradient]")
+              || inGenerated);
+      if (d.getKind() == Diagnostic.Kind.ERROR || unexpectedWarning) {
+        String kind = (warning ? "warning " : "compile error ")
+            + (inGenerated ? "in generated code " : "") + tag(d);
+        problems.add(new Problem(kind, describe(d)));
+      }
+    }
+    if (!problems.isEmpty()
+        && problems.stream().allMatch(p -> p.kind().equals("compile error " + TOO_LARGE))) {
+      return new Outcome(List.of(), 0, 0, 0, problems.get(0).text());
+    }
+    if (compilation.status() != Compilation.Status.SUCCESS || !problems.isEmpty()) {
+      if (problems.isEmpty()) {
+        problems.add(new Problem("compile error", "compilation failed without an error"));
+      }
+      return new Outcome(problems, 0, 0, 0);
+    }
+    ClassLoader loader = classLoader(compilation);
+    contract(program, compilation, options.coverage(), problems);
+    Random inputs = new Random(inputSeed);
+    Workspace workspace = new Workspace();
+    int methods = 0;
+    int checks = 0;
+    int workspaceChecks = 0;
+    for (Unit unit : program.units()) {
+      Class<?> user;
+      Class<?> gradients;
+      try {
+        user = Class.forName(unit.binaryName(), true, loader);
+        gradients = Class.forName(unit.gradientsName(), true, loader);
+      } catch (ClassNotFoundException e) {
+        problems.add(new Problem("missing class", "class " + e.getMessage()
+            + " was not generated"));
+        continue;
+      }
+      for (Method m : unit.methods()) {
+        methods++;
+        for (int trial = 0; trial < options.trials(); trial++) {
+          checks++;
+          MethodCheck check = null;
+          Problem problem;
+          try {
+            check = new MethodCheck(program, m, user, gradients, inputs, options.pinnedDims(),
+                workspace);
+            problem = check.run();
+            workspaceChecks += check.workspaceChecks;
+          } catch (NoSuchMethodException e) {
+            problem = new Problem("missing method", "no generated method " + e.getMessage());
+          } catch (Throwable t) {
+            problem = new Problem("threw " + rootCause(t).getClass().getSimpleName(),
+                "threw " + stackTrace(t));
+          }
+          if (problem != null) {
+            problems.add(new Problem(problem.kind(), "method " + unit.binaryName() + "."
+                + m.name() + " (trial " + trial + "): " + problem.text()
+                + (check == null ? "" : "\n  " + check.inputs())));
+            break;
+          }
+        }
+      }
+    }
+    return new Outcome(problems, methods, checks, workspaceChecks);
+  }
+
+  /** The processor's error for a derivative over the JVM's 64 KB limit for one method. */
+  static final String TOO_LARGE = "[matgrad:too-large]";
+
+  private static final Pattern TAG = Pattern.compile("^\\[(matgrad:[\\w-]+)]");
+
+  private static String tag(Diagnostic<? extends JavaFileObject> d) {
+    Matcher m = TAG.matcher(d.getMessage(Locale.ROOT));
+    return m.find() ? "[" + m.group(1) + "]" : "javac:" + d.getCode();
+  }
+
+  /**
+   * The generated classes call no Ops method and allocate no Matrix; records the user classes'
+   * Ops and Math calls in coverage.
+   */
+  private static void contract(Program program, Compilation compilation, OpCoverage coverage,
+      List<Problem> problems) {
+    for (JavaFileObject f : compilation.generatedFiles()) {
+      if (f.getKind() != JavaFileObject.Kind.CLASS) {
+        continue;
+      }
+      byte[] bytes;
+      try (InputStream in = f.openInputStream()) {
+        bytes = in.readAllBytes();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (f.getName().endsWith("Gradients.class")) {
+        for (OpCoverage.MethodRef r : OpCoverage.methodRefs(bytes)) {
+          if (r.owner().equals("dev/matgrad/Ops")) {
+            problems.add(new Problem("generated code calls Ops", f.getName() + " calls Ops."
+                + r.signature()));
+          } else if (r.owner().equals("dev/matgrad/Matrix")
+              && Arrays.asList("<init>", "of", "zeros").contains(r.name())) {
+            problems.add(new Problem("generated code allocates a Matrix", f.getName()
+                + " calls Matrix." + r.name()));
+          }
+        }
+      } else if (coverage != null) {
+        coverage.recordClass(bytes);
+      }
+    }
+  }
+
+  /**
+   * Compiles the program with the processor in a worker thread; null if it takes longer than
+   * the timeout. The worker is then stopped where the JDK still allows it (up to JDK 19), else
+   * left to finish as a daemon thread.
+   */
+  static Compilation compile(Program program, String[] where, int timeoutSeconds)
+      throws Exception {
+    List<JavaFileObject> files = program.sources().stream()
+        .map(s -> JavaFileObjects.forSourceString(s.qualifiedName(), s.text())).toList();
+    FutureTask<Compilation> task = new FutureTask<>(() -> Compiler.javac()
+        .withOptions("-Xlint:all")
+        .withProcessors(new DifferentiableProcessor())
+        .compile(files));
+    Thread worker = new Thread(task, "compile " + program.name());
+    worker.setDaemon(true);
+    worker.start();
+    try {
+      return task.get(timeoutSeconds, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof Exception cause ? cause : e;
+    } catch (TimeoutException e) {
+      where[0] = String.join("\n    ", Arrays.stream(worker.getStackTrace())
+          .filter(f -> f.getClassName().startsWith("dev.matgrad.processor"))
+          .map(StackTraceElement::toString).distinct().limit(8).toList());
+      task.cancel(true);
+      try {
+        Thread.class.getMethod("stop").invoke(worker);
+      } catch (ReflectiveOperationException | UnsupportedOperationException ignored) {
+        // JDK 20 and later: the thread cannot be stopped; it ends with the test JVM
+      }
+      return null;
+    }
+  }
+
+  /** Whether a compilation that times out can be stopped (Thread.stop works up to JDK 19). */
+  static boolean canStopCompilations() {
+    return Runtime.version().feature() < 20;
+  }
+
+  /** A diagnostic with its place, and the lines around it when it is in generated code. */
+  private static String describe(Diagnostic<? extends JavaFileObject> d) {
+    String where = d.getSource() == null ? "" : d.getSource().getName() + ":" + d.getLineNumber();
+    StringBuilder b = new StringBuilder(d.getKind() + " " + where + ": ")
+        .append(d.getMessage(Locale.ROOT));
+    if (d.getSource() != null && d.getSource().getName().contains("Gradients")) {
+      try {
+        List<String> lines = d.getSource().getCharContent(true).toString().lines().toList();
+        int line = (int) d.getLineNumber();
+        for (int i = Math.max(1, line - 3); i <= Math.min(lines.size(), line + 3); i++) {
+          b.append("\n    ").append(i == line ? ">> " : "   ").append(lines.get(i - 1));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return b.toString();
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    return t instanceof InvocationTargetException ite && ite.getCause() != null
+        ? ite.getCause() : t;
+  }
+
+  static String stackTrace(Throwable t) {
+    StringWriter w = new StringWriter();
+    rootCause(t).printStackTrace(new PrintWriter(w));
+    List<String> lines = w.toString().lines().limit(12).toList();
+    return String.join("\n    ", lines);
+  }
+
+  /** A class loader over the class files a compilation wrote (user classes and generated ones). */
+  static ClassLoader classLoader(Compilation compilation) {
+    return new ClassLoader(ProgramChecker.class.getClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        int dot = name.lastIndexOf('.');
+        String pkg = dot < 0 ? "" : name.substring(0, dot);
+        Optional<JavaFileObject> file = compilation.generatedFile(StandardLocation.CLASS_OUTPUT,
+            pkg, name.substring(dot + 1) + ".class");
+        if (file.isEmpty()) {
+          throw new ClassNotFoundException(name);
+        }
+        try (InputStream in = file.get().openInputStream()) {
+          byte[] bytes = in.readAllBytes();
+          return defineClass(name, bytes, 0, bytes.length);
+        } catch (IOException e) {
+          throw new ClassNotFoundException(name, e);
+        }
+      }
+    };
+  }
+
+  // ---- one method -------------------------------------------------------------------------------
+
+  /** The checks of one method on one draw of dims and inputs. */
+  static final class MethodCheck {
+    private final Method method;
+    private final java.lang.reflect.Method forwardMethod;
+    private final java.lang.reflect.Method gradMethod;
+    private final java.lang.reflect.Method vjpMethod;
+    private final java.lang.reflect.Method jacobianMethod;
+    /** The overloads with a trailing Workspace, or null where the processor generates none. */
+    private final java.lang.reflect.Method gradWorkspace;
+    private final java.lang.reflect.Method vjpWorkspace;
+    private final java.lang.reflect.Method jacobianWorkspace;
+    private final Workspace workspace;
+    private final int[] dims;
+    /** Values of each parameter (flat; length 1 for double); null for int parameters. */
+    private final double[][] values;
+    private final int[] ints;
+    private final Random random;
+    int workspaceChecks;
+
+    MethodCheck(Program program, Method method, Class<?> user, Class<?> gradients, Random random,
+        int[] pinnedDims, Workspace workspace) throws NoSuchMethodException {
+      this.method = method;
+      this.random = random;
+      this.workspace = workspace;
+      List<Param> params = method.params();
+      Class<?>[] types = params.stream().map(p -> javaClass(p.type())).toArray(Class<?>[]::new);
+      forwardMethod = user.getDeclaredMethod(method.name(), types);
+      forwardMethod.setAccessible(true);
+      int k = method.wrt().size();
+      if (method.result().kind() == Kind.SCALAR) {
+        gradMethod = gradients.getMethod(method.name() + "Grad", append(types, 0, k));
+        gradWorkspace = optional(gradients, method.name() + "Grad", append(types, 0, k));
+        vjpMethod = null;
+        jacobianMethod = null;
+        vjpWorkspace = null;
+        jacobianWorkspace = null;
+      } else {
+        gradMethod = null;
+        gradWorkspace = null;
+        vjpMethod = gradients.getMethod(method.name() + "Vjp", append(types, 1, k));
+        jacobianMethod = gradients.getMethod(method.name() + "Jacobian", append(types, 0, k));
+        vjpWorkspace = optional(gradients, method.name() + "Vjp", append(types, 1, k));
+        jacobianWorkspace = optional(gradients, method.name() + "Jacobian", append(types, 0, k));
+      }
+      dims = new int[program.dims()];
+      // in a large program one symbol is above MAX_DIM (all of them would make checks slow)
+      int large = program.maxDim() > ProgramGenerator.MAX_DIM ? random.nextInt(dims.length) : -1;
+      for (int i = 0; i < dims.length; i++) {
+        dims[i] = i == large
+            ? ProgramGenerator.MAX_DIM + 1
+                + random.nextInt(program.maxDim() - ProgramGenerator.MAX_DIM)
+            : 1 + new int[] {0, 1, 1, 2, 2, 2, 3, 3}[random.nextInt(8)];
+        if (pinnedDims != null && i < pinnedDims.length) {
+          dims[i] = pinnedDims[i];
+        }
+      }
+      values = new double[params.size()][];
+      ints = new int[params.size()];
+      for (int i = 0; i < params.size(); i++) {
+        Type t = params.get(i).type();
+        if (t.kind() == Kind.INT) {
+          ints[i] = 1 + random.nextInt(ProgramGenerator.MAX_INT);
+        } else {
+          values[i] = new double[size(t)];
+          for (int j = 0; j < values[i].length; j++) {
+            values[i][j] = 2 * random.nextDouble() - 1;
+          }
+        }
+      }
+    }
+
+    private static java.lang.reflect.Method optional(Class<?> gradients, String name,
+        Class<?>[] types) {
+      Class<?>[] withWorkspace = Arrays.copyOf(types, types.length + 1);
+      withWorkspace[types.length] = Workspace.class;
+      try {
+        return gradients.getMethod(name, withWorkspace);
+      } catch (NoSuchMethodException e) {
+        return null;
+      }
+    }
+
+    private static Class<?>[] append(Class<?>[] types, int gradOut, int outputs) {
+      Class<?>[] all = Arrays.copyOf(types, types.length + gradOut + outputs);
+      Arrays.fill(all, types.length, all.length, double[].class);
+      return all;
+    }
+
+    private static Class<?> javaClass(Type t) {
+      return switch (t.kind()) {
+        case SCALAR -> double.class;
+        case VECTOR -> double[].class;
+        case MATRIX -> Matrix.class;
+        case INT -> int.class;
+      };
+    }
+
+    private int size(Type t) {
+      return switch (t.kind()) {
+        case SCALAR -> 1;
+        case VECTOR -> dims[t.rows()];
+        case MATRIX -> dims[t.rows()] * dims[t.cols()];
+        case INT -> 0;
+      };
+    }
+
+    /** The dims and inputs, for the failure message. */
+    String inputs() {
+      StringBuilder b = new StringBuilder("dims:");
+      for (int i = 0; i < dims.length; i++) {
+        b.append(" d").append(i).append('=').append(dims[i]);
+      }
+      b.append("; inputs:");
+      for (int i = 0; i < values.length; i++) {
+        Param p = method.params().get(i);
+        b.append("\n    ").append(p.name()).append(" ");
+        switch (p.type().kind()) {
+          case INT -> b.append("= ").append(ints[i]);
+          case SCALAR -> b.append("= ").append(values[i][0]);
+          case VECTOR -> b.append("(length ").append(values[i].length).append(") = ")
+              .append(Arrays.toString(values[i]));
+          case MATRIX -> b.append("(").append(dims[p.type().rows()]).append("×")
+              .append(dims[p.type().cols()]).append(", row-major) = ")
+              .append(Arrays.toString(values[i]));
+        }
+      }
+      return b.toString();
+    }
+
+    private Object[] args(double[][] vals) {
+      Object[] args = new Object[vals.length];
+      for (int i = 0; i < vals.length; i++) {
+        Type t = method.params().get(i).type();
+        args[i] = switch (t.kind()) {
+          case INT -> ints[i];
+          case SCALAR -> vals[i][0];
+          case VECTOR -> vals[i].clone();
+          case MATRIX -> new Matrix(dims[t.rows()], dims[t.cols()], vals[i].clone());
+        };
+      }
+      return args;
+    }
+
+    /** f at the given values, flattened (length 1 for a double). */
+    private double[] f(double[][] vals) throws ReflectiveOperationException {
+      Object r = forwardMethod.invoke(null, args(vals));
+      if (r instanceof Double d) {
+        return new double[] {d};
+      }
+      if (r instanceof double[] a) {
+        return a;
+      }
+      return ((Matrix) r).data();
+    }
+
+    /** f at the values with parameter p moved by h·direction. */
+    private double[] shifted(int p, double[] direction, double h)
+        throws ReflectiveOperationException {
+      double[][] vals = values.clone();
+      vals[p] = values[p].clone();
+      for (int j = 0; j < direction.length; j++) {
+        vals[p][j] += h * direction[j];
+      }
+      return f(vals);
+    }
+
+    /** The central difference of f along direction for parameter p, flattened. */
+    private double[] centralDifference(int p, double[] direction)
+        throws ReflectiveOperationException {
+      double max = 0;
+      for (int j = 0; j < direction.length; j++) {
+        if (direction[j] != 0) {
+          max = Math.max(max, Math.abs(values[p][j]));
+        }
+      }
+      double h = 1e-6 * Math.max(1, max);
+      double[] plus = shifted(p, direction, h);
+      double[] minus = shifted(p, direction, -h);
+      double[] d = new double[plus.length];
+      for (int j = 0; j < d.length; j++) {
+        d[j] = (plus[j] - minus[j]) / (2 * h);
+      }
+      return d;
+    }
+
+    private double[] unit(int n, int i) {
+      double[] e = new double[n];
+      e[i] = 1;
+      return e;
+    }
+
+    private double[] randomVector(int n) {
+      double[] v = new double[n];
+      for (int i = 0; i < n; i++) {
+        v[i] = 2 * random.nextDouble() - 1;
+      }
+      return v;
+    }
+
+    private int[] wrtIndices() {
+      return method.wrt().stream().mapToInt(w -> method.params().indexOf(w)).toArray();
+    }
+
+    private double[][] nanOutputs(int[] wrt, int m) {
+      double[][] out = new double[wrt.length][];
+      for (int i = 0; i < wrt.length; i++) {
+        out[i] = new double[values[wrt[i]].length * m];
+        Arrays.fill(out[i], Double.NaN);
+      }
+      return out;
+    }
+
+    private static boolean close(double expected, double got, double rtol, double floor) {
+      return Math.abs(expected - got) <= rtol * Math.max(Math.abs(expected), Math.abs(got)) + floor;
+    }
+
+    private static double maxAbs(double[]... arrays) {
+      double m = 0;
+      for (double[] a : arrays) {
+        for (double x : a) {
+          m = Math.max(m, Math.abs(x));
+        }
+      }
+      return m;
+    }
+
+    private Problem inputsChanged(Object[] args) {
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] == null) {
+          continue;
+        }
+        double[] now = switch (method.params().get(i).type().kind()) {
+          case SCALAR -> new double[] {(Double) args[i]};
+          case VECTOR -> (double[]) args[i];
+          default -> ((Matrix) args[i]).data();
+        };
+        if (!Arrays.equals(now, values[i])) {
+          return new Problem("input modified", "the generated method modified its input "
+              + method.params().get(i).name() + ": " + Arrays.toString(values[i]) + " became "
+              + Arrays.toString(now));
+        }
+      }
+      return null;
+    }
+
+    /** Runs the checks; the first problem, or null. */
+    Problem run() throws ReflectiveOperationException {
+      double[] value;
+      try {
+        value = f(values);
+      } catch (InvocationTargetException e) {
+        return new Problem(HARNESS, "the forward method threw " + stackTrace(e));
+      }
+      for (double v : value) {
+        if (!Double.isFinite(v)) {
+          return new Problem(HARNESS, "the forward method's value is not finite: "
+              + Arrays.toString(value));
+        }
+      }
+      for (java.lang.reflect.Method g : new java.lang.reflect.Method[] {gradMethod, vjpMethod,
+          jacobianMethod, gradWorkspace, vjpWorkspace, jacobianWorkspace}) {
+        String mismatch = g == null ? null : derivationMismatch(g, method);
+        if (mismatch != null) {
+          return new Problem("wrong @Derivation", mismatch);
+        }
+      }
+      int[] wrt = wrtIndices();
+      return method.result().kind() == Kind.SCALAR ? scalar(value[0], wrt) : valued(value, wrt);
+    }
+
+    /** Invokes a generated method with args, then the outputs, then the workspace if given. */
+    private Object invoke(java.lang.reflect.Method m, Object[] args, Object[] outputs,
+        Workspace ws) throws ReflectiveOperationException {
+      Object[] all = Arrays.copyOf(args, args.length + outputs.length + (ws == null ? 0 : 1));
+      System.arraycopy(outputs, 0, all, args.length, outputs.length);
+      if (ws != null) {
+        poison(ws);
+        all[all.length - 1] = ws;
+      }
+      return m.invoke(null, all);
+    }
+
+    /** Fills the workspace's buffers with NaN: generated code must write before it reads. */
+    private static void poison(Workspace ws) {
+      for (int slot = 0; slot < 1024; slot++) {
+        Arrays.fill(ws.buffer(slot, 0), Double.NaN);
+      }
+    }
+
+    private Problem scalar(double value, int[] wrt) throws ReflectiveOperationException {
+      double[][] grads = nanOutputs(wrt, 1);
+      Object[] args = args(values);
+      double got = (Double) invoke(gradMethod, args, grads, null);
+      Problem changed = inputsChanged(args);
+      if (changed != null) {
+        return changed;
+      }
+      if (!close(value, got, VALUE_RTOL, VALUE_RTOL)) {
+        return new Problem("wrong value", method.name() + "Grad returned " + got + " but "
+            + method.name() + " is " + value);
+      }
+      double scale = Math.max(1, Math.max(Math.abs(value), maxAbs(grads)));
+      for (int w = 0; w < wrt.length; w++) {
+        int p = wrt[w];
+        String name = method.params().get(p).name();
+        for (int i = 0; i < values[p].length; i++) {
+          double fd = centralDifference(p, unit(values[p].length, i))[0];
+          if (!close(fd, grads[w][i], RTOL, ATOL * scale)) {
+            return new Problem("wrong gradient", "∂" + method.name() + "/∂" + name + "[" + i
+                + "]: central differences give " + fd + " but " + method.name() + "Grad wrote "
+                + grads[w][i] + " (value " + value + "); all of grad_" + name + " = "
+                + Arrays.toString(grads[w]));
+          }
+        }
+      }
+      if (gradWorkspace != null) {
+        workspaceChecks++;
+        double[][] again = nanOutputs(wrt, 1);
+        Object[] args2 = args(values);
+        double got2 = (Double) invoke(gradWorkspace, args2, again, workspace);
+        Problem c2 = inputsChanged(args2);
+        if (c2 != null) {
+          return c2;
+        }
+        if (!close(got, got2, EXACT_RTOL, EXACT_RTOL * scale)) {
+          return new Problem("workspace ≠ plain", method.name() + "Grad(…, Workspace) returned "
+              + got2 + " but " + method.name() + "Grad returned " + got);
+        }
+        Problem p = sameArrays("Grad", grads, again, wrt, scale);
+        if (p != null) {
+          return p;
+        }
+      }
+      return null;
+    }
+
+    private Problem sameArrays(String what, double[][] plain, double[][] withWorkspace,
+        int[] wrt, double scale) {
+      for (int w = 0; w < wrt.length; w++) {
+        for (int i = 0; i < plain[w].length; i++) {
+          if (!close(plain[w][i], withWorkspace[w][i], EXACT_RTOL, EXACT_RTOL * scale)) {
+            String name = method.params().get(wrt[w]).name();
+            return new Problem("workspace ≠ plain", method.name() + what + "(…, Workspace) wrote "
+                + withWorkspace[w][i] + " at [" + i + "] of its output for " + name + " but "
+                + method.name() + what + " wrote " + plain[w][i] + "; all: "
+                + Arrays.toString(withWorkspace[w]) + " vs " + Arrays.toString(plain[w]));
+          }
+        }
+      }
+      return null;
+    }
+
+    private Problem valued(double[] value, int[] wrt) throws ReflectiveOperationException {
+      int m = value.length;
+      int expected = size(method.result());
+      if (m != expected) {
+        return new Problem(HARNESS, "the result has " + m + " entries but its type "
+            + method.result() + " has " + expected);
+      }
+      // 1. the dot-product test ⟨VJP(u), v⟩ = ⟨u, J v⟩, one wrt parameter at a time
+      double[] u = randomVector(m);
+      double[][] vjpGrads = new double[wrt.length][];
+      Problem vp = vjp(vjpMethod, u, wrt, vjpGrads, null);
+      if (vp != null) {
+        return vp;
+      }
+      for (int w = 0; w < wrt.length; w++) {
+        int p = wrt[w];
+        double[] v = randomVector(values[p].length);
+        double[] jv = centralDifference(p, v);
+        double left = 0;
+        double leftScale = 0;
+        for (int i = 0; i < v.length; i++) {
+          left += vjpGrads[w][i] * v[i];
+          leftScale += Math.abs(vjpGrads[w][i] * v[i]);
+        }
+        double right = 0;
+        double rightScale = 0;
+        for (int j = 0; j < m; j++) {
+          right += u[j] * jv[j];
+          rightScale += Math.abs(u[j] * jv[j]);
+        }
+        double scale = Math.max(1, Math.max(Math.max(leftScale, rightScale), maxAbs(value)));
+        if (!close(right, left, RTOL, ATOL * scale)) {
+          return new Problem("wrong vjp", "dot-product test for "
+              + method.params().get(p).name() + ": ⟨" + method.name() + "Vjp(u), v⟩ = " + left
+              + " but ⟨u, J v⟩ = " + right + " by central differences; u = "
+              + Arrays.toString(u) + ", v = " + Arrays.toString(v) + ", VJP = "
+              + Arrays.toString(vjpGrads[w]));
+        }
+      }
+      // 2. the Jacobian against finite differences, entry by entry
+      double[][] jac = nanOutputs(wrt, m);
+      Object[] args = args(values);
+      invoke(jacobianMethod, args, jac, null);
+      Problem changed = inputsChanged(args);
+      if (changed != null) {
+        return changed;
+      }
+      double scale = Math.max(1, Math.max(maxAbs(value), maxAbs(jac)));
+      for (int w = 0; w < wrt.length; w++) {
+        int p = wrt[w];
+        String name = method.params().get(p).name();
+        for (int i = 0; i < values[p].length; i++) {
+          double[] fd = centralDifference(p, unit(values[p].length, i));
+          for (int j = 0; j < m; j++) {
+            if (!close(fd[j], jac[w][i * m + j], RTOL, ATOL * scale)) {
+              return new Problem("wrong jacobian", "∂" + method.name() + "[" + j + "]/∂" + name
+                  + "[" + i + "]: central differences give " + fd[j] + " but " + method.name()
+                  + "Jacobian wrote jac_" + name + "[" + (i * m + j) + "] = " + jac[w][i * m + j]
+                  + "; value = " + Arrays.toString(value));
+            }
+          }
+        }
+      }
+      // 3. the Jacobian's columns against VJPs of unit vectors
+      for (int j = 0; j < m; j++) {
+        double[][] g = new double[wrt.length][];
+        Problem gp = vjp(vjpMethod, unit(m, j), wrt, g, null);
+        if (gp != null) {
+          return gp;
+        }
+        for (int w = 0; w < wrt.length; w++) {
+          String name = method.params().get(wrt[w]).name();
+          for (int i = 0; i < g[w].length; i++) {
+            if (!close(jac[w][i * m + j], g[w][i], EXACT_RTOL, EXACT_RTOL * scale)) {
+              return new Problem("jacobian ≠ vjp", "jac_" + name + "[" + (i * m + j) + "] = "
+                  + jac[w][i * m + j] + " but " + method.name() + "Vjp(e_" + j
+                  + ") wrote grad_" + name + "[" + i + "] = " + g[w][i]);
+            }
+          }
+        }
+      }
+      // 4. the Workspace overloads against the plain ones
+      if (vjpWorkspace != null) {
+        workspaceChecks++;
+        double[][] again = new double[wrt.length][];
+        Problem wp = vjp(vjpWorkspace, u, wrt, again, workspace);
+        if (wp != null) {
+          return wp;
+        }
+        Problem p = sameArrays("Vjp", vjpGrads, again, wrt, scale);
+        if (p != null) {
+          return p;
+        }
+      }
+      if (jacobianWorkspace != null) {
+        workspaceChecks++;
+        double[][] again = nanOutputs(wrt, m);
+        Object[] args2 = args(values);
+        invoke(jacobianWorkspace, args2, again, workspace);
+        Problem c2 = inputsChanged(args2);
+        if (c2 != null) {
+          return c2;
+        }
+        Problem p = sameArrays("Jacobian", jac, again, wrt, scale);
+        if (p != null) {
+          return p;
+        }
+      }
+      return null;
+    }
+
+    /** fVjp(u) into grads; a problem if it changed its inputs or gradOut. */
+    private Problem vjp(java.lang.reflect.Method vjp, double[] u, int[] wrt, double[][] grads,
+        Workspace ws) throws ReflectiveOperationException {
+      double[][] out = nanOutputs(wrt, 1);
+      Object[] args = args(values);
+      double[] gradOut = u.clone();
+      Object[] outputs = new Object[1 + wrt.length];
+      outputs[0] = gradOut;
+      System.arraycopy(out, 0, outputs, 1, wrt.length);
+      invoke(vjp, args, outputs, ws);
+      Problem changed = inputsChanged(args);
+      if (changed != null) {
+        return changed;
+      }
+      if (!Arrays.equals(gradOut, u)) {
+        return new Problem("gradOut modified", "the generated " + vjp.getName()
+            + " modified gradOut");
+      }
+      System.arraycopy(out, 0, grads, 0, wrt.length);
+      return null;
+    }
+  }
+
+  /** The @Derivation of a generated method names its source method and wrt parameters. */
+  static String derivationMismatch(java.lang.reflect.Method generated, Method source) {
+    Derivation d = generated.getAnnotation(Derivation.class);
+    if (d == null) {
+      return null;
+    }
+    List<String> wrt = source.wrt().stream().map(Param::name).toList();
+    if (!d.method().equals(source.name()) || !Arrays.asList(d.wrt()).equals(wrt)) {
+      return generated.getName() + " has @Derivation(method = " + d.method() + ", wrt = "
+          + Arrays.toString(d.wrt()) + ") but was derived from " + source.name() + " wrt " + wrt;
+    }
+    return null;
+  }
+}
