@@ -64,27 +64,7 @@ class ConcurrencyTest {
     }
   }
 
-  private final Random random = new Random(20241126);
-
-  private Matrix matrix(int rows, int cols) {
-    double[] data = new double[rows * cols];
-    for (int i = 0; i < data.length; i++) {
-      data[i] = random.nextGaussian();
-    }
-    return new Matrix(rows, cols, data);
-  }
-
-  private double[] vector(int n) {
-    return matrix(n, 1).data();
-  }
-
-  private static Matrix oneHotColumns(int classes, int batch) {
-    Matrix y = Matrix.zeros(classes, batch);
-    for (int j = 0; j < batch; j++) {
-      y.data()[(j % classes) * batch + j] = 1;
-    }
-    return y;
-  }
+  private final Inputs draw = new Inputs(20241126);
 
   /**
    * Every generated method of {@code fixture.name} (both overloads) on the given inputs, whose
@@ -97,7 +77,7 @@ class ConcurrencyTest {
     boolean scalar = result instanceof Double;
     int[] sizes = Arrays.stream(wrt).map(p -> GradientChecker.size(inputs[p])).toArray();
     int[] jacobianSizes = Arrays.stream(sizes).map(s -> s * m).toArray();
-    double[] gradOut = scalar ? null : vector(m);
+    double[] gradOut = scalar ? null : draw.vector(m);
     List<Call> calls = new ArrayList<>();
     for (Method g : GradientChecker.gradientsClass(fixture).getDeclaredMethods()) {
       if (g.getName().equals(name + "Grad") || g.getName().equals(name + "Vjp")) {
@@ -117,17 +97,17 @@ class ConcurrencyTest {
       int n = shape[1];
       int k = shape[2];
       calls.addAll(callsOf(Losses.class, "firstLayerLoss", new int[] {0},
-          matrix(d, n), matrix(n, k), vector(d), vector(k)));
+          draw.matrix(d, n), draw.matrix(n, k), draw.vector(d), draw.vector(k)));
       calls.addAll(callsOf(UserModels.class, "mlpTanh", new int[] {0, 1, 2, 3},
-          matrix(n, d), vector(n), matrix(k, n), vector(k), matrix(d, 4), oneHotColumns(k, 4), 4));
+          draw.matrix(n, d), draw.vector(n), draw.matrix(k, n), draw.vector(k), draw.matrix(d, 4), draw.oneHotColumns(k, 4), 4));
       calls.addAll(callsOf(UserModels.class, "dense", new int[] {0, 1, 2},
-          matrix(n, d), vector(n), matrix(d, k)));
+          draw.matrix(n, d), draw.vector(n), draw.matrix(d, k)));
       calls.addAll(callsOf(LinearAlgebraOps.class, "matmulOfMatricesValued", new int[] {0, 1},
-          matrix(d, n), matrix(n, k)));
-      calls.addAll(callsOf(SoftmaxOps.class, "logSoftmaxMatrixValued", new int[] {0}, matrix(n, k)));
-      calls.addAll(callsOf(StabilityFixtures.class, "crossEntropy", new int[] {0, 1}, vector(n), vector(n)));
-      calls.addAll(callsOf(StabilityFixtures.class, "norm2OfVector", new int[] {0}, vector(d)));
-      calls.addAll(callsOf(Reductions.class, "normPOfVector", new int[] {0}, vector(n), 3.0));
+          draw.matrix(d, n), draw.matrix(n, k)));
+      calls.addAll(callsOf(SoftmaxOps.class, "logSoftmaxMatrixValued", new int[] {0}, draw.matrix(n, k)));
+      calls.addAll(callsOf(StabilityFixtures.class, "crossEntropy", new int[] {0, 1}, draw.vector(n), draw.vector(n)));
+      calls.addAll(callsOf(StabilityFixtures.class, "norm2OfVector", new int[] {0}, draw.vector(d)));
+      calls.addAll(callsOf(Reductions.class, "normPOfVector", new int[] {0}, draw.vector(n), 3.0));
     }
     return calls;
   }

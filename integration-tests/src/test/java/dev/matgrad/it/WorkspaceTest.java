@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.matgrad.Matrix;
 import dev.matgrad.Workspace;
 import java.lang.management.ManagementFactory;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,27 +16,7 @@ import org.junit.jupiter.api.Test;
  * gradient checks of every fixture also compare both overloads, through one shared workspace.
  */
 class WorkspaceTest {
-  private final Random random = new Random(11);
-
-  private Matrix matrix(int rows, int cols) {
-    double[] data = new double[rows * cols];
-    for (int i = 0; i < data.length; i++) {
-      data[i] = random.nextGaussian();
-    }
-    return new Matrix(rows, cols, data);
-  }
-
-  private double[] vector(int n) {
-    return matrix(n, 1).data();
-  }
-
-  private static Matrix oneHotColumns(int classes, int batch) {
-    Matrix y = Matrix.zeros(classes, batch);
-    for (int j = 0; j < batch; j++) {
-      y.data()[(j % classes) * batch + j] = 1;
-    }
-    return y;
-  }
+  private final Inputs inputs = new Inputs(11);
 
   /**
    * The fewest bytes this thread allocated over three runs of {@code calls} (null where the JVM
@@ -66,12 +45,12 @@ class WorkspaceTest {
     int hidden = 16;
     int classes = 5;
     int batch = 8;
-    Matrix w1 = matrix(hidden, in);
-    double[] b1 = vector(hidden);
-    Matrix w2 = matrix(classes, hidden);
-    double[] b2 = vector(classes);
-    Matrix x = matrix(in, batch);
-    Matrix y = oneHotColumns(classes, batch);
+    Matrix w1 = inputs.matrix(hidden, in);
+    double[] b1 = inputs.vector(hidden);
+    Matrix w2 = inputs.matrix(classes, hidden);
+    double[] b2 = inputs.vector(classes);
+    Matrix x = inputs.matrix(in, batch);
+    Matrix y = inputs.oneHotColumns(classes, batch);
     double[] gW1 = new double[hidden * in];
     double[] gB1 = new double[hidden];
     double[] gW2 = new double[classes * hidden];
@@ -102,10 +81,10 @@ class WorkspaceTest {
 
   @Test
   void jacobianAndVjpAllocateNothingOnceTheWorkspaceIsSized() {
-    Matrix a = matrix(6, 4);
-    Matrix b = matrix(4, 3);
-    double[] x = vector(6);
-    double[] gradOut = vector(3);
+    Matrix a = inputs.matrix(6, 4);
+    Matrix b = inputs.matrix(4, 3);
+    double[] x = inputs.vector(6);
+    double[] gradOut = inputs.vector(3);
     double[] vjp = new double[6];
     double[] jac = new double[6 * 3];
     Workspace ws = new Workspace();
@@ -125,8 +104,8 @@ class WorkspaceTest {
   void oneWorkspaceServesShapesThatGrowAndShrink() {
     Workspace ws = new Workspace();
     for (int n : new int[] {3, 40, 7, 40, 1, 64, 5}) {
-      Matrix a = matrix(n, n + 1);
-      double[] x = vector(n);
+      Matrix a = inputs.matrix(n, n + 1);
+      double[] x = inputs.vector(n);
       double[] expected = new double[a.data().length];
       double[] actual = new double[a.data().length];
       double v1 = SeedProblemsGradients.squaredNormOfLinearMapWrtAGrad(a, x, expected);
@@ -138,8 +117,8 @@ class WorkspaceTest {
 
   @Test
   void aNullWorkspaceIsRejectedByName() {
-    Matrix a = matrix(3, 2);
-    double[] x = vector(3);
+    Matrix a = inputs.matrix(3, 2);
+    double[] x = inputs.vector(3);
     NullPointerException e = assertThrows(NullPointerException.class,
         () -> SeedProblemsGradients.squaredNormOfLinearMapWrtAGrad(a, x, new double[6], null));
     assertEquals("workspace", e.getMessage());
