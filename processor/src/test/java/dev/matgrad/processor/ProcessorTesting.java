@@ -29,7 +29,7 @@ import javax.tools.JavaFileObject;
 import javax.tools.StandardLocation;
 
 /** Shared helpers of the processor tests: sources, compilations and diagnostic assertions. */
-final class ProcessorTesting {
+public final class ProcessorTesting {
   private ProcessorTesting() {}
 
   /** The imports every test class starts with (what a user of the API.md example writes). */
@@ -132,7 +132,7 @@ final class ProcessorTesting {
   }
 
   /** A class loader over the class files a compilation wrote (user classes and generated ones). */
-  static ClassLoader classLoader(Compilation compilation) {
+  public static ClassLoader classLoader(Compilation compilation) {
     return new ClassLoader(ProcessorTesting.class.getClassLoader()) {
       @Override
       protected Class<?> findClass(String name) throws ClassNotFoundException {

@@ -7,6 +7,7 @@ import dev.matgrad.Derivation;
 import dev.matgrad.Matrix;
 import dev.matgrad.Workspace;
 import dev.matgrad.processor.DifferentiableProcessor;
+import dev.matgrad.processor.ProcessorTesting;
 import dev.matgrad.processor.random.ProgramGenerator.Kind;
 import dev.matgrad.processor.random.ProgramGenerator.Method;
 import dev.matgrad.processor.random.ProgramGenerator.Param;
@@ -23,7 +24,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -33,7 +33,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.Diagnostic;
 import javax.tools.JavaFileObject;
-import javax.tools.StandardLocation;
 
 /**
  * Compiles a program in-process with the processor and checks every generated method against
@@ -153,7 +152,7 @@ final class ProgramChecker {
       }
       return new Outcome(problems, 0, 0, 0);
     }
-    ClassLoader loader = classLoader(compilation);
+    ClassLoader loader = ProcessorTesting.classLoader(compilation);
     contract(program, compilation, options.coverage(), problems);
     Random inputs = new Random(inputSeed);
     Workspace workspace = new Workspace();
@@ -311,28 +310,6 @@ final class ProgramChecker {
     rootCause(t).printStackTrace(new PrintWriter(w));
     List<String> lines = w.toString().lines().limit(12).toList();
     return String.join("\n    ", lines);
-  }
-
-  /** A class loader over the class files a compilation wrote (user classes and generated ones). */
-  static ClassLoader classLoader(Compilation compilation) {
-    return new ClassLoader(ProgramChecker.class.getClassLoader()) {
-      @Override
-      protected Class<?> findClass(String name) throws ClassNotFoundException {
-        int dot = name.lastIndexOf('.');
-        String pkg = dot < 0 ? "" : name.substring(0, dot);
-        Optional<JavaFileObject> file = compilation.generatedFile(StandardLocation.CLASS_OUTPUT,
-            pkg, name.substring(dot + 1) + ".class");
-        if (file.isEmpty()) {
-          throw new ClassNotFoundException(name);
-        }
-        try (InputStream in = file.get().openInputStream()) {
-          byte[] bytes = in.readAllBytes();
-          return defineClass(name, bytes, 0, bytes.length);
-        } catch (IOException e) {
-          throw new ClassNotFoundException(name, e);
-        }
-      }
-    };
   }
 
   // ---- one method -------------------------------------------------------------------------------
