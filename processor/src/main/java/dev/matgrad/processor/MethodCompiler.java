@@ -261,8 +261,7 @@ final class MethodCompiler implements Callees {
     for (int i = 0; i < args.size(); i++) {
       String type = method.getParameters().get(i).asType().toString();
       Kind want = Kind.ofJavaType(type.equals("dev.matgrad.Matrix") ? "Matrix" : type);
-      Kind got = args.get(i);
-      if (!(want == got || (want == Kind.SCALAR && got == Kind.INT))) {
+      if (want == null || !want.accepts(args.get(i))) {
         return false;
       }
     }

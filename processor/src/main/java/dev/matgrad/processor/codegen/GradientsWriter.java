@@ -61,8 +61,9 @@ public final class GradientsWriter {
 
   /**
    * A program's generated methods: fGrad, or fVjp and fJacobian, each with its Workspace overload.
+   * Where the user's package shadows java.lang's classes, the code refers to them qualified.
    */
-  public static List<MethodSpec> methods(Program p) {
+  public static List<MethodSpec> methods(Program p, boolean javaLangShadowed) {
     List<MethodSpec> out = new ArrayList<>();
     List<MethodWriter.Mode> modes = p.scalarValued() ? List.of(MethodWriter.Mode.GRAD)
         : List.of(MethodWriter.Mode.VJP, MethodWriter.Mode.JACOBIAN);
@@ -70,8 +71,9 @@ public final class GradientsWriter {
       List<String> notation = notation(p, mode);
       AnnotationSpec derivation = derivation(p, notation);
       String doc = javadoc(p, mode, notation);
-      out.add(new MethodWriter(p, mode, false).write(doc, derivation));
-      out.add(new MethodWriter(p, mode, true).write(workspaceJavadoc(p, mode), derivation));
+      out.add(new MethodWriter(p, mode, false, javaLangShadowed).write(doc, derivation));
+      out.add(new MethodWriter(p, mode, true, javaLangShadowed)
+          .write(workspaceJavadoc(p, mode), derivation));
     }
     return out;
   }

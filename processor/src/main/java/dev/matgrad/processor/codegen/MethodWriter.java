@@ -8,6 +8,7 @@ import com.palantir.javapoet.TypeName;
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ir.Dim;
 import dev.matgrad.processor.ir.Dims;
+import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
 import dev.matgrad.processor.passes.Program;
@@ -53,7 +54,7 @@ final class MethodWriter {
   /** The incoming adjoint's parameter: gradOut, unless the user has a parameter of that name. */
   private final String gradOut;
 
-  MethodWriter(Program program, Mode mode, boolean withWorkspace) {
+  MethodWriter(Program program, Mode mode, boolean withWorkspace, boolean javaLangShadowed) {
     this.program = program;
     this.mode = mode;
     this.withWorkspace = withWorkspace;
@@ -68,7 +69,7 @@ final class MethodWriter {
     reserved.add(gradOut);
     this.workspace = uniqueOutputName("workspace");
     reserved.add(workspace);
-    this.lower = new Lowering(program, reserved, workspace);
+    this.lower = new Lowering(program, reserved, workspace, javaLangShadowed);
   }
 
   private String uniqueOutputName(String base) {
@@ -268,19 +269,11 @@ final class MethodWriter {
 
   /** Nodes the results need, parameters included. */
   private Set<Node> usedNodes() {
-    Set<Node> used = new HashSet<>();
-    List<Node> todo = new ArrayList<>();
+    List<Node> roots = new ArrayList<>(program.gradients().values());
     if (mode == Mode.GRAD) {
-      todo.add(program.output());
+      roots.add(program.output());
     }
-    program.gradients().values().stream().filter(Objects::nonNull).forEach(todo::add);
-    while (!todo.isEmpty()) {
-      Node n = todo.remove(todo.size() - 1);
-      if (used.add(n) && n instanceof Node.Apply a) {
-        todo.addAll(a.args());
-      }
-    }
-    return used;
+    return Graph.reachable(roots);
   }
 
   /**
@@ -289,15 +282,10 @@ final class MethodWriter {
    */
   private Map<Node, String> directOutputs() {
     Map<Node, String> direct = new HashMap<>();
-    Set<Node> readByOthers = new HashSet<>();
-    for (Node n : program.graph().nodes()) {
-      if (n instanceof Node.Apply a) {
-        readByOthers.addAll(a.args());
-      }
-    }
+    Map<Node, Integer> readers = Graph.uses(program.graph().nodes());
     for (Node.Param w : program.wrt()) {
       Node g = program.gradients().get(w.name());
-      if (g instanceof Node.Apply a && a.shape().isArray() && !readByOthers.contains(g)
+      if (g instanceof Node.Apply a && a.shape().isArray() && !readers.containsKey(g)
           && g != program.output() && !direct.containsKey(g) && !lower.readsAsScalar(g)) {
         direct.put(g, outputNames.get(w.name()));
       }
@@ -341,14 +329,7 @@ final class MethodWriter {
    */
   /** The seed and every node computed from it: the Jacobian's per-column part. */
   private Set<Node> dependsOnSeed(Node seed) {
-    Set<Node> dependsOnSeed = new HashSet<>();
-    dependsOnSeed.add(seed);
-    for (Node n : program.graph().nodes()) {
-      if (n instanceof Node.Apply a && a.args().stream().anyMatch(dependsOnSeed::contains)) {
-        dependsOnSeed.add(n);
-      }
-    }
-    return dependsOnSeed;
+    return program.graph().dependents(List.of(seed), true);
   }
 
   private void jacobian(CodeBlock.Builder code, Set<Node> used, Set<Node> dependsOnSeed) {
