@@ -122,7 +122,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
             throw new CompileError(new ElementOrigin(method), Message.SIGNATURE_CLASH, sig);
           }
         }
-        List<MethodSpec> methodSpecs = GradientsWriter.methods(result.program(), javaLangShadowed);
+        List<MethodSpec> methodSpecs = GradientsWriter.methods(result.program(), result.tangent(),
+            javaLangShadowed);
         for (MethodSpec spec : methodSpecs) {
           int bytes = GradientsWriter.estimatedBytecode(spec);
           if (bytes > MAX_METHOD_BYTECODE) {

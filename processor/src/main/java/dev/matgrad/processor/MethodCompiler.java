@@ -6,6 +6,7 @@ import dev.matgrad.processor.codegen.GradientsWriter;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.javac.JavacSupport;
 import dev.matgrad.processor.passes.Callees;
+import dev.matgrad.processor.passes.ForwardMode;
 import dev.matgrad.processor.passes.Program;
 import dev.matgrad.processor.passes.Resolve;
 import dev.matgrad.processor.passes.ReverseMode;
@@ -34,7 +35,7 @@ import javax.tools.Diagnostic;
  */
 final class MethodCompiler implements Callees {
   /** A compiled method and the signatures of the methods it will generate. */
-  record Result(Program program, List<String> signatures) {}
+  record Result(Program program, Program tangent, List<String> signatures) {}
 
   private static final Set<String> PARAMETER_TYPES = Set.of("double", "double[]", "dev.matgrad.Matrix", "int");
   private static final Set<String> RETURN_TYPES = Set.of("double", "double[]", "dev.matgrad.Matrix");
@@ -81,6 +82,9 @@ final class MethodCompiler implements Callees {
     // Simplifying first folds the forward transposes into matmuls, so adjoints never see them.
     Program forward = Simplify.run(Resolve.run(source, wrt, this));
     Program derived = Simplify.run(ReverseMode.run(forward, scalar ? null : "gradOut"));
+    // Forward mode on a copy of the forward program (reverse mode added its nodes to the original).
+    Program tangent = Simplify.run(ForwardMode.run(Simplify.run(forward),
+        wrt.stream().map(w -> "dir_" + w).toList()));
     for (VariableElement p : method.getParameters()) {
       String pname = p.getSimpleName().toString();
       if (derived.gradients().containsKey(pname) && derived.gradients().get(pname) == null
@@ -89,7 +93,7 @@ final class MethodCompiler implements Callees {
             Message.ZERO_GRADIENT.format(name, pname), p);
       }
     }
-    return new Result(derived, GradientsWriter.signatures(source, wrt, scalar));
+    return new Result(derived, tangent, GradientsWriter.signatures(source, wrt, scalar));
   }
 
   /**

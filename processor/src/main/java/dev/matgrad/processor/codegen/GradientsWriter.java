@@ -32,10 +32,12 @@ public final class GradientsWriter {
     String params = String.join(",", source.parameters().stream().map(MethodSource.Parameter::type).toList());
     String outputs = ",double[]".repeat(wrt.size());
     if (scalar) {
-      return List.of(source.name() + "Grad(" + params + outputs + ")");
+      return List.of(source.name() + "Grad(" + params + outputs + ")",
+          source.name() + "Jvp(" + params + outputs + ")");
     }
     return List.of(source.name() + "Vjp(" + params + ",double[]" + outputs + ")",
-        source.name() + "Jacobian(" + params + outputs + ")");
+        source.name() + "Jacobian(" + params + outputs + ")",
+        source.name() + "Jvp(" + params + outputs + ",double[])");
   }
 
   /** The java.lang classes generated code refers to by simple name. */
@@ -60,10 +62,12 @@ public final class GradientsWriter {
   }
 
   /**
-   * A program's generated methods: fGrad, or fVjp and fJacobian, each with its Workspace overload.
-   * Where the user's package shadows java.lang's classes, the code refers to them qualified.
+   * A method's generated methods: fGrad, or fVjp and fJacobian, from its reverse-mode program
+   * {@code p}; fJvp from its forward-mode program {@code tangent}; each with its Workspace
+   * overload. Where the user's package shadows java.lang's classes, the code refers to them
+   * qualified.
    */
-  public static List<MethodSpec> methods(Program p, boolean javaLangShadowed) {
+  public static List<MethodSpec> methods(Program p, Program tangent, boolean javaLangShadowed) {
     List<MethodSpec> out = new ArrayList<>();
     List<MethodWriter.Mode> modes = p.scalarValued() ? List.of(MethodWriter.Mode.GRAD)
         : List.of(MethodWriter.Mode.VJP, MethodWriter.Mode.JACOBIAN);
@@ -75,6 +79,12 @@ public final class GradientsWriter {
       out.add(new MethodWriter(p, mode, true, javaLangShadowed)
           .write(workspaceJavadoc(p, mode), derivation));
     }
+    List<String> notation = notation(tangent, MethodWriter.Mode.JVP);
+    AnnotationSpec derivation = derivation(tangent, notation);
+    out.add(new MethodWriter(tangent, MethodWriter.Mode.JVP, false, javaLangShadowed)
+        .write(javadoc(tangent, MethodWriter.Mode.JVP, notation), derivation));
+    out.add(new MethodWriter(tangent, MethodWriter.Mode.JVP, true, javaLangShadowed)
+        .write(workspaceJavadoc(tangent, MethodWriter.Mode.JVP), derivation));
     return out;
   }
 
@@ -108,7 +118,11 @@ public final class GradientsWriter {
     GradientDoc doc = new GradientDoc(p);
     List<String> lines = new ArrayList<>();
     lines.add("f = " + doc.print(p.output()));
-    for (Node.Param w : p.wrt()) {
+    if (mode == MethodWriter.Mode.JVP) {
+      // The directions are the inputs' tangents: ḟ = Σ_w (∂f/∂w) dir_w.
+      lines.add("ḟ = " + (p.tangent() == null ? "0" : doc.print(p.tangent())));
+    }
+    for (Node.Param w : mode == MethodWriter.Mode.JVP ? List.<Node.Param>of() : p.wrt()) {
       Node g = p.gradients().get(w.name());
       String derivative = g == null ? "0" : doc.print(g);
       switch (mode) {
@@ -118,6 +132,7 @@ public final class GradientsWriter {
           lines.add("column j of ∂f/∂" + w.name() + " = (∂f/∂" + w.name() + ") e_j, with ḡ = e_j:");
           lines.add("    = " + derivative);
         }
+        case JVP -> throw new IllegalStateException("no per-parameter lines in a JVP");
       }
     }
     List<String> where = doc.whereLines();
@@ -148,6 +163,10 @@ public final class GradientsWriter {
           .append("}: writes grad_w[i] = Σ_j ∂f_j/∂w_i · gradOut[j] (one backpropagation step).\n");
       case JACOBIAN -> b.append("Jacobian of {@link ").append(s.owner()).append("#").append(f)
           .append("}: writes jac_w[i·m + j] = ∂f_j/∂w_i, the size(w)×m Jacobian (m = number of outputs).\n");
+      case JVP -> b.append("Jacobian-vector product (forward mode) of {@link ").append(s.owner())
+          .append("#").append(f).append(p.scalarValued()
+              ? "}: returns Σ_w ⟨∂f/∂w, dir_w⟩, the derivative of f along the directions.\n"
+              : "}: writes jvpOut[j] = Σ_w Σ_i ∂f_j/∂w_i · dir_w[i], the derivative of f along the directions.\n");
     }
     b.append("\n<pre>\n");
     notation.forEach(line -> b.append(GradientDoc.escape(line)).append('\n'));
@@ -159,13 +178,24 @@ public final class GradientsWriter {
       b.append("@param gradOut the adjoint ḡ of the result, one entry per output (row-major)\n");
     }
     for (Node.Param w : p.wrt()) {
+      if (mode == MethodWriter.Mode.JVP) {
+        b.append("@param dir_").append(w.name()).append(" the direction of ").append(w.name())
+            .append(", size(").append(w.name()).append(") entries\n");
+        continue;
+      }
       String out = (mode == MethodWriter.Mode.JACOBIAN ? "jac_" : "grad_") + w.name();
       b.append("@param ").append(out).append(" output, overwritten: ")
           .append(mode == MethodWriter.Mode.JACOBIAN ? "size(" + w.name() + ")·m entries"
               : "∂/∂" + w.name() + ", size(" + w.name() + ") entries").append('\n');
     }
+    if (mode == MethodWriter.Mode.JVP && !p.scalarValued()) {
+      b.append("@param jvpOut output, overwritten: the derivative of each output entry (row-major)\n");
+    }
     if (mode == MethodWriter.Mode.GRAD) {
       b.append("@return the value of ").append(f).append('\n');
+    }
+    if (mode == MethodWriter.Mode.JVP && p.scalarValued()) {
+      b.append("@return the directional derivative of ").append(f).append('\n');
     }
     b.append("@throws IllegalArgumentException if a shape does not fit or an output array has the\n"
         + "    wrong length (before anything is written)\n");

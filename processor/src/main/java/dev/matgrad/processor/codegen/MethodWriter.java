@@ -24,7 +24,10 @@ import java.util.Objects;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
 
-/** Writes one generated method ({@code fGrad}, {@code fVjp} or {@code fJacobian}) of a program. */
+/**
+ * Writes one generated method ({@code fGrad}, {@code fVjp}, {@code fJacobian} or {@code fJvp}) of
+ * a program.
+ */
 final class MethodWriter {
   static final ClassName MATRIX = ClassName.get("dev.matgrad", "Matrix");
   static final ClassName WORKSPACE = ClassName.get("dev.matgrad", "Workspace");
@@ -32,7 +35,7 @@ final class MethodWriter {
 
   /** Which method is being written. */
   enum Mode {
-    GRAD("Grad", "grad_"), VJP("Vjp", "grad_"), JACOBIAN("Jacobian", "jac_");
+    GRAD("Grad", "grad_"), VJP("Vjp", "grad_"), JACOBIAN("Jacobian", "jac_"), JVP("Jvp", "dir_");
 
     final String suffix;
     final String outputPrefix;
@@ -53,6 +56,8 @@ final class MethodWriter {
   private final Map<String, String> outputNames = new LinkedHashMap<>();
   /** The incoming adjoint's parameter: gradOut, unless the user has a parameter of that name. */
   private final String gradOut;
+  /** A vector-valued JVP's output parameter: jvpOut, unless the user has a parameter of that name. */
+  private final String jvpOut;
 
   MethodWriter(Program program, Mode mode, boolean withWorkspace, boolean javaLangShadowed) {
     this.program = program;
@@ -67,6 +72,8 @@ final class MethodWriter {
     }
     this.gradOut = uniqueOutputName("gradOut");
     reserved.add(gradOut);
+    this.jvpOut = uniqueOutputName("jvpOut");
+    reserved.add(jvpOut);
     this.workspace = uniqueOutputName("workspace");
     reserved.add(workspace);
     this.lower = new Lowering(program, reserved, workspace, javaLangShadowed);
@@ -106,16 +113,26 @@ final class MethodWriter {
     }
     outputNames.values().forEach(name -> m.addParameter(DOUBLE_ARRAY, name));
     arguments.addAll(outputNames.values());
-    m.returns(mode == Mode.GRAD ? TypeName.DOUBLE : TypeName.VOID);
+    if (mode == Mode.JVP && !program.scalarValued()) {
+      m.addParameter(DOUBLE_ARRAY, jvpOut);
+      arguments.add(jvpOut);
+    }
+    boolean returnsValue = returnsValue();
+    m.returns(returnsValue ? TypeName.DOUBLE : TypeName.VOID);
     if (withWorkspace) {
       m.addParameter(WORKSPACE, workspace);
       m.addCode(body());
     } else {
       // The code lives in the Workspace overload; a fresh workspace per call keeps this reentrant.
-      m.addStatement((mode == Mode.GRAD ? "return " : "") + "$L($L, new $T())",
+      m.addStatement((returnsValue ? "return " : "") + "$L($L, new $T())",
           methodName(source, mode), String.join(", ", arguments), WORKSPACE);
     }
     return m.build();
+  }
+
+  /** fGrad returns f's value and a scalar f's fJvp its directional derivative. */
+  private boolean returnsValue() {
+    return mode == Mode.GRAD || (mode == Mode.JVP && program.scalarValued());
   }
 
   static TypeName typeOf(String type) {
@@ -139,6 +156,9 @@ final class MethodWriter {
       code.addStatement("$T.requireNonNull($L, $S)", Objects.class, gradOut, gradOut);
     }
     outputNames.values().forEach(n -> code.addStatement("$T.requireNonNull($L, $S)", Objects.class, n, n));
+    if (mode == Mode.JVP && !program.scalarValued()) {
+      code.addStatement("$T.requireNonNull($L, $S)", Objects.class, jvpOut, jvpOut);
+    }
     code.addStatement("$T.requireNonNull($L, $S)", Objects.class, workspace, workspace);
     lower.declareDimensions();
     shapeChecks(code);
@@ -150,7 +170,9 @@ final class MethodWriter {
     Set<Node> keep = new HashSet<>(program.gradients().values());
     keep.add(program.output());
     keep.add(seed);
-    if (mode == Mode.JACOBIAN) {
+    if (mode == Mode.JVP) {
+      jvp(code, used);
+    } else if (mode == Mode.JACOBIAN) {
       Set<Node> reverse = dependsOnSeed(seed);
       lower.planFusion(used, keep, (n, c) -> reverse.contains(n) == reverse.contains(c));
       jacobian(code, used, reverse);
@@ -241,6 +263,14 @@ final class MethodWriter {
   /** Checks the lengths of gradOut and of every output array. */
   private void outputChecks(CodeBlock.Builder code) {
     String m = lower.size(program.output());
+    if (mode == Mode.JVP && !program.scalarValued()) {
+      code.beginControlFlow("if ($L.length != $L)", jvpOut, m);
+      code.addStatement("throw new $T($S + $L.length + $S + $L + $S)",
+          IllegalArgumentException.class, source.name() + "Jvp: " + jvpOut + " has length ", jvpOut,
+          " but the result of " + source.name() + " has ", m,
+          " entries (" + program.output().shape().describe(program.graph().dims()) + ")");
+      code.endControlFlow();
+    }
     if (mode == Mode.VJP) {
       code.beginControlFlow("if ($L.length != $L)", gradOut, m);
       code.addStatement("throw new $T($S + $L.length + $S + $L + $S)",
@@ -269,6 +299,11 @@ final class MethodWriter {
 
   /** Nodes the results need, parameters included. */
   private Set<Node> usedNodes() {
+    if (mode == Mode.JVP) {
+      List<Node> roots = new ArrayList<>();
+      roots.add(program.tangent());
+      return Graph.reachable(roots);
+    }
     List<Node> roots = new ArrayList<>(program.gradients().values());
     if (mode == Mode.GRAD) {
       roots.add(program.output());
@@ -320,6 +355,38 @@ final class MethodWriter {
         code.addStatement("$T.arraycopy($L, 0, $L, 0, $L.length)", System.class, lower.ref(g),
             out, out);
       }
+    }
+  }
+
+  /**
+   * The Jacobian-vector product: the directions bound as the inputs' tangents (a scalar's is
+   * entry 0 of its array), then the tangent computation, written into jvpOut or returned.
+   */
+  private void jvp(CodeBlock.Builder code, Set<Node> used) {
+    for (int k = 0; k < program.wrt().size(); k++) {
+      Node.Param w = program.wrt().get(k);
+      String dir = outputNames.get(w.name());
+      lower.bind(program.directions().get(k), w.shape().isScalar() ? dir + "[0]" : dir);
+    }
+    Node t = program.tangent();
+    lower.planFusion(used, t == null ? Set.of() : Set.of(t), (n, c) -> true);
+    boolean direct = !program.scalarValued() && t instanceof Node.Apply
+        && !Graph.uses(program.graph().nodes()).containsKey(t) && !lower.readsAsScalar(t)
+        && t.shape().isArray();
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a) {
+        emit(a, direct && n == t ? jvpOut : null);
+      }
+    }
+    if (program.scalarValued()) {
+      code.addStatement("return $L", t == null ? "0.0" : lower.ref(t));
+    } else if (t == null) {
+      code.addStatement("$T.fill($L, 0.0)", Arrays.class, jvpOut);
+    } else if (t.shape().isScalar() || lower.readsAsScalar(t)) {
+      code.addStatement("$T.fill($L, $L)", Arrays.class, jvpOut, lower.ref(t));
+    } else if (!direct) {
+      code.addStatement("$T.arraycopy($L, 0, $L, 0, $L.length)", System.class, lower.ref(t),
+          jvpOut, jvpOut);
     }
   }
 

@@ -71,7 +71,7 @@ public final class Resolve {
     Node output = body(method, scope);
     inlining.pop();
     List<Node.Param> wrtParams = params.stream().filter(p -> wrt.contains(p.name())).toList();
-    return new Program(method, graph, params, wrtParams, output, null, Map.of());
+    return new Program(method, graph, params, wrtParams, output);
   }
 
   private static String key(MethodSource m) {

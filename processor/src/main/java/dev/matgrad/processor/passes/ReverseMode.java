@@ -83,8 +83,7 @@ public final class ReverseMode {
     for (Node.Param w : forward.wrt()) {
       gradients.put(w.name(), adjoints.get(w));
     }
-    return new Program(forward.source(), g, forward.params(), forward.wrt(), forward.output(),
-        seedNode, gradients);
+    return forward.withGradients(seedNode, gradients);
   }
 
   /**
@@ -96,7 +95,7 @@ public final class ReverseMode {
   }
 
   /** The wrt parameters that {@code n} depends on, comma-separated. */
-  private static String dependsOn(Program p, Node n) {
+  static String dependsOn(Program p, Node n) {
     List<String> names = new ArrayList<>();
     Set<Node> below = Graph.reachable(List.of(n));
     for (Node.Param w : p.wrt()) {

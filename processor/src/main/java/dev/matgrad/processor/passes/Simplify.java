@@ -74,8 +74,10 @@ public final class Simplify implements Op.Rewriter {
     List<Node.Param> wrt = p.wrt().stream().map(x -> (Node.Param) mapped.get(x)).toList();
     Map<String, Node> gradients = new LinkedHashMap<>();
     p.gradients().forEach((k, v) -> gradients.put(k, v == null ? null : mapped.get(v)));
+    List<Node.Param> directions = p.directions().stream().map(x -> (Node.Param) mapped.get(x)).toList();
     return new Program(p.source(), to, params, wrt, mapped.get(p.output()),
-        p.seed() == null ? null : mapped.get(p.seed()), gradients);
+        p.seed() == null ? null : mapped.get(p.seed()), gradients, directions,
+        p.tangent() == null ? null : mapped.get(p.tangent()));
   }
 
   /** Parameters, and everything the output and the gradients are computed from. */
@@ -84,6 +86,8 @@ public final class Simplify implements Op.Rewriter {
     roots.add(p.output());
     roots.add(p.seed());
     roots.addAll(p.gradients().values());
+    roots.addAll(p.directions());
+    roots.add(p.tangent());
     return Graph.reachable(roots);
   }
 
