@@ -27,4 +27,13 @@ public @interface Differentiable {
    * parameter of type {@code double}, {@code double[]} or {@code Matrix}; the others are constants.
    */
   String[] wrt() default {};
+
+  /**
+   * Also generate second derivatives, for a scalar ({@code double}) method only:
+   * {@code fHvp(params..., dir_w..., hvp_w...)}, the Hessian over all wrt parameters jointly
+   * times a direction, and {@code fHessian(params..., hess)}, the N×N Hessian with
+   * hess[a·N + b] = ∂²f/∂θ_a∂θ_b, θ being the wrt parameters flattened and concatenated in
+   * declaration order. On a vector- or matrix-valued method it is a compile error.
+   */
+  boolean hessian() default false;
 }

@@ -123,7 +123,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
           }
         }
         List<MethodSpec> methodSpecs = GradientsWriter.methods(result.program(), result.tangent(),
-            javaLangShadowed);
+            result.hessian(), javaLangShadowed);
         for (MethodSpec spec : methodSpecs) {
           int bytes = GradientsWriter.estimatedBytecode(spec);
           if (bytes > MAX_METHOD_BYTECODE) {

@@ -132,6 +132,12 @@ class MessageCatalogueTest {
         }
         """.formatted("  h = tanh(matmul(W, h));\n".repeat(200)),
         "static double deep(Matrix W, double[] x) {");
+    add(Message.HESSIAN_NOT_SCALAR, """
+        @Differentiable(hessian = true)
+        static double[] layer(Matrix W, double[] x) {
+          return tanh(matmul(W, x));
+        }
+        """, "@Differentiable(hessian = true)");
     add(Message.ZERO_GRADIENT, """
         @Differentiable
         static double onlyX(double x, double[] unused) {

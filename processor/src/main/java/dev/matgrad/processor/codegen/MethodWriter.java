@@ -35,7 +35,8 @@ final class MethodWriter {
 
   /** Which method is being written. */
   enum Mode {
-    GRAD("Grad", "grad_"), VJP("Vjp", "grad_"), JACOBIAN("Jacobian", "jac_"), JVP("Jvp", "dir_");
+    GRAD("Grad", "grad_"), VJP("Vjp", "grad_"), JACOBIAN("Jacobian", "jac_"), JVP("Jvp", "dir_"),
+    HVP("Hvp", "hvp_"), HESSIAN("Hessian", null);
 
     final String suffix;
     final String outputPrefix;
@@ -58,6 +59,10 @@ final class MethodWriter {
   private final String gradOut;
   /** A vector-valued JVP's output parameter: jvpOut, unless the user has a parameter of that name. */
   private final String jvpOut;
+  /** The Hessian's output parameter. */
+  private final String hess;
+  /** An HVP's direction parameters, one per wrt parameter. */
+  private final Map<String, String> directionNames = new LinkedHashMap<>();
 
   MethodWriter(Program program, Mode mode, boolean withWorkspace, boolean javaLangShadowed) {
     this.program = program;
@@ -65,11 +70,18 @@ final class MethodWriter {
     this.withWorkspace = withWorkspace;
     this.source = program.source();
     List<String> reserved = new ArrayList<>();
-    for (Node.Param w : program.wrt()) {
+    for (Node.Param w : mode == Mode.HVP ? program.wrt() : List.<Node.Param>of()) {
+      String name = uniqueOutputName("dir_" + w.name());
+      directionNames.put(w.name(), name);
+      reserved.add(name);
+    }
+    for (Node.Param w : mode.outputPrefix == null ? List.<Node.Param>of() : program.wrt()) {
       String name = uniqueOutputName(mode.outputPrefix + w.name());
       outputNames.put(w.name(), name);
       reserved.add(name);
     }
+    this.hess = uniqueOutputName("hess");
+    reserved.add(hess);
     this.gradOut = uniqueOutputName("gradOut");
     reserved.add(gradOut);
     this.jvpOut = uniqueOutputName("jvpOut");
@@ -83,6 +95,7 @@ final class MethodWriter {
     Set<String> taken = new HashSet<>();
     source.parameters().forEach(p -> taken.add(p.name()));
     taken.addAll(outputNames.values());
+    taken.addAll(directionNames.values());
     if (gradOut != null) {
       taken.add(gradOut);
     }
@@ -111,11 +124,17 @@ final class MethodWriter {
       m.addParameter(DOUBLE_ARRAY, gradOut);
       arguments.add(gradOut);
     }
+    directionNames.values().forEach(name -> m.addParameter(DOUBLE_ARRAY, name));
+    arguments.addAll(directionNames.values());
     outputNames.values().forEach(name -> m.addParameter(DOUBLE_ARRAY, name));
     arguments.addAll(outputNames.values());
     if (mode == Mode.JVP && !program.scalarValued()) {
       m.addParameter(DOUBLE_ARRAY, jvpOut);
       arguments.add(jvpOut);
+    }
+    if (mode == Mode.HESSIAN) {
+      m.addParameter(DOUBLE_ARRAY, hess);
+      arguments.add(hess);
     }
     boolean returnsValue = returnsValue();
     m.returns(returnsValue ? TypeName.DOUBLE : TypeName.VOID);
@@ -155,9 +174,13 @@ final class MethodWriter {
     if (mode == Mode.VJP) {
       code.addStatement("$T.requireNonNull($L, $S)", Objects.class, gradOut, gradOut);
     }
+    directionNames.values().forEach(n -> code.addStatement("$T.requireNonNull($L, $S)", Objects.class, n, n));
     outputNames.values().forEach(n -> code.addStatement("$T.requireNonNull($L, $S)", Objects.class, n, n));
     if (mode == Mode.JVP && !program.scalarValued()) {
       code.addStatement("$T.requireNonNull($L, $S)", Objects.class, jvpOut, jvpOut);
+    }
+    if (mode == Mode.HESSIAN) {
+      code.addStatement("$T.requireNonNull($L, $S)", Objects.class, hess, hess);
     }
     code.addStatement("$T.requireNonNull($L, $S)", Objects.class, workspace, workspace);
     lower.declareDimensions();
@@ -172,6 +195,8 @@ final class MethodWriter {
     keep.add(seed);
     if (mode == Mode.JVP) {
       jvp(code, used);
+    } else if (mode == Mode.HESSIAN) {
+      hessian(code, used);
     } else if (mode == Mode.JACOBIAN) {
       Set<Node> reverse = dependsOnSeed(seed);
       lower.planFusion(used, keep, (n, c) -> reverse.contains(n) == reverse.contains(c));
@@ -180,6 +205,9 @@ final class MethodWriter {
       lower.planFusion(used, keep, (n, c) -> true);
       if (mode == Mode.VJP) {
         lower.bind(seed, gradOut);
+      }
+      if (mode == Mode.HVP) {
+        bindDirections(directionNames);
       }
       Map<Node, String> direct = directOutputs();
       for (Node n : program.graph().nodes()) {
@@ -263,6 +291,21 @@ final class MethodWriter {
   /** Checks the lengths of gradOut and of every output array. */
   private void outputChecks(CodeBlock.Builder code) {
     String m = lower.size(program.output());
+    for (Node.Param w : program.wrt()) {
+      String dir = directionNames.get(w.name());
+      if (dir != null) {
+        lengthCheck(code, w, dir, w.shape().isScalar() ? "1" : lower.size(w), " but needs size(");
+      }
+    }
+    if (mode == Mode.HESSIAN) {
+      String n = thetaSize();
+      code.beginControlFlow("if ($L.length != (long) ($L) * ($L))", hess, n, n);
+      code.addStatement("throw new $T($S + $L.length + $S + ($L) + $S)",
+          IllegalArgumentException.class, methodName(source, mode) + ": " + hess + " has length ",
+          hess, " but needs N·N entries, N = ", n, " (the number of entries of "
+              + String.join(", ", program.wrt().stream().map(Node.Param::name).toList()) + ")");
+      code.endControlFlow();
+    }
     if (mode == Mode.JVP && !program.scalarValued()) {
       code.beginControlFlow("if ($L.length != $L)", jvpOut, m);
       code.addStatement("throw new $T($S + $L.length + $S + $L + $S)",
@@ -281,6 +324,9 @@ final class MethodWriter {
     }
     for (Node.Param w : program.wrt()) {
       String out = outputNames.get(w.name());
+      if (out == null) {
+        continue;
+      }
       String size = w.shape().isScalar() ? "1" : lower.size(w);
       String need = mode == Mode.JACOBIAN ? "(long) " + size + " * " + m : size;
       code.beginControlFlow("if ($L.length != $L)", out, need);
@@ -358,16 +404,104 @@ final class MethodWriter {
     }
   }
 
+  /** One output or direction array's length check, with the parameter's shape in the message. */
+  private void lengthCheck(CodeBlock.Builder code, Node.Param w, String array, String need,
+      String what) {
+    code.beginControlFlow("if ($L.length != $L)", array, need);
+    CodeBlock message = CodeBlock.of("$S + $L.length + $S + ($L)",
+        methodName(source, mode) + ": " + array + " has length ", array,
+        what + w.name() + ") = ", need);
+    if (!w.shape().isScalar()) {
+      message = CodeBlock.of("$L + $S + $L + $S", message,
+          " (" + w.name() + describeParamPrefix(w.name()), describeParamValue(w.name()), ")");
+    }
+    code.addStatement("throw new $T($L)", IllegalArgumentException.class, message);
+    code.endControlFlow();
+  }
+
+  /** N, the number of entries of all wrt parameters together, as an int expression. */
+  private String thetaSize() {
+    return String.join(" + ", program.wrt().stream()
+        .map(w -> w.shape().isScalar() ? "1" : lower.size(w)).toList());
+  }
+
+  /** Binds the direction parameters as the inputs' tangents (a scalar's is entry 0 of its array). */
+  private void bindDirections(Map<String, String> names) {
+    for (int k = 0; k < program.wrt().size(); k++) {
+      Node.Param w = program.wrt().get(k);
+      String dir = names.get(w.name());
+      lower.bind(program.directions().get(k), w.shape().isScalar() ? dir + "[0]" : dir);
+    }
+  }
+
+  /**
+   * The Hessian, one column per entry a of θ: the forward and reverse passes once, then the
+   * tangent pass along the unit direction e_a, written into row a (the Hessian is symmetric).
+   * The direction arrays come from the workspace, zero but for the 1 moved along.
+   */
+  private void hessian(CodeBlock.Builder code, Set<Node> used) {
+    Set<Node> tangentPart = program.graph().dependents(program.directions(), true);
+    Set<Node> keep = new HashSet<>(program.gradients().values());
+    lower.planFusion(used, keep, (n, c) -> tangentPart.contains(n) == tangentPart.contains(c));
+    Map<String, String> dirs = new LinkedHashMap<>();
+    for (Node.Param w : program.wrt()) {
+      String dir = lower.local("dir_" + w.name());
+      String size = w.shape().isScalar() ? "1" : lower.size(w);
+      code.addStatement("double[] $L = $L", dir, lower.newArray(size));
+      code.addStatement("$T.fill($L, 0, $L, 0.0)", Arrays.class, dir, size);
+      dirs.put(w.name(), dir);
+    }
+    bindDirections(dirs);
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a && !tangentPart.contains(n)) {
+        emit(a, null);
+      }
+    }
+    List<Node.Apply> perColumn = new ArrayList<>();
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a && tangentPart.contains(n)) {
+        perColumn.add(a);
+        if (a.shape().isArray() && !lower.readsAsScalar(a) && !lower.isFused(a)) {
+          lower.allocate(a);
+        }
+      }
+    }
+    String n = lower.local("n");
+    code.addStatement("int $L = $L", n, thetaSize());
+    String row = lower.local("row");
+    code.addStatement("int $L = 0", row);
+    for (Node.Param along : program.wrt()) {
+      String dir = dirs.get(along.name());
+      String i = lower.local("i");
+      code.beginControlFlow("for (int $L = 0; $L < $L; $L++, $L++)", i, i,
+          along.shape().isScalar() ? "1" : lower.size(along), i, row);
+      code.addStatement("$L[$L] = 1.0", dir, i);
+      for (Node.Apply a : perColumn) {
+        if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
+          lower.lower(a);
+        }
+      }
+      String col = lower.local("col");
+      code.addStatement("int $L = $L * $L", col, row, n);
+      for (Node.Param w : program.wrt()) {
+        Node h = program.gradients().get(w.name());
+        String size = w.shape().isScalar() ? "1" : lower.size(w);
+        String j = lower.local("j");
+        code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, size, j);
+        code.addStatement("$L[$L++] = $L", hess, col, h == null ? "0.0" : lower.at(h, j));
+        code.endControlFlow();
+      }
+      code.addStatement("$L[$L] = 0.0", dir, i);
+      code.endControlFlow();
+    }
+  }
+
   /**
    * The Jacobian-vector product: the directions bound as the inputs' tangents (a scalar's is
    * entry 0 of its array), then the tangent computation, written into jvpOut or returned.
    */
   private void jvp(CodeBlock.Builder code, Set<Node> used) {
-    for (int k = 0; k < program.wrt().size(); k++) {
-      Node.Param w = program.wrt().get(k);
-      String dir = outputNames.get(w.name());
-      lower.bind(program.directions().get(k), w.shape().isScalar() ? dir + "[0]" : dir);
-    }
+    bindDirections(outputNames);
     Node t = program.tangent();
     lower.planFusion(used, t == null ? Set.of() : Set.of(t), (n, c) -> true);
     boolean direct = !program.scalarValued() && t instanceof Node.Apply

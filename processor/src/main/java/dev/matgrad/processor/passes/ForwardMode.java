@@ -23,9 +23,28 @@ public final class ForwardMode {
 
   /** Adds the tangent computation to the program's graph. */
   public static Program run(Program forward, List<String> directionNames) {
+    Map<Node, Node> tangents = new HashMap<>();
+    List<Node.Param> directions = tangents(forward, directionNames, tangents);
+    return forward.withTangent(directions, tangents.get(forward.output()));
+  }
+
+  /**
+   * Forward over reverse: the tangents of a reverse-mode program's gradients along the
+   * directions, i.e. Hessian-vector products. The result's gradients are those tangents.
+   */
+  public static Program overGradients(Program reverse, List<String> directionNames) {
+    Map<Node, Node> tangents = new HashMap<>();
+    List<Node.Param> directions = tangents(reverse, directionNames, tangents);
+    Map<String, Node> hvps = new java.util.LinkedHashMap<>();
+    reverse.gradients().forEach((w, grad) -> hvps.put(w, grad == null ? null : tangents.get(grad)));
+    return reverse.withGradients(reverse.seed(), hvps)
+        .withTangent(directions, tangents.get(reverse.output()));
+  }
+
+  private static List<Node.Param> tangents(Program forward, List<String> directionNames,
+      Map<Node, Node> tangents) {
     Graph g = forward.graph();
     int forwardCount = g.nodes().size();
-    Map<Node, Node> tangents = new HashMap<>();
     List<Node.Param> directions = new ArrayList<>();
     for (int k = 0; k < forward.wrt().size(); k++) {
       Node.Param w = forward.wrt().get(k);
@@ -61,6 +80,6 @@ public final class ForwardMode {
         tangents.put(n, t);
       }
     }
-    return forward.withTangent(directions, tangents.get(forward.output()));
+    return directions;
   }
 }
