@@ -854,8 +854,8 @@ public final class Ops {
   }
 
   /**
-   * The arctangent atan x ({@link Math#atan}), in (−π/2, π/2); its derivative is 1/(1 + x²),
-   * finite everywhere.
+   * The arctangent atan x ({@link Math#atan}), in (−π/2, π/2) for finite x and ±π/2 at ±∞; its
+   * derivative is 1/(1 + x²), finite everywhere.
    */
   public static double atan(double x) {
     return Math.atan(x);
@@ -942,7 +942,8 @@ public final class Ops {
   /**
    * The complementary error function erfc x = 1 − erf x, in [0, 2], computed without the
    * cancellation of {@code 1 - erf(x)}: accurate to about 1e-15 relative also in the tail, where
-   * it is tiny (erfc 26 ≈ 5.6e-296), down to where it underflows (past x ≈ 27.2 it is 0). Its
+   * it is tiny (erfc 26 ≈ 5.6e-296), down to where it underflows (erfc 27 ≈ 5.2e-319 is
+   * subnormal, and from x ≈ 27.25 on the value is 0). Its
    * derivative is −(2/√π) e<sup>−x²</sup>.
    *
    * <p>Computed with Cody's approximations (see {@link #erf(double)}): 1 − erf x for |x| ≤
