@@ -15,7 +15,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
-import java.util.function.Consumer;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.NormOps_DDRM;
@@ -348,8 +347,8 @@ class OpsFactorisationTest {
 
     @Test
     void rejectsNonSquare() {
-      assertEquals("det: A is 2×3, not square", assertShapeError(() -> Ops.det(Matrix.zeros(2,
-          3))));
+      assertEquals("det: A is 2×3, not square",
+          assertShapeError(() -> Ops.det(Matrix.zeros(2, 3))));
       assertEquals("logDet: A is 3×2, not square",
           assertShapeError(() -> Ops.logDet(Matrix.zeros(3, 2))));
       assertEquals("inverse: A is 1×2, not square",
@@ -471,12 +470,9 @@ class OpsFactorisationTest {
       Random rnd = new Random(83);
       Matrix A = positiveDefinite(rnd, 6);
       Matrix A0 = copy(A);
-      Consumer<String> each = method -> {
+      for (String method : METHODS) {
         call(method, A);
         assertEquals(A0, A, method);
-      };
-      for (String method : METHODS) {
-        each.accept(method);
       }
     }
   }
