@@ -63,6 +63,8 @@ public enum Message {
       "the generated method %s would clash with the one generated for another @Differentiable method; rename one of them"),
   TOO_LARGE(Diagnostic.Kind.ERROR, "too-large",
       "the generated %s would need about %d KB of bytecode, over the JVM's 64 KB limit for one method; differentiate smaller pieces: make each part (a layer, say) its own @Differentiable method and chain their generated Grad/Vjp methods in your code (calls between @Differentiable methods are inlined, so they do not split the code)"),
+  SIZE_NOT_A_DIMENSION(Diagnostic.Kind.ERROR, "size",
+      "%s takes its size from the size of an array parameter (A.rows(), A.cols() or x.length), so that every shape can be checked when the generated method starts; the size in %s is another int expression"),
   HESSIAN_NOT_SCALAR(Diagnostic.Kind.ERROR, "hessian-not-scalar",
       "hessian = true needs a method returning double, but %s returns %s (its second derivatives would be a tensor); put hessian = true on a scalar function of its result, a loss"),
   ZERO_GRADIENT(Diagnostic.Kind.WARNING, "zero-gradient",
