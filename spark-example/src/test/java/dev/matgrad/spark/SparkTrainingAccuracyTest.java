@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SparkTrainingAccuracyTest {
   /** Batch 128: a quarter of the Spark jobs of batch 32, which Spark's per-step cost dominates. */
   static final TrainingConfig CONFIG = new TrainingConfig(
-      Integer.getInteger("matgrad.spark.epochs", 30), 128, 0.02, 128, 1, Activation.RELU,
+      30, 128, 0.02, 128, 1, Activation.RELU,
       Optimizer.Kind.ADAM, TrainingConfig.Schedule.COSINE, 0, false, 1, 1);
   static final int PARTITIONS = 2;
   /** One point: 18 of the 1,797 test images, about twice the spread over seeds of either trainer. */
