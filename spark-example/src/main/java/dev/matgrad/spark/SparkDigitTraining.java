@@ -2,6 +2,7 @@ package dev.matgrad.spark;
 
 import dev.matgrad.sample.Digits;
 import dev.matgrad.sample.TrainingConfig;
+import java.io.PrintStream;
 import java.util.Locale;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
@@ -104,36 +105,39 @@ public final class SparkDigitTraining {
     }
     SparkConf conf = new SparkConf().setAppName("matgrad digits, data-parallel");
     try (JavaSparkContext spark = new JavaSparkContext(conf)) {
-      int partitions = options.partitions() != null
-          ? options.partitions() : spark.defaultParallelism();
-      JavaRDD<DigitBlock> training;
-      JavaRDD<DigitBlock> test;
-      if (options.train() == null) {
-        training = DigitBlock.parallelize(spark,
-            Digits.bundled(Digits.BUNDLED_TRAINING), partitions);
-        test = DigitBlock.parallelize(spark, Digits.bundled(Digits.BUNDLED_TEST), partitions);
-      } else {
-        training = DigitBlock.load(spark, options.train(), partitions);
-        test = DigitBlock.load(spark, options.test(), partitions);
-      }
-      TrainingConfig config = options.config();
-      System.out.println("matgrad on Spark (" + spark.master() + ", " + partitions
-          + " partitions): " + config.describe());
-      DataParallelTrainer.Result result = new DataParallelTrainer(config).train(training,
-          epoch -> System.out.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)%n",
-              epoch.epoch(), config.epochs(), epoch.loss(), epoch.seconds()));
-      int[][] confusion = DataParallelTrainer.confusion(test, result.parameters());
-      int total = 0;
-      for (int[] row : confusion) {
-        for (int count : row) {
-          total += count;
-        }
-      }
-      double accuracy = DataParallelTrainer.accuracy(confusion);
-      System.out.printf(Locale.ROOT, "test accuracy: %.2f %% (%d images)%n", 100 * accuracy,
-          total);
-      System.out.printf(Locale.ROOT, "training time: %.1f s, %d steps%n",
-          result.trainingSeconds(), result.steps());
+      run(spark, options, System.out);
     }
+  }
+
+  /** Loads the data, trains, scores the test file and prints the figures to {@code out}. */
+  static void run(JavaSparkContext spark, Options options, PrintStream out) {
+    int partitions = options.partitions() != null
+        ? options.partitions() : spark.defaultParallelism();
+    JavaRDD<DigitBlock> training;
+    JavaRDD<DigitBlock> test;
+    if (options.train() == null) {
+      training = DigitBlock.parallelize(spark, Digits.bundled(Digits.BUNDLED_TRAINING), partitions);
+      test = DigitBlock.parallelize(spark, Digits.bundled(Digits.BUNDLED_TEST), partitions);
+    } else {
+      training = DigitBlock.load(spark, options.train(), partitions);
+      test = DigitBlock.load(spark, options.test(), partitions);
+    }
+    TrainingConfig config = options.config();
+    out.println("matgrad on Spark (" + spark.master() + ", " + partitions + " partitions): "
+        + config.describe());
+    DataParallelTrainer.Result result = new DataParallelTrainer(config).train(training,
+        epoch -> out.printf(Locale.ROOT, "epoch %d/%d: loss %.4f (%.1f s)%n", epoch.epoch(),
+            config.epochs(), epoch.loss(), epoch.seconds()));
+    int[][] confusion = DataParallelTrainer.confusion(test, result.parameters());
+    int total = 0;
+    for (int[] row : confusion) {
+      for (int count : row) {
+        total += count;
+      }
+    }
+    out.printf(Locale.ROOT, "test accuracy: %.2f %% (%d images)%n",
+        100 * DataParallelTrainer.accuracy(confusion), total);
+    out.printf(Locale.ROOT, "training time: %.1f s, %d steps%n", result.trainingSeconds(),
+        result.steps());
   }
 }

@@ -14,13 +14,18 @@ import dev.matgrad.sample.Digits;
 import dev.matgrad.sample.Network;
 import dev.matgrad.sample.Optimizer;
 import dev.matgrad.sample.TrainingConfig;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -204,6 +209,55 @@ class DataParallelTrainerTest {
       assertTrue(e.getMessage().contains(file + " (partition 0), line 3: expected 65"
           + " comma-separated integers (64 pixels, then the class), found 3 fields"),
           e.getMessage());
+    }
+  }
+
+  @Nested
+  class SubmittedRun {
+    @TempDir Path folder;
+
+    @Test
+    void trainsOnCsvFilesAndPrintsTheLossPerEpochAndTheTestAccuracy() throws IOException {
+      Path train = write(training, 0, 600, folder.resolve("train.csv"));
+      Path test = write(training, 3000, 3300, folder.resolve("test.csv"));
+      SparkDigitTraining.Options options = SparkDigitTraining.Options.parse(new String[] {
+        "--train", train.toString(), "--test", test.toString(), "--partitions", "3",
+        "--epochs", "3", "--batch-size", "64", "--hidden", "32"
+      });
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      SparkDigitTraining.run(spark, options, new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+      String[] lines = bytes.toString(StandardCharsets.UTF_8).split("\n");
+      assertEquals(6, lines.length, String.join("\n", lines));
+      assertTrue(lines[0].startsWith("matgrad on Spark (local[2], 3 partitions): relu network"
+          + " 64-32-10, adam (learning rate 0.02, cosine schedule), batch 64, 3 epochs"), lines[0]);
+      double[] losses = new double[3];
+      for (int e = 0; e < 3; e++) {
+        Matcher m = Pattern.compile("epoch " + (e + 1) + "/3: loss (\\d+\\.\\d+) \\(.* s\\)")
+            .matcher(lines[1 + e]);
+        assertTrue(m.matches(), lines[1 + e]);
+        losses[e] = Double.parseDouble(m.group(1));
+      }
+      assertTrue(losses[2] < losses[1] && losses[1] < losses[0], Arrays.toString(losses));
+      Matcher accuracy = Pattern.compile("test accuracy: (\\d+\\.\\d+) % \\(300 images\\)")
+          .matcher(lines[4]);
+      assertTrue(accuracy.matches(), lines[4]);
+      // 600 images, 30 steps: far from the full run, far above the 10 % of guessing.
+      assertTrue(Double.parseDouble(accuracy.group(1)) > 80, lines[4]);
+      assertTrue(lines[5].matches("training time: .* s, 30 steps"), lines[5]);
+    }
+
+    /** Images from .. to) of {@code digits} as an optdigits CSV file (pixel counts 0..16). */
+    private Path write(Digits digits, int from, int to, Path file) throws IOException {
+      List<String> lines = new ArrayList<>();
+      for (int i = from; i < to; i++) {
+        StringBuilder line = new StringBuilder();
+        for (double pixel : digits.image(i)) {
+          line.append(Math.round(pixel * Digits.MAX_PIXEL)).append(',');
+        }
+        lines.add(line.append(digits.label(i)).toString());
+      }
+      return Files.write(file, lines, StandardCharsets.UTF_8);
     }
   }
 
