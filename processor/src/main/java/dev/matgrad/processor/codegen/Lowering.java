@@ -36,6 +36,7 @@ final class Lowering implements Emitter {
   private int slots;
   /** Whether the user's package has classes named like java.lang's: then they are qualified. */
   private final boolean javaLangShadowed;
+  private final String methodName;
 
   /**
    * Simple names of classes the generated code refers to: a local or parameter of that name
@@ -47,8 +48,10 @@ final class Lowering implements Emitter {
   /** The variable of each user parameter in the generated method (renamed if it shadows a class). */
   private final Map<String, String> paramVars = new HashMap<>();
 
-  Lowering(Program program, List<String> reserved, String workspace, boolean javaLangShadowed) {
+  Lowering(Program program, List<String> reserved, String workspace, boolean javaLangShadowed,
+      String methodName) {
     this.program = program;
+    this.methodName = methodName;
     this.workspace = workspace;
     this.javaLangShadowed = javaLangShadowed;
     this.dims = program.graph().dims();
@@ -371,6 +374,16 @@ final class Lowering implements Emitter {
   @Override
   public String doubles(String member) {
     return (javaLangShadowed ? "java.lang.Double." : "Double.") + member;
+  }
+
+  @Override
+  public String scratch(String size) {
+    return newArray(size);
+  }
+
+  @Override
+  public String methodName() {
+    return methodName;
   }
 
   @Override

@@ -88,7 +88,7 @@ final class MethodWriter {
     reserved.add(jvpOut);
     this.workspace = uniqueOutputName("workspace");
     reserved.add(workspace);
-    this.lower = new Lowering(program, reserved, workspace, javaLangShadowed);
+    this.lower = new Lowering(program, reserved, workspace, javaLangShadowed, source.name());
   }
 
   private String uniqueOutputName(String base) {
