@@ -25,11 +25,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FactorizationGradientTest {
   private static final Class<?> GENERATED = GradientChecker.gradientsClass(FactorizationOps.class);
 
-  /** R + n·I: diagonally dominant enough to be well conditioned, not symmetric. */
+  /**
+   * The rows of R + n·I in a random order: well conditioned, not symmetric, and (the rows
+   * shuffled) needing partial pivoting's row swaps.
+   */
   private static Matrix wellConditioned(Inputs in, int n) {
     Matrix a = in.matrix(n, n);
     for (int i = 0; i < n; i++) {
       a.data()[i * n + i] += n;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = in.dim(0, i);
+      for (int c = 0; c < n; c++) {
+        double t = a.data()[i * n + c];
+        a.data()[i * n + c] = a.data()[j * n + c];
+        a.data()[j * n + c] = t;
+      }
     }
     return a;
   }

@@ -246,9 +246,10 @@ class SecondOrderTest {
     void solvesAndDeterminant(long seed) throws Exception {
       Inputs in = new Inputs(seed);
       int n = in.dim(1, 4);
+      // R + n·I with its rows reversed: well conditioned, and pivoting swaps rows.
       Matrix a = in.matrix(n, n);
       for (int i = 0; i < n; i++) {
-        a.data()[i * n + i] += n;
+        a.data()[(n - 1 - i) * n + i] += n;
       }
       SecondOrderMethods f = SecondOrderMethods.of("gpQuadratic",
           new Class<?>[] {Matrix.class, double[].class, Matrix.class}, 0);
