@@ -259,10 +259,14 @@ public final class Factorizations {
   /** The names of an inline LU factorisation: factors, order, each step's pivot row (as doubles). */
   private record Lu(String f, String n, String pivots) {}
 
-  /** How run-time messages call the factored matrix: its parameter name, or its expression. */
+  /**
+   * How run-time messages call the factored matrix: its parameter name, or its expression (a
+   * derivative rule's node has no origin of its own, but the matrix it factors does).
+   */
   private static String describe(Node.Apply n) {
     Node a = n.arg(0);
     String text = a instanceof Node.Param p ? p.name()
+        : a instanceof Node.Apply m && m.origin() != null ? "the matrix " + m.origin().source()
         : n.origin() != null ? "the matrix of " + n.origin().source() : "the matrix";
     // It goes into a Java string literal of the generated code.
     return text.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", " ");
