@@ -232,6 +232,14 @@ class FactorizationGradientTest {
     Matrix inv = Ops.inverse(a);
     assertEquals(inv.get(1, 0), generatedValue("inverseEntry", a, 1, 0), 0.0);
     Close.assertClose("x[1] = 1e10", 1e10, x[1], 1e-5, 0);
+    // Its gradient too: ∇b ⟨c, A⁻¹b⟩ = A⁻ᵀc, to the accuracy the conditioning allows.
+    double[] c = {1, -1};
+    double[] gradA = sevens(4);
+    double[] gradB = sevens(2);
+    GradientChecker.invoke(generated("solveVectorGrad", 5), new Object[] {a, b, c, gradA, gradB});
+    Close.assertAllClose("A⁻ᵀ c", Ejml.data(Ejml.multTransA(inverse(a), Ejml.column(c))), gradB,
+        1e-5, 0);
+    assertTrue(Arrays.stream(gradA).allMatch(Double::isFinite), Arrays.toString(gradA));
   }
 
   private static double[] sevens(int n) {
