@@ -68,6 +68,12 @@ public final class FactorizationOps {
     return cholesky(A);
   }
 
+  /** A second parameter beside logDet, whose gradient must not depend on S being singular. */
+  @Differentiable
+  public static double logDetPlusSumSq(double[] x, Matrix S) {
+    return sumSq(x) + logDet(S);
+  }
+
   /**
    * Factorisations composed: a symmetric positive definite S = AᵀA + D (D a positive diagonal)
    * built from the parameter, every result used.

@@ -21,6 +21,12 @@ public final class Factorizations {
 
   /** Bit of a triangular solve's {@code flags}: solve with Lᵀ instead of L. */
   public static final int TRANSPOSED = 1;
+  /**
+   * Bit of SOLVE's {@code flags}: no singularity test. Derivative rules set it: they solve with a
+   * matrix whose own solve already passed the test in the forward pass (which runs before any
+   * output is written), or one of det or logDet, which never throw.
+   */
+  public static final int UNCHECKED = 2;
   /** Bit of LOWER's {@code flags}: halve the diagonal (Φ of the Cholesky derivative). */
   public static final int HALF_DIAGONAL = 1;
 
@@ -31,27 +37,28 @@ public final class Factorizations {
   public static final Op SOLVE = Op.builder("SOLVE", Op.Category.OTHER)
       .signatures("solve(Matrix,double[])", "solve(Matrix,Matrix)")
       .shape(Factorizations::solveShape)
-      .lower((e, n) -> lowerSolve(e, n, false))
+      .lower((e, n) -> lowerSolve(e, n, false, (n.flags() & UNCHECKED) == 0))
       .notation((a, n) -> Notation.paren(a[0]) + "⁻¹ " + Notation.paren(a[1]))
       // B̄ = A⁻ᵀ X̄, Ā = −B̄ Xᵀ; Ẋ = A⁻¹ (Ḃ − Ȧ X).
       .vjp((g, n, grad) -> {
         Node db = g.apply(Factorizations.SOLVE_TRANSPOSED, null, n.arg(0), grad);
         return List.of(g.apply(Arithmetic.NEG, null, timesTransposed(g, db, n)), db);
       })
-      .jvp((g, n, t) -> g.apply(Factorizations.SOLVE, null, n.arg(0), rhsTangent(g, n, t, 0)))
+      .jvp((g, n, t) -> uncheckedSolve(g, n.arg(0), rhsTangent(g, n, t, 0)))
       .build();
 
   /**
-   * X = A⁻ᵀ B, from the LU factorisation of A itself (not of Aᵀ): the adjoint of a solve runs
-   * into exactly the pivots, and the singularity test, of the solve it differentiates.
+   * X = A⁻ᵀ B, from the LU factorisation of A itself (not of Aᵀ): the adjoint of a solve uses
+   * exactly the pivots of the solve it differentiates. Only derivative rules create it, so it
+   * never tests for singularity (see {@link #UNCHECKED}).
    */
   public static final Op SOLVE_TRANSPOSED = Op.builder("SOLVE_TRANSPOSED", Op.Category.OTHER)
       .shape(Factorizations::solveShape)
-      .lower((e, n) -> lowerSolve(e, n, true))
+      .lower((e, n) -> lowerSolve(e, n, true, false))
       .notation((a, n) -> Notation.paren(a[0]) + "⁻ᵀ " + Notation.paren(a[1]))
       // With C = Aᵀ: B̄ = C⁻ᵀ X̄ = A⁻¹ X̄ and Ā = C̄ᵀ = −X B̄ᵀ; Ẋ = A⁻ᵀ (Ḃ − Ȧᵀ X).
       .vjp((g, n, grad) -> {
-        Node db = g.apply(SOLVE, null, n.arg(0), grad);
+        Node db = uncheckedSolve(g, n.arg(0), grad);
         return List.of(g.apply(Arithmetic.NEG, null, timesTransposed(g, n, db)), db);
       })
       .jvp((g, n, t) -> g.apply(Factorizations.SOLVE_TRANSPOSED, null, n.arg(0),
@@ -66,7 +73,7 @@ public final class Factorizations {
         g.dims().unify(a.rows(), a.cols(), origin == null ? "inverse" : origin.source());
         return a;
       })
-      .lower((e, n) -> lowerSolve(e, n, false))
+      .lower((e, n) -> lowerSolve(e, n, false, true))
       .notation((a, n) -> Notation.paren(a[0]) + "⁻¹")
       // Ā = −Yᵀ Ȳ Yᵀ; Ẏ = −Y Ȧ Y.
       .vjp((g, n, grad) -> List.of(g.apply(Arithmetic.NEG, null, product(g,
@@ -93,7 +100,8 @@ public final class Factorizations {
         e.close();
       })
       .notation((a, n) -> "det(" + a[0] + ")")
-      // Ā = ḡ det(A) A⁻ᵀ, solved from (ḡ det A) I; ḋ = det(A) tr(A⁻¹ Ȧ).
+      // Ā = ḡ det(A) A⁻ᵀ, solved from (ḡ det A) I; ḋ = det(A) tr(A⁻¹ Ȧ). Like det itself they
+      // never throw: at an exactly singular A they are not finite.
       .vjp((g, n, grad) -> List.of(inverseTransposedTimes(g, n.arg(0),
           g.apply(Arithmetic.MUL, null, grad, n))))
       .jvp((g, n, t) -> g.apply(Arithmetic.MUL, null, n, traceOfSolve(g, n.arg(0), t.get(0))))
@@ -243,7 +251,11 @@ public final class Factorizations {
 
   /** tr(A⁻¹ Ȧ). */
   private static Node traceOfSolve(Graph g, Node a, Node tangent) {
-    return g.apply(LinearAlgebra.TRACE, null, g.apply(SOLVE, null, a, tangent));
+    return g.apply(LinearAlgebra.TRACE, null, uncheckedSolve(g, a, tangent));
+  }
+
+  private static Node uncheckedSolve(Graph g, Node a, Node b) {
+    return g.apply(SOLVE, null, UNCHECKED, List.of(a, b));
   }
 
   private static Node triangularSolve(Graph g, Node l, Node b, int flags) {
@@ -360,8 +372,8 @@ public final class Factorizations {
    * the same factors: Uᵀ Z = B forward, Lᵀ W = Z backward, then X = Pᵀ W (the swaps undone in
    * reverse order).
    */
-  private static void lowerSolve(Emitter e, Node.Apply node, boolean transposed) {
-    Lu lu = factor(e, node, true);
+  private static void lowerSolve(Emitter e, Node.Apply node, boolean transposed, boolean check) {
+    Lu lu = factor(e, node, check);
     String n = lu.n();
     String f = lu.f();
     String x = e.ref(node);
