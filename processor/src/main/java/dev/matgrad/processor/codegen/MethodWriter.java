@@ -473,8 +473,9 @@ final class MethodWriter {
     for (Node.Param along : program.wrt()) {
       String dir = dirs.get(along.name());
       String i = lower.local("i");
-      code.beginControlFlow("for (int $L = 0; $L < $L; $L++, $L++)", i, i,
-          along.shape().isScalar() ? "1" : lower.size(along), i, row);
+      // Through the lowering, which scopes what lowerings remember (Emitter#recall) to blocks.
+      lower.open("for (int " + i + " = 0; " + i + " < "
+          + (along.shape().isScalar() ? "1" : lower.size(along)) + "; " + i + "++, " + row + "++)");
       code.addStatement("$L[$L] = 1.0", dir, i);
       for (Node.Apply a : perColumn) {
         if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
@@ -492,7 +493,7 @@ final class MethodWriter {
         code.endControlFlow();
       }
       code.addStatement("$L[$L] = 0.0", dir, i);
-      code.endControlFlow();
+      lower.close();
     }
   }
 
@@ -561,7 +562,7 @@ final class MethodWriter {
       }
     }
     String j = lower.local("j");
-    code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, m, j);
+    lower.open("for (int " + j + " = 0; " + j + " < " + m + "; " + j + "++)");
     code.addStatement("$L[$L] = 1.0", seedVar, j);
     for (Node.Apply a : reverse) {
       if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
@@ -581,6 +582,6 @@ final class MethodWriter {
       code.endControlFlow();
     }
     code.addStatement("$L[$L] = 0.0", seedVar, j);
-    code.endControlFlow();
+    lower.close();
   }
 }

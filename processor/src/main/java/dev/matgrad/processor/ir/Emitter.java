@@ -61,6 +61,16 @@ public interface Emitter {
    */
   String scratch(String size);
 
+  /**
+   * The names a lowering remembered under (n, what), e.g. the arrays of n's LU factorisation, if
+   * the block they were declared in is still open here; null otherwise. Lets a later lowering
+   * reuse work instead of repeating it (a solve's adjoint reuses the solve's factors).
+   */
+  java.util.List<String> recall(Node n, String what);
+
+  /** Remembers names under (n, what) until the current block closes (see {@link #recall}). */
+  void remember(Node n, String what, java.util.List<String> names);
+
   /** The user's method being generated, for run-time error messages ("nll: A is singular"). */
   String methodName();
 

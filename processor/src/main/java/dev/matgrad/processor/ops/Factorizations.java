@@ -286,13 +286,24 @@ public final class Factorizations {
 
   /**
    * Ops.luFactor inline: P A = L U of arg 0 into a scratch copy, with each step's pivot row
-   * recorded (P's swaps, in order). With {@code check}, Ops.solveFactored's
-   * singularity test follows, before the caller writes anything.
+   * recorded (P's swaps, in order), once per matrix in a scope: later calls reuse the factors.
+   * With {@code check}, Ops.solveFactored's singularity test follows, before the caller writes
+   * anything.
    */
   private static Lu factor(Emitter e, Node.Apply node, boolean check) {
     Node a = node.arg(0);
     String n = e.rows(a);
     String av = e.ref(a);
+    List<String> known = e.recall(a, "lu");
+    if (known != null) {
+      // Factored already (a solve's adjoint after the solve, fJacobian's loop after the forward
+      // pass): the factors are unchanged, only the test may be new.
+      Lu lu = new Lu(known.get(0), n, known.get(1));
+      if (check) {
+        checkPivots(e, node, lu);
+      }
+      return lu;
+    }
     String f = e.local("lu");
     String piv = e.local("pivotRow");
     String i = e.fresh("i");
@@ -334,27 +345,39 @@ public final class Factorizations {
     e.close();
     e.close();
     e.close();
+    Lu lu = new Lu(f, n, piv);
+    e.remember(a, "lu", List.of(f, piv));
     if (check) {
-      String largest = e.local("largest");
-      String tolerance = e.local("tolerance");
-      e.add("double " + largest + " = 0.0");
-      e.open(Emitter.loop(i, n + " * " + n));
-      e.open("if (" + e.doubles("isFinite") + "(" + av + "[" + i + "]))");
-      e.add(largest + " = " + e.math("max") + "(" + largest + ", " + e.math("abs") + "(" + av
-          + "[" + i + "]))");
-      e.close();
-      e.close();
-      e.add("double " + tolerance + " = " + n + " * " + SINGULAR_PIVOT + " * " + largest);
-      e.open(Emitter.loop(k, n));
-      String kk = f + "[" + k + " * " + n + " + " + k + "]";
-      e.open("if (" + e.math("abs") + "(" + kk + ") <= " + tolerance + ")");
-      e.add("throw new IllegalArgumentException(\"" + e.methodName() + ": " + describe(node)
-          + " is singular to working precision: the LU pivot of column \" + " + k + " + \" is \" + "
-          + kk + " + \", at most n·2⁻⁴⁰·max|A_ij| = \" + " + tolerance + ")");
-      e.close();
-      e.close();
+      checkPivots(e, node, lu);
     }
-    return new Lu(f, n, piv);
+    return lu;
+  }
+
+  /** Ops.solveFactored's singularity test: a pivot at most n · 2⁻⁴⁰ · max|A_ij| throws. */
+  private static void checkPivots(Emitter e, Node.Apply node, Lu lu) {
+    String n = lu.n();
+    String f = lu.f();
+    String av = e.ref(node.arg(0));
+    String i = e.fresh("i");
+    String k = e.fresh("k");
+    String largest = e.local("largest");
+    String tolerance = e.local("tolerance");
+    e.add("double " + largest + " = 0.0");
+    e.open(Emitter.loop(i, n + " * " + n));
+    e.open("if (" + e.doubles("isFinite") + "(" + av + "[" + i + "]))");
+    e.add(largest + " = " + e.math("max") + "(" + largest + ", " + e.math("abs") + "(" + av
+        + "[" + i + "]))");
+    e.close();
+    e.close();
+    e.add("double " + tolerance + " = " + n + " * " + SINGULAR_PIVOT + " * " + largest);
+    e.open(Emitter.loop(k, n));
+    String kk = f + "[" + k + " * " + n + " + " + k + "]";
+    e.open("if (" + e.math("abs") + "(" + kk + ") <= " + tolerance + ")");
+    e.add("throw new IllegalArgumentException(\"" + e.methodName() + ": " + describe(node)
+        + " is singular to working precision: the LU pivot of column \" + " + k + " + \" is \" + "
+        + kk + " + \", at most n·2⁻⁴⁰·max|A_ij| = \" + " + tolerance + ")");
+    e.close();
+    e.close();
   }
 
   private static void swapRows(Emitter e, String x, String r1, String r2, String cols) {
