@@ -90,7 +90,7 @@ final class MethodWriter {
     reserved.add(jvpOut);
     this.workspace = uniqueOutputName("workspace");
     reserved.add(workspace);
-    this.lower = new Lowering(program, reserved, workspace, javaLangShadowed);
+    this.lower = new Lowering(program, reserved, workspace, javaLangShadowed, source.name());
   }
 
   private String uniqueOutputName(String base) {
@@ -533,8 +533,9 @@ final class MethodWriter {
     for (Node.Param along : program.wrt()) {
       String dir = dirs.get(along.name());
       String i = lower.local("i");
-      code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", i, i,
-          along.shape().isScalar() ? "1" : lower.size(along), i);
+      // Through the lowering, which scopes what lowerings remember (Emitter#recall) to blocks.
+      lower.open("for (int " + i + " = 0; " + i + " < "
+          + (along.shape().isScalar() ? "1" : lower.size(along)) + "; " + i + "++)");
       code.addStatement("$L[$L] = 1.0", dir, i);
       for (Node.Apply a : perEntry) {
         if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
@@ -543,7 +544,7 @@ final class MethodWriter {
       }
       row.write(along, i);
       code.addStatement("$L[$L] = 0.0", dir, i);
-      code.endControlFlow();
+      lower.close();
     }
   }
 
@@ -615,7 +616,7 @@ final class MethodWriter {
     // Allocate the reverse pass's arrays here, then lower its statements into the loop body.
     List<Node.Apply> reverse = allocateRepeated(used, dependsOnSeed);
     String j = lower.local("j");
-    code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, m, j);
+    lower.open("for (int " + j + " = 0; " + j + " < " + m + "; " + j + "++)");
     code.addStatement("$L[$L] = 1.0", seedVar, j);
     for (Node.Apply a : reverse) {
       if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
@@ -635,6 +636,6 @@ final class MethodWriter {
       code.endControlFlow();
     }
     code.addStatement("$L[$L] = 0.0", seedVar, j);
-    code.endControlFlow();
+    lower.close();
   }
 }
