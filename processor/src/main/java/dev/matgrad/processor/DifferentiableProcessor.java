@@ -9,6 +9,7 @@ import dev.matgrad.processor.codegen.GradientsWriter;
 import dev.matgrad.processor.javac.JavacSupport;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -179,8 +180,15 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     return ((PackageElement) e).getQualifiedName().toString();
   }
 
+  /** Reports each error thrown together once (the same message on the same tree only once). */
   void report(CompileError error, Element fallback) {
-    report(error.origin(), error.messageKind(), error.getMessage(), fallback);
+    Set<List<Object>> reported = new HashSet<>();
+    for (CompileError e : error.errors()) {
+      Origin at = e.origin() == null ? null : e.origin().reportAt();
+      if (reported.add(Arrays.asList(at, e.getMessage()))) {
+        report(e.origin(), e.messageKind(), e.getMessage(), fallback);
+      }
+    }
   }
 
   void report(Origin written, Message kind, String text, Element fallback) {
