@@ -170,7 +170,7 @@ final class Mutator {
     String text = ProgramModel.print(e);
     String operand = "(" + text + ")";
     boolean scalar = type != null && type.kind() == Kind.SCALAR;
-    switch (random.nextInt(16)) {
+    switch (random.nextInt(17)) {
       case 0 -> {
         String lit = pick(List.of("\"text\"", "\"λ\"", "\"\"", "'c'", "1L", "2.5f", "true",
             "null", "0x1p3", "1e400"));
@@ -246,6 +246,9 @@ final class Mutator {
         }
         done("wrong arity", m, c.name() + " with " + args.size() + " arguments");
         return new Call(c.target(), c.name(), args);
+      }
+      case 16 -> {
+        return callOfAnotherMethod(m, scalar, text, env);
       }
       case 9 -> {
         if (type == null || !type.equals(m.result())) {
@@ -324,6 +327,44 @@ final class Mutator {
         return new Name(read);
       }
     }
+  }
+
+  /**
+   * {@code e + 0.0 * g(args)} for a method g of the same class (maybe m itself, or one that calls
+   * m: recursion), with arguments of the kinds g takes (a value of zero weight, so a valid mutant
+   * stays numerically tame), or now and then of the wrong kinds or number.
+   */
+  private Ex callOfAnotherMethod(MethodModel m, boolean scalar, String text,
+      Map<String, Type> env) {
+    if (!scalar) {
+      return null;
+    }
+    List<MethodModel> sameClass = model.methods().stream().filter(g -> g != null
+        && g.source() == m.source() && g.classes().equals(m.classes())).toList();
+    MethodModel g = pick(sameClass);
+    List<String> args = new ArrayList<>();
+    boolean wrong = random.nextInt(3) == 0;
+    for (Param p : g.params()) {
+      List<String> fits = namesOf(env, p.type().kind());
+      if (p.type().kind() == Kind.INT || p.type().kind() == Kind.SCALAR) {
+        fits = new ArrayList<>(fits);
+        fits.add(p.type().kind() == Kind.INT ? "1" : "0.5");
+      }
+      if (wrong && random.nextInt(2) == 0) {
+        fits = new ArrayList<>(env.keySet());
+      }
+      if (fits.isEmpty()) {
+        return null;
+      }
+      args.add(pick(fits));
+    }
+    if (wrong && random.nextBoolean()) {
+      args.add(args.isEmpty() || random.nextBoolean() ? "1.0" : args.get(0));
+    }
+    String call = g.name() + "(" + String.join(", ", args) + ")";
+    String weighted = g.result().kind() == Kind.SCALAR ? call : "sum(" + call + ")";
+    done(g == m ? "recursion" : "call of another method", m, call);
+    return new Name("(" + text + " + 0.0 * " + weighted + ")");
   }
 
   private String misspell(String name) {
@@ -555,9 +596,12 @@ final class Mutator {
           return;
         }
         Decl d = (Decl) m.body().get(pick(decls));
-        String to = random.nextBoolean() ? pick(OPS_NAMES)
-            : pick(List.of("Math", "Ops", m.name(), "Matrix", "var", "λ" + fresh++,
-                "变量" + fresh++, "$" + fresh++));
+        String to = switch (random.nextInt(3)) {
+          case 0 -> pick(OPS_NAMES);
+          case 1 -> pick(generatedNames(m));
+          default -> pick(List.of("Math", "Ops", m.name(), "Matrix", "var", "λ" + fresh++,
+              "变量" + fresh++, "$" + fresh++));
+        };
         if (declared(m, to)) {
           return;
         }
@@ -566,7 +610,10 @@ final class Mutator {
       }
       case 2 -> {
         Param p = pick(m.params());
-        String to = pick(UNICODE_NAMES) + fresh++;
+        String to = random.nextBoolean() ? pick(UNICODE_NAMES) + fresh++ : pick(generatedNames(m));
+        if (declared(m, to)) {
+          return;
+        }
         List<String> wrt = m.wrtNames() == null ? null
             : m.wrtNames().stream().map(w -> w.equals(p.name()) ? to : w).toList();
         MethodModel r = renamed(m, p.name(), to);
@@ -628,6 +675,18 @@ final class Mutator {
         done("annotation", m, annotation + (modifiers.equals(m.modifiers()) ? "" : " not static"));
       }
     }
+  }
+
+  /** Names the generated code uses for its own parameters and locals, and JDK class names. */
+  private static List<String> generatedNames(MethodModel m) {
+    List<String> names = new ArrayList<>(List.of("gradOut", "workspace", "jvpOut", "hess", "i",
+        "j", "k", "n", "value", "result", "Objects", "Double", "IllegalArgumentException"));
+    for (Param p : m.params()) {
+      for (String prefix : List.of("grad_", "jac_", "dir_", "hvp_")) {
+        names.add(prefix + p.name());
+      }
+    }
+    return names;
   }
 
   private static boolean declared(MethodModel m, String name) {
