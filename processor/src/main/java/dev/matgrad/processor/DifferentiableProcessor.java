@@ -64,7 +64,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     try {
       processRound(round);
-    } catch (RuntimeException | LinkageError bug) {
+    } catch (RuntimeException | LinkageError | StackOverflowError bug) {
       // Per-method failures are caught below; this guards the round itself, so javac never crashes.
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.INTERNAL_ERROR.format("this round", bug));
@@ -132,7 +132,17 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         generatedMethods.addAll(methodSpecs);
       } catch (CompileError error) {
         report(error, method);
-      } catch (RuntimeException | StackOverflowError bug) {
+      } catch (StackOverflowError tooDeep) {
+        // The passes recurse over expressions, and javac parses deeper ones than they can take.
+        String text = Message.TOO_DEEP.format(method.getSimpleName());
+        try {
+          processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, text, method);
+        } catch (StackOverflowError evenJavac) {
+          // javac finds an element's position by walking its class's trees, which fails as well
+          processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+              text + " (in " + owner.getQualifiedName() + ")");
+        }
+      } catch (RuntimeException bug) {
         processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
             Message.INTERNAL_ERROR.format(method.getSimpleName(), bug), method);
       }
@@ -159,7 +169,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.GENERATED_CLASS_CLASH.format(generatedName, "an existing class",
               owner.getQualifiedName()), owner);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | StackOverflowError e) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.INTERNAL_ERROR.format(owner.getSimpleName() + "Gradients", e), owner);
     }

@@ -8,6 +8,10 @@ import dev.matgrad.processor.random.Mutator.Mutant;
 import dev.matgrad.processor.random.ProgramChecker.Options;
 import dev.matgrad.processor.random.ProgramChecker.Outcome;
 import dev.matgrad.processor.random.ProgramChecker.Problem;
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import com.google.testing.compile.JavaFileObjects;
+import dev.matgrad.processor.random.ProgramGenerator.Program;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,13 +26,18 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -46,9 +55,10 @@ import org.junit.jupiter.api.TestFactory;
  *       (an ill-typed mutant);
  * </ul>
  *
- * never a javac crash, an exception escaping the processor, a processor message without its tag,
- * an error or warning in generated code, or a timeout. The forward method of a mutant that
- * compiles may throw or overflow (a literal {@code 1e400}): that mutant is not checked further.
+ * never a javac crash (unless javac without the processor crashes too: its own limits), an
+ * exception escaping the processor, a processor message without its tag, an error or warning in
+ * generated code, or a timeout. The forward method of a mutant that compiles may throw or
+ * overflow (a literal {@code 1e400}): that mutant is not checked further.
  *
  * <p>System properties (all optional), as the differential fuzzer's under {@code
  * matgrad.robust.}: {@code seed} (printed first; by default the time), {@code count} (200) and
@@ -207,6 +217,11 @@ class MutantProgramsTest {
     Outcome outcome = ProgramChecker.check(mutant.program(),
         RandomProgramsTest.inputSeed(seed, index), new Options(1, timeout, null, null));
     Result result = classify(outcome);
+    if (result == Result.FAILED && violation(outcome).kind().startsWith("crash ")
+        && javacAloneCrashes(mutant.program())) {
+      // javac's own limit (say, its recursion over a very deep expression), not the processor's
+      result = Result.REJECTED_BY_JAVAC;
+    }
     record(mutant.mutations(), result);
     for (Problem p : outcome.problems()) {
       if (p.kind().startsWith("compile error [matgrad:")) {
@@ -224,6 +239,24 @@ class MutantProgramsTest {
     report.append(shrinkAndWrite(seed, index, mutant, signature, timeout));
     System.out.println(report);
     return report.toString();
+  }
+
+  /** Whether javac without the processor also crashes on the program, on a thread alike. */
+  static boolean javacAloneCrashes(Program program) {
+    List<JavaFileObject> files = program.sources().stream()
+        .map(s -> JavaFileObjects.forSourceString(s.qualifiedName(), s.text())).toList();
+    FutureTask<Compilation> task = new FutureTask<>(() -> Compiler.javac().compile(files));
+    Thread worker = new Thread(task, "javac alone");
+    worker.setDaemon(true);
+    worker.start();
+    try {
+      task.get(intProperty("timeout", 30), TimeUnit.SECONDS);
+      return false;
+    } catch (ExecutionException crashed) {
+      return true;
+    } catch (InterruptedException | TimeoutException e) {
+      return false;
+    }
   }
 
   private static void record(List<String> mutations, Result result) {

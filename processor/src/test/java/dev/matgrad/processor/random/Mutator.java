@@ -274,10 +274,15 @@ final class Mutator {
       }
       case 11 -> {
         int depth = pick(List.of(10, 60, 250));
-        String nested = switch (random.nextInt(3)) {
+        String nested = switch (random.nextInt(4)) {
           case 0 -> "(".repeat(depth) + text + ")".repeat(depth);
           case 1 -> scalar ? "-(".repeat(2 * depth) + text + ")".repeat(2 * depth) : null;
-          default -> scalar ? operand + " + 0.0".repeat(depth) : null;
+          case 2 -> scalar ? operand + " + 0.0".repeat(depth) : null;
+          default -> {
+            // as long as javac takes, or longer: near the limits of the processor's recursion
+            depth = pick(List.of(1000, 2000, 4000));
+            yield scalar ? operand + " * 1.0".repeat(depth) : null;
+          }
         };
         if (nested == null) {
           return null;
