@@ -65,6 +65,8 @@ public enum Message {
       "the generated %s would need about %d KB of bytecode, over the JVM's 64 KB limit for one method; differentiate smaller pieces: make each part (a layer, say) its own @Differentiable method and chain their generated Grad/Vjp methods in your code (calls between @Differentiable methods are inlined, so they do not split the code)"),
   TOO_DEEP(Diagnostic.Kind.ERROR, "too-deep",
       "the body of %s is nested too deeply for matgrad to differentiate (it ran out of stack); split long or deeply nested expressions into local variables"),
+  HESSIAN_NOT_SCALAR(Diagnostic.Kind.ERROR, "hessian-not-scalar",
+      "hessian = true needs a method returning double, but %s returns %s (its second derivatives would be a tensor); put hessian = true on a scalar function of its result, a loss"),
   ZERO_GRADIENT(Diagnostic.Kind.WARNING, "zero-gradient",
       "the result of %s does not depend on %s, so its gradient is zero"),
   NO_TREE_API(Diagnostic.Kind.ERROR, "no-tree-api",

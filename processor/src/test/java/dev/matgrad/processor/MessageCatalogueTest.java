@@ -140,6 +140,12 @@ class MessageCatalogueTest {
         """.formatted(" * 1.0001".repeat(RobustnessTest.TOO_DEEP_TERMS)));
     add(Message.TOO_DEEP, new Case(() -> RobustnessTest.compileOnKnownStack(tooDeep), tooDeep,
         "static double longProduct(double x) {"));
+    add(Message.HESSIAN_NOT_SCALAR, """
+        @Differentiable(hessian = true)
+        static double[] layer(Matrix W, double[] x) {
+          return tanh(matmul(W, x));
+        }
+        """, "@Differentiable(hessian = true)");
     add(Message.ZERO_GRADIENT, """
         @Differentiable
         static double onlyX(double x, double[] unused) {

@@ -44,4 +44,18 @@ public interface Emitter {
   void open(String header);
 
   void close();
+
+  /**
+   * A reference to a static member of java.lang's {@code Math} ({@code "exp"} gives
+   * {@code Math.exp}), qualified where the user's package shadows {@code Math}.
+   */
+  String math(String member);
+
+  /** A reference to a static member of java.lang's {@code Double}, e.g. {@code POSITIVE_INFINITY}. */
+  String doubles(String member);
+
+  /** {@code for (int i = 0; i < bound; i++)}. */
+  static String loop(String i, String bound) {
+    return "for (int " + i + " = 0; " + i + " < " + bound + "; " + i + "++)";
+  }
 }
