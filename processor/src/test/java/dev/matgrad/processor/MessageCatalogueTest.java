@@ -140,6 +140,49 @@ class MessageCatalogueTest {
         """.formatted(" * 1.0001".repeat(RobustnessTest.TOO_DEEP_TERMS)));
     add(Message.TOO_DEEP, new Case(() -> RobustnessTest.compileOnKnownStack(tooDeep), tooDeep,
         "static double longProduct(double x) {"));
+    add(Message.CUSTOM_VJP_SIGNATURE, """
+        @Differentiable(wrt = "x")
+        @CustomVjp("clipGradient")
+        static double[] clip(double[] x, double c) {
+          return x;
+        }
+
+        static void clipGradient(double[] x, double c, double[] gradOut) {
+        }
+        """, "@CustomVjp(\"clipGradient\")");
+    add(Message.CUSTOM_VJP_HESSIAN, """
+        @Differentiable(hessian = true)
+        @CustomVjp("rule")
+        static double f(double x) {
+          return x * x;
+        }
+
+        static void rule(double x, double gradOut, double[] grad_x) {
+          grad_x[0] = 2 * x * gradOut;
+        }
+        """, "@CustomVjp(\"rule\")");
+    add(Message.CUSTOM_VJP_CALL, """
+        @Differentiable
+        @CustomVjp("rule")
+        static double f(double x) {
+          return x * x;
+        }
+
+        static void rule(double x, double gradOut, double[] grad_x) {
+          grad_x[0] = 2 * x * gradOut;
+        }
+
+        @Differentiable
+        static double g(double x) {
+          return f(x) + x;
+        }
+        """, "return f(x) + x;");
+    add(Message.SIZE_NOT_A_DIMENSION, """
+        @Differentiable
+        static double ridge(double[] x, int n) {
+          return sum(mul(x, ones(n)));
+        }
+        """, "return sum(mul(x, ones(n)));");
     add(Message.HESSIAN_NOT_SCALAR, """
         @Differentiable(hessian = true)
         static double[] layer(Matrix W, double[] x) {
@@ -231,9 +274,9 @@ class MessageCatalogueTest {
     add(Message.UNKNOWN_CALL, """
         @Differentiable
         static double angle(double x) {
-          return Math.atan(x) + x;
+          return Math.ulp(x) + x;
         }
-        """, "return Math.atan(x) + x;");
+        """, "return Math.ulp(x) + x;");
     add(Message.NO_MATCHING_OVERLOAD, """
         @Differentiable
         static double twice(double[] x) {

@@ -15,7 +15,8 @@ public final class Arithmetic {
   /** a + b: elementwise, or on scalars (the Java operator). */
   public static final Op ADD = Rules.intArithmetic("ADD", false,
           (g, n) -> List.of(g.constant(1.0), g.constant(1.0)))
-      .signatures("add(double[],double[])", "add(Matrix,Matrix)")
+      .signatures("add(double[],double[])", "add(Matrix,Matrix)", "add(double[],double)",
+          "add(double,double[])", "add(Matrix,double)", "add(double,Matrix)")
       .formula((e, a) -> a[0] + " + " + a[1])
       .notation((a, n) -> a[0] + " + " + a[1])
       .fold(Double::sum)
@@ -23,7 +24,8 @@ public final class Arithmetic {
 
   public static final Op SUB = Rules.intArithmetic("SUB", false,
           (g, n) -> List.of(g.constant(1.0), g.constant(-1.0)))
-      .signatures("sub(double[],double[])", "sub(Matrix,Matrix)")
+      .signatures("sub(double[],double[])", "sub(Matrix,Matrix)", "sub(double[],double)",
+          "sub(double,double[])", "sub(Matrix,double)", "sub(double,Matrix)")
       .formula((e, a) -> a[0] + " - " + a[1])
       .notation((a, n) -> a[0] + " − " + Notation.paren(a[1]))
       .fold((x, y) -> x - y)
@@ -33,7 +35,8 @@ public final class Arithmetic {
   public static final Op MUL = Rules.intArithmetic("MUL", false,
           (g, n) -> List.of(n.arg(1), n.arg(0)))
       .signatures("mul(double[],double[])", "mul(Matrix,Matrix)", "scale(double,double[])",
-          "scale(double,Matrix)")
+          "scale(double,Matrix)", "mul(double[],double)", "mul(double,double[])",
+          "mul(Matrix,double)", "mul(double,Matrix)")
       .formula((e, a) -> a[0] + " * " + a[1])
       .notation(Arithmetic::productNotation)
       .rewrite((r, n, args, flags) -> product(r.graph(), args.get(0), args.get(1)))
@@ -73,7 +76,8 @@ public final class Arithmetic {
   public static final Op DIV = Rules.intArithmetic("DIV", true,
           (g, n) -> List.of(g.apply(Arithmetic.DIV, null, g.constant(1.0), n.arg(1)),
               g.apply(Arithmetic.NEG, null, g.apply(Arithmetic.DIV, null, n, n.arg(1)))))
-      .signatures("div(double[],double[])", "div(Matrix,Matrix)")
+      .signatures("div(double[],double[])", "div(Matrix,Matrix)", "div(double[],double)",
+          "div(double,double[])", "div(Matrix,double)", "div(double,Matrix)")
       .formula((e, a) -> a[0] + " / " + a[1])
       .notation((a, n) -> Notation.paren(a[0]) + " / " + Notation.paren(a[1]))
       .fold((x, y) -> x / y)
@@ -115,6 +119,72 @@ public final class Arithmetic {
       .spreadsScalar()
       .linear()
       .build();
+
+
+  /**
+   * max(a, b) as Ops.maximum: ties (and −0.0 against 0.0) to a, NaN if either is NaN; the
+   * derivative goes to the operand chosen, a at a tie.
+   */
+  public static final Op MAXIMUM = extreme("MAXIMUM", "maximum", ">=",
+      (e, a) -> "(" + a[0] + " >= " + a[1] + " || " + e.doubles("isNaN") + "(" + a[0] + ") ? "
+          + a[0] + " : " + a[1] + ")", "max");
+
+  /** min(a, b) as Ops.minimum, ties to a. */
+  public static final Op MINIMUM = extreme("MINIMUM", "minimum", "<=",
+      (e, a) -> "(" + a[0] + " <= " + a[1] + " || " + e.doubles("isNaN") + "(" + a[0] + ") ? "
+          + a[0] + " : " + a[1] + ")", "min");
+
+  /** Math.max on doubles or ints, as Java computes it; at a tie the first operand takes the derivative. */
+  public static final Op MATH_MAX = Rules.intArithmetic("MATH_MAX", false,
+          (g, n) -> firstAndSecond(g, n, ">="))
+      .signatures("Math.max(int,int)", "Math.max(double,double)")
+      .formula((e, a) -> e.math("max") + "(" + a[0] + ", " + a[1] + ")")
+      .notation((a, n) -> "max(" + a[0] + ", " + a[1] + ")")
+      .build();
+
+  /** Math.min on doubles or ints. */
+  public static final Op MATH_MIN = Rules.intArithmetic("MATH_MIN", false,
+          (g, n) -> firstAndSecond(g, n, "<="))
+      .signatures("Math.min(int,int)", "Math.min(double,double)")
+      .formula((e, a) -> e.math("min") + "(" + a[0] + ", " + a[1] + ")")
+      .notation((a, n) -> "min(" + a[0] + ", " + a[1] + ")")
+      .build();
+
+  /** 1 where a ≥ b or a is NaN (where max(a, b) is a), else 0: a derivative, itself constant. */
+  public static final Op FIRST_IS_LARGER = indicator("FIRST_IS_LARGER", ">=");
+
+  /** 1 where a ≤ b or a is NaN (where min(a, b) is a), else 0. */
+  public static final Op FIRST_IS_SMALLER = indicator("FIRST_IS_SMALLER", "<=");
+
+  private static Op extreme(String name, String opsName, String comparison, Op.Formula formula,
+      String shown) {
+    List<String> sigs = new java.util.ArrayList<>();
+    for (String t : List.of("double[]", "Matrix")) {
+      sigs.add(opsName + "(" + t + "," + t + ")");
+      sigs.add(opsName + "(" + t + ",double)");
+      sigs.add(opsName + "(double," + t + ")");
+    }
+    return Rules.elementwise(name, false, (g, n) -> firstAndSecond(g, n, comparison))
+        .signatures(sigs.toArray(String[]::new))
+        .formula(formula, 0, 1)
+        .notation((a, n) -> shown + "(" + a[0] + ", " + a[1] + ")")
+        .build();
+  }
+
+  /** The partials of max or min: the indicator that the first operand is chosen, and 1 − it. */
+  private static List<Node> firstAndSecond(Graph g, Node.Apply n, String comparison) {
+    Node first = g.apply(comparison.equals(">=") ? FIRST_IS_LARGER : FIRST_IS_SMALLER, null,
+        n.arg(0), n.arg(1));
+    return List.of(first, g.apply(SUB, null, g.constant(1.0), first));
+  }
+
+  private static Op indicator(String name, String comparison) {
+    return Rules.elementwise(name, false, (g, n) -> List.of(g.constant(0.0), g.constant(0.0)))
+        .formula((e, a) -> "(" + a[0] + " " + comparison + " " + a[1] + " || "
+            + e.doubles("isNaN") + "(" + a[0] + ") ? 1.0 : 0.0)", 0)
+        .notation((a, n) -> "[" + a[0] + " " + (comparison.equals(">=") ? "≥" : "≤") + " " + a[1] + "]")
+        .build();
+  }
 
   /** Whether a product has a scalar factor: written {@code 2 x} rather than {@code 2 ⊙ x}. */
   private static String productNotation(String[] a, Node.Apply n) {

@@ -43,6 +43,7 @@ public final class Columns {
 
   /** X + 1·bᵀ: b added to every row of X. */
   public static final Op ADD_TO_EACH_ROW = Op.builder("ADD_TO_EACH_ROW", Op.Category.OTHER)
+      .signatures("addToEachRow(Matrix,double[])")
       .shape((g, args, flags, origin) -> {
         g.dims().unify(args.get(0).shape().cols(), args.get(1).shape().rows(),
             origin == null ? "X + 1 bᵀ" : origin.source());
@@ -59,6 +60,7 @@ public final class Columns {
 
   /** G·1: the sums of each row (the adjoint of addToEachColumn for b). */
   public static final Op ROW_SUMS = Op.builder("ROW_SUMS", Op.Category.OTHER)
+      .signatures("rowSums(Matrix)")
       .shape((g, args, flags, origin) -> Shape.vector(args.get(0).shape().rows(), g.dims()))
       .lower((e, n) -> {
         Node m = n.arg(0);
@@ -82,6 +84,7 @@ public final class Columns {
 
   /** 1ᵀ G: the sums of each column, as a vector. */
   public static final Op COL_SUMS = Op.builder("COL_SUMS", Op.Category.OTHER)
+      .signatures("colSums(Matrix)")
       .shape((g, args, flags, origin) -> Shape.vector(args.get(0).shape().cols(), g.dims()))
       .lower((e, n) -> {
         Rules.fill(e, n, "0.0");

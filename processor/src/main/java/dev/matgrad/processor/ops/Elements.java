@@ -1,5 +1,8 @@
 package dev.matgrad.processor.ops;
 
+import dev.matgrad.processor.CompileError;
+import dev.matgrad.processor.Message;
+import dev.matgrad.processor.ir.Emitter;
 import dev.matgrad.processor.ir.Node;
 import dev.matgrad.processor.ir.Notation;
 import dev.matgrad.processor.ir.Op;
@@ -46,6 +49,141 @@ public final class Elements {
       .constantArgs(1, 2)
       .linear()
       .build();
+
+
+  /** Row i of a matrix as a vector, with the index checked as Ops.row checks it. */
+  public static final Op ROW = Op.builder("ROW", Op.Category.OTHER)
+      .signatures("row(Matrix,int)")
+      .shape((g, args, flags, origin) -> Shape.vector(args.get(0).shape().cols(), g.dims()))
+      .lower((e, n) -> {
+        Node m = n.arg(0);
+        String i = e.ref(n.arg(1));
+        indexCheck(e, "row", "i", i, e.rows(m), "rows", m);
+        String j = e.fresh("j");
+        e.open(Emitter.loop(j, e.cols(m)));
+        e.add(e.ref(n) + "[" + j + "] = " + e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + j + "]");
+        e.close();
+      })
+      .notation((a, n) -> a[0] + "[" + a[1] + ", :]")
+      .vjp((g, n, grad) -> Arrays.asList(
+          g.applyShaped(Elements.EMBED_ROW, List.of(grad, n.arg(1)), n.arg(0).shape()), null))
+      .jvp(Rules.linear())
+      .constantArgs(1)
+      .linear()
+      .build();
+
+  /** Column j of a matrix as a vector, with the index checked as Ops.col checks it. */
+  public static final Op COL = Op.builder("COL", Op.Category.OTHER)
+      .signatures("col(Matrix,int)")
+      .shape((g, args, flags, origin) -> Shape.vector(args.get(0).shape().rows(), g.dims()))
+      .lower((e, n) -> {
+        Node m = n.arg(0);
+        String j = e.ref(n.arg(1));
+        indexCheck(e, "col", "j", j, e.cols(m), "columns", m);
+        String i = e.fresh("i");
+        e.open(Emitter.loop(i, e.rows(m)));
+        e.add(e.ref(n) + "[" + i + "] = " + e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + j + "]");
+        e.close();
+      })
+      .notation((a, n) -> a[0] + "[:, " + a[1] + "]")
+      .vjp((g, n, grad) -> Arrays.asList(
+          g.applyShaped(Elements.EMBED_COL, List.of(grad, n.arg(1)), n.arg(0).shape()), null))
+      .jvp(Rules.linear())
+      .constantArgs(1)
+      .linear()
+      .build();
+
+  /** A matrix of the shape given, zero but for row i = v (the adjoint of row). */
+  public static final Op EMBED_ROW = Op.builder("EMBED_ROW", Op.Category.OTHER)
+      .lower((e, n) -> {
+        Rules.fill(e, n, "0.0");
+        String j = e.fresh("j");
+        e.open(Emitter.loop(j, e.cols(n)));
+        e.add(e.ref(n) + "[" + e.ref(n.arg(1)) + " * " + e.cols(n) + " + " + j + "] = "
+            + e.at(n.arg(0), j));
+        e.close();
+      })
+      .notation((a, n) -> "e_" + a[1] + " " + Notation.paren(a[0]) + "ᵀ")
+      .vjp((g, n, grad) -> Arrays.asList(g.apply(ROW, null, grad, n.arg(1)), null))
+      .jvp(Rules.linear())
+      .constantArgs(1)
+      .linear()
+      .build();
+
+  /** A matrix of the shape given, zero but for column j = v (the adjoint of col). */
+  public static final Op EMBED_COL = Op.builder("EMBED_COL", Op.Category.OTHER)
+      .lower((e, n) -> {
+        Rules.fill(e, n, "0.0");
+        String i = e.fresh("i");
+        e.open(Emitter.loop(i, e.rows(n)));
+        e.add(e.ref(n) + "[" + i + " * " + e.cols(n) + " + " + e.ref(n.arg(1)) + "] = "
+            + e.at(n.arg(0), i));
+        e.close();
+      })
+      .notation((a, n) -> Notation.paren(a[0]) + " e_" + a[1] + "ᵀ")
+      .vjp((g, n, grad) -> Arrays.asList(g.apply(COL, null, grad, n.arg(1)), null))
+      .jvp(Rules.linear())
+      .constantArgs(1)
+      .linear()
+      .build();
+
+  /** The n×n identity, n a size of a parameter (a constant: nothing to differentiate). */
+  public static final Op IDENTITY = Op.builder("IDENTITY", Op.Category.OTHER)
+      .signatures("identity(int)")
+      .shape((g, args, flags, origin) -> {
+        var n = sizeDimension(args.get(0), "identity", origin);
+        return Shape.matrix(n, n);
+      })
+      .lower((e, n) -> {
+        Rules.fill(e, n, "0.0");
+        String i = e.fresh("i");
+        e.open(Emitter.loop(i, e.rows(n)));
+        e.add(e.ref(n) + "[" + i + " * " + e.cols(n) + " + " + i + "] = 1.0");
+        e.close();
+      })
+      .notation((a, n) -> "I")
+      .constantArgs(0)
+      .build();
+
+  /** The vector of n ones, n a size of a parameter. */
+  public static final Op ONES = Op.builder("ONES", Op.Category.OTHER)
+      .signatures("ones(int)")
+      .shape((g, args, flags, origin) ->
+          Shape.vector(sizeDimension(args.get(0), "ones", origin), g.dims()))
+      .lower((e, n) -> Rules.fill(e, n, "1.0"))
+      .notation((a, n) -> "1")
+      .constantArgs(0)
+      .build();
+
+  /**
+   * The symbolic dimension an int size names: {@code A.rows()}, {@code A.cols()} or
+   * {@code x.length} of a parameter (or of a value of that shape). Shapes are checked when the
+   * generated method starts, so a size computed otherwise is not supported yet.
+   */
+  private static dev.matgrad.processor.ir.Dim sizeDimension(Node size, String op,
+      dev.matgrad.processor.ast.Origin origin) {
+    if (size instanceof Node.Apply a && a.op() == ROWS) {
+      return a.arg(0).shape().rows();
+    }
+    if (size instanceof Node.Apply a && a.op() == COLS) {
+      return a.arg(0).shape().cols();
+    }
+    if (size instanceof Node.Apply a && a.op() == SIZE
+        && a.arg(0).shape().kind() == dev.matgrad.processor.ir.Kind.VECTOR) {
+      return a.arg(0).shape().rows();
+    }
+    throw new CompileError(origin, Message.SIZE_NOT_A_DIMENSION, op,
+        origin == null ? "its argument" : origin.source());
+  }
+
+  private static void indexCheck(Emitter e, String op, String index, String value, String bound,
+      String what, Node m) {
+    e.open("if (" + value + " < 0 || " + value + " >= " + bound + ")");
+    e.add("throw new IndexOutOfBoundsException(\"" + op + ": " + index + " = \" + " + value
+        + " + \" is outside the " + what + " 0..\" + (" + bound + " - 1) + \" of a \" + "
+        + e.rows(m) + " + \"×\" + " + e.cols(m) + " + \" Matrix\")");
+    e.close();
+  }
 
   /** g at flat index i, 0 elsewhere (the adjoint of an element read), in the shape given. */
   public static final Op ONE_HOT = Op.builder("ONE_HOT", Op.Category.OTHER)

@@ -44,7 +44,7 @@ public final class Functions {
       (g, x, y) -> g.apply(Arithmetic.MUL, null, g.constant(2.0), x));
 
   /** The sign of x as a double, 0 at 0 (the derivative of |x|, with sign(0) = 0). */
-  public static final Op SIGN = unary("SIGN", null, false, false, false,
+  public static final Op SIGN = unary("SIGN", null, "signum", false, false,
       (e, x) -> e.math("signum") + "(" + x + ")", "sign(%s)", (g, x, y) -> g.constant(0.0));
 
   /** 1 where x &gt; 0, else 0 (the derivative of relu, with 0 at 0). */
@@ -88,6 +88,72 @@ public final class Functions {
       (e, x) -> e.math("cos") + "(" + x + ")", "cos(%s)",
       (g, x, y) -> g.apply(Arithmetic.NEG, null, g.apply(SIN, null, x)));
 
+
+  /** ln(1 + x), accurate near 0; 1/(1 + x) is infinite at −1, where a zero adjoint gives 0. */
+  public static final Op LOG1P = unary("LOG1P", "log1p", true, true, false,
+      (e, x) -> e.math("log1p") + "(" + x + ")", "log(1 + %s)",
+      (g, x, y) -> g.apply(Arithmetic.DIV, null, g.constant(1.0),
+          g.apply(Arithmetic.ADD, null, g.constant(1.0), x)));
+
+  /** e^x − 1, accurate near 0; its derivative is e^x = y + 1. */
+  public static final Op EXPM1 = unary("EXPM1", "expm1", true, false, false,
+      (e, x) -> e.math("expm1") + "(" + x + ")", "(exp(%s) − 1)",
+      (g, x, y) -> g.apply(Arithmetic.ADD, null, y, g.constant(1.0)));
+
+  public static final Op ATAN = unary("ATAN", "atan", true, false, false,
+      (e, x) -> e.math("atan") + "(" + x + ")", "atan(%s)",
+      (g, x, y) -> g.apply(Arithmetic.DIV, null, g.constant(1.0),
+          g.apply(Arithmetic.ADD, null, g.constant(1.0), g.apply(Arithmetic.MUL, null, x, x))));
+
+  public static final Op SINH = unary("SINH", "sinh", true, false, false,
+      (e, x) -> e.math("sinh") + "(" + x + ")", "sinh(%s)",
+      (g, x, y) -> g.apply(Functions.COSH, null, x));
+
+  public static final Op COSH = unary("COSH", "cosh", true, false, false,
+      (e, x) -> e.math("cosh") + "(" + x + ")", "cosh(%s)",
+      (g, x, y) -> g.apply(SINH, null, x));
+
+  /** tan x (Math.tan only); its derivative is 1 + tan² x. */
+  public static final Op TAN = unary("TAN", null, true, false, false,
+      (e, x) -> e.math("tan") + "(" + x + ")", "tan(%s)",
+      (g, x, y) -> g.apply(Arithmetic.ADD, null, g.constant(1.0), g.apply(Arithmetic.MUL, null, y, y)));
+
+  /** asin x (Math.asin only); 1/√(1 − x²) is infinite at ±1, where a zero adjoint gives 0. */
+  public static final Op ASIN = unary("ASIN", null, true, true, false,
+      (e, x) -> e.math("asin") + "(" + x + ")", "asin(%s)",
+      (g, x, y) -> g.apply(Arithmetic.DIV, null, g.constant(1.0), unitCircle(g, x)));
+
+  /** acos x (Math.acos only); −1/√(1 − x²). */
+  public static final Op ACOS = unary("ACOS", null, true, true, false,
+      (e, x) -> e.math("acos") + "(" + x + ")", "acos(%s)",
+      (g, x, y) -> g.apply(Arithmetic.DIV, null, g.constant(-1.0), unitCircle(g, x)));
+
+  /** ∛x (Math.cbrt only); 1/(3 y²) is infinite at 0, the one-sided slope, as for √x. */
+  public static final Op CBRT = unary("CBRT", null, true, true, false,
+      (e, x) -> e.math("cbrt") + "(" + x + ")", "∛%s",
+      (g, x, y) -> g.apply(Arithmetic.DIV, null, g.constant(1.0),
+          g.apply(Arithmetic.MUL, null, g.constant(3.0), g.apply(Arithmetic.MUL, null, y, y))));
+
+  /** log₁₀ x (Math.log10 only); 1/(x ln 10). */
+  public static final Op LOG10 = unary("LOG10", null, true, true, false,
+      (e, x) -> e.math("log10") + "(" + x + ")", "log₁₀(%s)",
+      (g, x, y) -> g.apply(Arithmetic.DIV, null, g.constant(1.0 / Math.log(10.0)), x));
+
+  /** √(x² + y²) without overflow (Math.hypot); its gradient (x, y)/h is taken as 0 at the origin. */
+  public static final Op HYPOT = Rules.elementwise("HYPOT", false, (g, n) -> List.of(
+          g.apply(Arithmetic.SAFE_MUL, null, n.arg(0), g.apply(Arithmetic.DIV, null, g.constant(1.0), n)),
+          g.apply(Arithmetic.SAFE_MUL, null, n.arg(1), g.apply(Arithmetic.DIV, null, g.constant(1.0), n))))
+      .signatures("Math.hypot(double,double)")
+      .formula((e, a) -> e.math("hypot") + "(" + a[0] + ", " + a[1] + ")")
+      .notation((a, n) -> "hypot(" + a[0] + ", " + a[1] + ")")
+      .build();
+
+  /** √(1 − x²). */
+  private static Node unitCircle(Graph g, Node x) {
+    return g.apply(SQRT, null, g.apply(Arithmetic.SUB, null, g.constant(1.0),
+        g.apply(Arithmetic.MUL, null, x, x)));
+  }
+
   /**
    * x^p elementwise; p is a scalar and may itself be differentiated. ∂/∂x = p·x^(p−1), taken as
    * 0 when p = 0 (x⁰ is constant, even where x^(−1) is infinite); ∂/∂p = x^p ln x, taken as 0
@@ -115,12 +181,18 @@ public final class Functions {
    */
   private static Op unary(String name, String opsName, boolean math, boolean zeroSafe,
       boolean repeatsArgument, UnaryFormula formula, String notationFormat, Derivative derivative) {
+    return unary(name, opsName, math ? name.toLowerCase(java.util.Locale.ROOT) : null, zeroSafe,
+        repeatsArgument, formula, notationFormat, derivative);
+  }
+
+  private static Op unary(String name, String opsName, String mathName, boolean zeroSafe,
+      boolean repeatsArgument, UnaryFormula formula, String notationFormat, Derivative derivative) {
     List<String> sigs = new ArrayList<>();
     if (opsName != null) {
       sigs.addAll(List.of(opsName + "(double)", opsName + "(double[])", opsName + "(Matrix)"));
     }
-    if (math) {
-      sigs.add("Math." + name.toLowerCase(java.util.Locale.ROOT) + "(double)");
+    if (mathName != null) {
+      sigs.add("Math." + mathName + "(double)");
     }
     Op.Builder b = Rules.elementwise(name, zeroSafe,
             (g, n) -> List.of(derivative.apply(g, n.arg(0), n)))

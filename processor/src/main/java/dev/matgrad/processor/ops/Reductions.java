@@ -65,32 +65,61 @@ public final class Reductions {
       .accumulates()
       .build();
 
-  /** The largest entry (the first of equal ones takes the derivative). */
-  public static final Op MAX = reduction("MAX", null)
-      .lower((e, n) -> e.add(e.declare(n) + " = " + Rules.maximum(e, n.arg(0))))
-      .notation((a, n) -> "max(" + a[0] + ")")
-      .vjp((g, n, grad) -> List.of(g.applyShaped(Elements.ONE_HOT,
-          List.of(grad, g.apply(Reductions.ARG_MAX, null, n.arg(0))), n.arg(0).shape())))
-      .jvp((g, n, t) -> g.apply(Elements.ELEMENT, null, t.get(0),
-          g.apply(Reductions.ARG_MAX, null, n.arg(0))))
-      .build();
+  /** The largest entry; the first of equal ones (or the first NaN) takes the derivative. */
+  public static final Op MAX = extreme("MAX", "max", true);
 
-  /** The flat index of the first largest entry, as an int. */
-  public static final Op ARG_MAX = Op.builder("ARG_MAX", Op.Category.OTHER)
-      .shape((g, args, flags, origin) -> Shape.integer(g.dims()))
-      .lower((e, n) -> {
-        Node x = n.arg(0);
-        String i = e.fresh("i");
-        e.add(e.declare(n) + " = 0");
-        e.open(Emitter.loop(i, e.size(x)));
-        e.open("if (" + e.at(x, i) + " > " + e.at(x, e.ref(n)) + ")");
-        e.add(e.ref(n) + " = " + i);
-        e.close();
-        e.close();
-      })
-      .notation((a, n) -> "argmax(" + a[0] + ")")
-      .constantArgs(0)
-      .build();
+  /** The smallest entry; the first of equal ones (or the first NaN) takes the derivative. */
+  public static final Op MIN = extreme("MIN", "min", false);
+
+  /** The flat index of the first largest entry (of the first NaN, if any), as an int. */
+  public static final Op ARG_MAX = extremeIndex("ARG_MAX", true);
+
+  /** The flat index of the first smallest entry (of the first NaN, if any), as an int. */
+  public static final Op ARG_MIN = extremeIndex("ARG_MIN", false);
+
+  private static Op extreme(String name, String opsName, boolean largest) {
+    return Op.builder(name, Op.Category.REDUCTION)
+        .signatures(opsName + "(double[])")
+        .shape((g, args, flags, origin) -> Shape.scalar(g.dims()))
+        .lower((e, n) -> {
+          String best = extremeIndexOf(e, n.arg(0), largest);
+          e.add(e.declare(n) + " = " + e.ref(n.arg(0)) + "[" + best + "]");
+        })
+        .notation((a, n) -> opsName + "(" + a[0] + ")")
+        .vjp((g, n, grad) -> List.of(g.applyShaped(Elements.ONE_HOT,
+            List.of(grad, g.apply(largest ? ARG_MAX : ARG_MIN, null, n.arg(0))), n.arg(0).shape())))
+        .jvp((g, n, t) -> g.apply(Elements.ELEMENT, null, t.get(0),
+            g.apply(largest ? ARG_MAX : ARG_MIN, null, n.arg(0))))
+        .build();
+  }
+
+  private static Op extremeIndex(String name, boolean largest) {
+    return Op.builder(name, Op.Category.OTHER)
+        .shape((g, args, flags, origin) -> Shape.integer(g.dims()))
+        .lower((e, n) -> e.add(e.declare(n) + " = " + extremeIndexOf(e, n.arg(0), largest)))
+        .notation((a, n) -> (largest ? "argmax(" : "argmin(") + a[0] + ")")
+        .constantArgs(0)
+        .build();
+  }
+
+  /**
+   * Declares a local holding the index of x's first extreme entry, as Ops.max and Ops.min choose
+   * it (the first NaN, if any, wins), and returns its name.
+   */
+  static String extremeIndexOf(Emitter e, Node x, boolean largest) {
+    String best = e.local(largest ? "argMax" : "argMin");
+    String i = e.fresh("i");
+    String xs = e.ref(x);
+    e.add("int " + best + " = 0");
+    e.open("for (int " + i + " = 1; " + i + " < " + e.size(x) + " && !" + e.doubles("isNaN") + "("
+        + xs + "[" + best + "]); " + i + "++)");
+    e.open("if (" + e.doubles("isNaN") + "(" + xs + "[" + i + "]) || " + xs + "[" + i + "] "
+        + (largest ? ">" : "<") + " " + xs + "[" + best + "])");
+    e.add(best + " = " + i);
+    e.close();
+    e.close();
+    return best;
+  }
 
   public static final Op LOG_SUM_EXP = reduction("LOG_SUM_EXP", "logSumExp")
       .lower((e, n) -> {
@@ -176,12 +205,8 @@ public final class Reductions {
     String scale = e.local("normScale");
     e.add("double " + scale + " = 1.0");
     e.open("if (!(" + norm + " >= 0x1.0p-1000 && " + norm + " < " + e.doubles("POSITIVE_INFINITY") + "))");
-    String max = e.local("maxAbs");
+    String max = largestMagnitude(e, x);
     String i = e.fresh("i");
-    e.add("double " + max + " = 0.0");
-    e.open(Emitter.loop(i, e.size(x)));
-    e.add(max + " = " + e.math("max") + "(" + max + ", " + e.math("abs") + "(" + e.at(x, i) + "))");
-    e.close();
     e.add(scale + " = " + max);
     e.add(norm + " = 1.0");
     e.open("if (" + max + " > 0.0 && " + max + " < " + e.doubles("POSITIVE_INFINITY") + ")");
@@ -196,15 +221,22 @@ public final class Reductions {
     e.add(norm + " = " + scale + " * " + e.math("sqrt") + "(" + norm + ")");
   }
 
-  private static void lowerNormP(Emitter e, Node.Apply n) {
-    Node x = n.arg(0);
-    String p = e.ref(n.arg(1));
+  /** Declares a local holding max |x_i| and returns its name. */
+  private static String largestMagnitude(Emitter e, Node x) {
     String max = e.local("maxAbs");
     String i = e.fresh("i");
     e.add("double " + max + " = 0.0");
     e.open(Emitter.loop(i, e.size(x)));
     e.add(max + " = " + e.math("max") + "(" + max + ", " + e.math("abs") + "(" + e.at(x, i) + "))");
     e.close();
+    return max;
+  }
+
+  private static void lowerNormP(Emitter e, Node.Apply n) {
+    Node x = n.arg(0);
+    String p = e.ref(n.arg(1));
+    String max = largestMagnitude(e, x);
+    String i = e.fresh("i");
     String sum = e.local("sumPow");
     e.add("double " + sum + " = 0.0");
     e.open("if (" + max + " > 0.0)");

@@ -34,6 +34,10 @@ import java.util.Set;
 public final class Resolve {
   private static final String OPS = "dev.matgrad.Ops";
   private static final String MATH = "java.lang.Math";
+  /** The Math functions the op table has, for messages: "abs/acos/asin/...". */
+  private static final String MATH_FUNCTIONS = String.join("/", OpTable.all().stream()
+      .flatMap(op -> op.signatures().stream()).map(Op.Signature::method)
+      .filter(m -> m.startsWith("Math.")).map(m -> m.substring(5)).distinct().sorted().toList());
 
   private final Callees callees;
   private final Graph graph = new Graph(new Dims());
@@ -349,7 +353,7 @@ public final class Resolve {
       return inline(callee, args, call);
     }
     throw new CompileError(call.origin(), Message.UNKNOWN_CALL,
-        (q.isEmpty() ? name : q + "." + name) + "(...)", "exp/log/sqrt/pow/abs/tanh/sin/cos");
+        (q.isEmpty() ? name : q + "." + name) + "(...)", MATH_FUNCTIONS);
   }
 
   /** Picks the op overload matching the argument kinds, widening int arguments to double. */
@@ -373,7 +377,7 @@ public final class Resolve {
     }
     if (available.isEmpty()) {
       throw new CompileError(call.origin(), Message.UNKNOWN_CALL, shown + "(...)",
-          "exp/log/sqrt/pow/abs/tanh/sin/cos");
+          MATH_FUNCTIONS);
     }
     throw new CompileError(call.origin(), Message.NO_MATCHING_OVERLOAD, shown,
         String.join(", ", kinds.stream().map(Kind::javaType).toList()),
