@@ -10,6 +10,7 @@ import dev.matgrad.processor.codegen.GradientsWriter;
 import dev.matgrad.processor.javac.JavacSupport;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -66,7 +67,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     try {
       processRound(round);
-    } catch (RuntimeException | LinkageError bug) {
+    } catch (RuntimeException | LinkageError | StackOverflowError bug) {
       // Per-method failures are caught below; this guards the round itself, so javac never crashes.
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.INTERNAL_ERROR.format("this round", bug));
@@ -139,7 +140,17 @@ public final class DifferentiableProcessor extends AbstractProcessor {
         generatedMethods.addAll(methodSpecs);
       } catch (CompileError error) {
         report(error, method);
-      } catch (RuntimeException | StackOverflowError bug) {
+      } catch (StackOverflowError tooDeep) {
+        // The passes recurse over expressions, and javac parses deeper ones than they can take.
+        String text = Message.TOO_DEEP.format(method.getSimpleName());
+        try {
+          processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, text, method);
+        } catch (StackOverflowError evenJavac) {
+          // javac finds an element's position by walking its class's trees, which fails as well
+          processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+              text + " (in " + owner.getQualifiedName() + ")");
+        }
+      } catch (RuntimeException bug) {
         processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
             Message.INTERNAL_ERROR.format(method.getSimpleName(), bug), method);
       }
@@ -165,7 +176,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.GENERATED_CLASS_CLASH.format(generatedName, "an existing class",
               owner.getQualifiedName()), owner);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | StackOverflowError e) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.INTERNAL_ERROR.format(owner.getSimpleName() + "Gradients", e), owner);
     }
@@ -186,8 +197,15 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     return ((PackageElement) e).getQualifiedName().toString();
   }
 
+  /** Reports each error thrown together once (the same message on the same tree only once). */
   void report(CompileError error, Element fallback) {
-    report(error.origin(), error.messageKind(), error.getMessage(), fallback);
+    Set<List<Object>> reported = new HashSet<>();
+    for (CompileError e : error.errors()) {
+      Origin at = e.origin() == null ? null : e.origin().reportAt();
+      if (reported.add(Arrays.asList(at, e.getMessage()))) {
+        report(e.origin(), e.messageKind(), e.getMessage(), fallback);
+      }
+    }
   }
 
   void report(Origin written, Message kind, String text, Element fallback) {

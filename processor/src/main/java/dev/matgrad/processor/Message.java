@@ -63,6 +63,8 @@ public enum Message {
       "the generated method %s would clash with the one generated for another @Differentiable method; rename one of them"),
   TOO_LARGE(Diagnostic.Kind.ERROR, "too-large",
       "the generated %s would need about %d KB of bytecode, over the JVM's 64 KB limit for one method; differentiate smaller pieces: make each part (a layer, say) its own @Differentiable method and chain their generated Grad/Vjp methods in your code (calls between @Differentiable methods are inlined, so they do not split the code)"),
+  TOO_DEEP(Diagnostic.Kind.ERROR, "too-deep",
+      "the body of %s is nested too deeply for matgrad to differentiate (it ran out of stack); split long or deeply nested expressions into local variables"),
   CUSTOM_VJP_SIGNATURE(Diagnostic.Kind.ERROR, "custom-vjp-signature",
       "the rule %s named by @CustomVjp on %s must be declared as: %s (the method's parameters, the result's adjoint, then one gradient array per wrt parameter, which it overwrites); %s"),
   CUSTOM_VJP_HESSIAN(Diagnostic.Kind.ERROR, "custom-vjp-hessian",

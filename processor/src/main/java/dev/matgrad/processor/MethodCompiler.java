@@ -55,7 +55,7 @@ final class MethodCompiler implements Callees {
   private final ProcessingEnvironment env;
   private final JavacSupport javac;
   private final TypeElement annotation;
-  private final Map<ExecutableElement, MethodSource> sources = new HashMap<>();
+  private final Map<ExecutableElement, JavacSupport.Read> sources = new HashMap<>();
 
   MethodCompiler(ProcessingEnvironment env, JavacSupport javac, TypeElement annotation) {
     this.env = env;
@@ -63,51 +63,88 @@ final class MethodCompiler implements Callees {
     this.annotation = annotation;
   }
 
-  /** The compiled method, or throws a CompileError describing why it cannot be differentiated. */
+  /**
+   * The compiled method, or throws a CompileError with every independent error found: those of
+   * the signature and {@code wrt}, every unsupported construct of the body and, when the
+   * signature is fine, every error resolving the body that does not follow from another one.
+   */
   Result compile(ExecutableElement method) {
     String name = method.getSimpleName().toString();
+    List<CompileError> errors = new ArrayList<>();
     if (!method.getModifiers().contains(Modifier.STATIC)) {
-      throw new CompileError(new ElementOrigin(method), Message.NOT_STATIC, name);
+      errors.add(new CompileError(new ElementOrigin(method), Message.NOT_STATIC, name));
     }
+    boolean hasBody = true;
     for (Modifier bodiless : List.of(Modifier.NATIVE, Modifier.ABSTRACT)) {
       if (method.getModifiers().contains(bodiless)) {
-        throw new CompileError(new ElementOrigin(method), Message.NO_BODY, name, bodiless);
+        errors.add(new CompileError(new ElementOrigin(method), Message.NO_BODY, name, bodiless));
+        hasBody = false;
       }
     }
     String returnType = method.getReturnType().toString();
     if (!RETURN_TYPES.contains(returnType)) {
-      throw new CompileError(new ElementOrigin(method), Message.UNSUPPORTED_RETURN_TYPE, name,
-          returnType);
+      errors.add(new CompileError(new ElementOrigin(method), Message.UNSUPPORTED_RETURN_TYPE,
+          name, returnType));
     }
     for (VariableElement p : method.getParameters()) {
       if (!PARAMETER_TYPES.contains(p.asType().toString())) {
-        throw new CompileError(new ElementOrigin(p), Message.UNSUPPORTED_PARAMETER_TYPE,
-            p.getSimpleName(), p.asType());
+        errors.add(new CompileError(new ElementOrigin(p), Message.UNSUPPORTED_PARAMETER_TYPE,
+            p.getSimpleName(), p.asType()));
       }
     }
-    List<String> wrt = wrt(method);
     AnnotationMirror custom = mirror(method, CUSTOM_VJP);
+    if (custom == null && hessianRequested(method) && RETURN_TYPES.contains(returnType)
+        && !returnType.equals("double")) {
+      errors.add(new CompileError(new ElementOrigin(method, mirror(method), null),
+          Message.HESSIAN_NOT_SCALAR, name, returnType.replace("dev.matgrad.", "")));
+    }
+    List<String> wrt = wrt(method, errors);
+    if (!hasBody) {
+      throw CompileError.of(errors);
+    }
     if (custom != null) {
+      // the body of a method with a rule is not read
+      if (!errors.isEmpty()) {
+        throw CompileError.of(errors);
+      }
       CustomRuleWriter.Rule rule = customRule(method, custom, wrt);
       return new Result(null, null, null, CustomRuleWriter.signatures(rule), rule);
     }
-    MethodSource source = source(method);
-    if (source == null) {
-      throw new CompileError(new ElementOrigin(method), Message.CALLEE_UNAVAILABLE, name);
+    JavacSupport.Read read = source(method);
+    if (read == null) {
+      errors.add(new CompileError(new ElementOrigin(method), Message.CALLEE_UNAVAILABLE, name));
+      throw CompileError.of(errors);
+    }
+    // the body's unsupported constructs are reported even when the signature is wrong too
+    boolean signatureValid = errors.isEmpty();
+    errors.addAll(read.errors());
+    if (!signatureValid) {
+      throw CompileError.of(errors);
+    }
+    MethodSource source = read.source();
+    Program resolved = null;
+    try {
+      resolved = Resolve.run(source, wrt, this);
+    } catch (CompileError resolving) {
+      for (CompileError e : resolving.errors()) {
+        // an unsupported statement left out of the body may have held the return
+        if (read.errors().isEmpty() || e.messageKind() != Message.MISSING_RETURN) {
+          errors.add(e);
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw CompileError.of(errors);
     }
     boolean scalar = returnType.equals("double");
     // Simplifying first folds the forward transposes into matmuls, so adjoints never see them.
-    Program forward = Simplify.run(Resolve.run(source, wrt, this));
+    Program forward = Simplify.run(resolved);
     Program derived = Simplify.run(ReverseMode.run(forward, scalar ? null : "gradOut"));
     // Forward mode on a copy of the forward program (reverse mode added its nodes to the original).
     List<String> directions = wrt.stream().map(w -> "dir_" + w).toList();
     Program tangent = Simplify.run(ForwardMode.run(Simplify.run(forward), directions));
     Program hessian = null;
     if (hessianRequested(method)) {
-      if (!scalar) {
-        throw new CompileError(new ElementOrigin(method, mirror(method), null),
-            Message.HESSIAN_NOT_SCALAR, name, returnType.replace("dev.matgrad.", ""));
-      }
       // Forward mode over the reverse-mode program: the tangents of the gradients along dir.
       hessian = Simplify.run(ForwardMode.overGradients(Simplify.run(derived), directions));
     }
@@ -207,8 +244,11 @@ final class MethodCompiler implements Callees {
     return false;
   }
 
-  /** The wrt names, validated, in declaration order; by default every differentiable parameter. */
-  private List<String> wrt(ExecutableElement method) {
+  /**
+   * The wrt names in declaration order, by default every differentiable parameter; each invalid
+   * name is added to {@code errors}.
+   */
+  private List<String> wrt(ExecutableElement method, List<CompileError> errors) {
     AnnotationMirror mirror = mirror(method);
     List<String> requested = new ArrayList<>();
     AnnotationValue value = null;
@@ -234,14 +274,12 @@ final class MethodCompiler implements Callees {
     for (String w : requested) {
       Origin at = new ElementOrigin(method, mirror, value);
       if (!types.containsKey(w)) {
-        throw new CompileError(at, Message.WRT_NOT_A_PARAMETER, w, method.getSimpleName(),
-            String.join(", ", types.keySet()));
-      }
-      if (types.get(w).equals("int")) {
-        throw new CompileError(at, Message.WRT_NOT_DIFFERENTIABLE, w, "int");
-      }
-      if (!chosen.add(w)) {
-        throw new CompileError(at, Message.WRT_DUPLICATE, w);
+        errors.add(new CompileError(at, Message.WRT_NOT_A_PARAMETER, w, method.getSimpleName(),
+            String.join(", ", types.keySet())));
+      } else if (types.get(w).equals("int")) {
+        errors.add(new CompileError(at, Message.WRT_NOT_DIFFERENTIABLE, w, "int"));
+      } else if (!chosen.add(w)) {
+        errors.add(new CompileError(at, Message.WRT_DUPLICATE, w));
       }
     }
     List<String> ordered = new ArrayList<>();
@@ -251,9 +289,9 @@ final class MethodCompiler implements Callees {
         ordered.add(n);
       }
     });
-    if (ordered.isEmpty()) {
-      throw new CompileError(new ElementOrigin(method), Message.NOTHING_TO_DIFFERENTIATE,
-          method.getSimpleName());
+    if (ordered.isEmpty() && requested.size() == chosen.size()) {
+      errors.add(new CompileError(new ElementOrigin(method), Message.NOTHING_TO_DIFFERENTIATE,
+          method.getSimpleName()));
     }
     return ordered;
   }
@@ -278,7 +316,7 @@ final class MethodCompiler implements Callees {
     return null;
   }
 
-  private MethodSource source(ExecutableElement method) {
+  private JavacSupport.Read source(ExecutableElement method) {
     if (!sources.containsKey(method)) {
       sources.put(method, javac.read(method));
     }
@@ -399,15 +437,13 @@ final class MethodCompiler implements Callees {
     if (mirror(target, CUSTOM_VJP) != null) {
       throw new CompileError(at, Message.CUSTOM_VJP_CALL, shown, shown);
     }
-    MethodSource callee;
-    try {
-      callee = source(target);
-    } catch (CompileError unreadable) {
-      throw new CompileError(at, Message.CALLEE_INVALID, shown);
-    }
+    JavacSupport.Read callee = source(target);
     if (callee == null) {
       throw new CompileError(at, Message.CALLEE_UNAVAILABLE, shown);
     }
-    return callee;
+    if (!callee.errors().isEmpty()) {
+      throw new CompileError(at, Message.CALLEE_INVALID, shown);
+    }
+    return callee.source();
   }
 }

@@ -132,6 +132,14 @@ class MessageCatalogueTest {
         }
         """.formatted("  h = tanh(matmul(W, h));\n".repeat(200)),
         "static double deep(Matrix W, double[] x) {");
+    JavaFileObject tooDeep = classC("""
+        @Differentiable
+        static double longProduct(double x) {
+          return x%s;
+        }
+        """.formatted(" * 1.0001".repeat(RobustnessTest.TOO_DEEP_TERMS)));
+    add(Message.TOO_DEEP, new Case(() -> RobustnessTest.compileOnKnownStack(tooDeep), tooDeep,
+        "static double longProduct(double x) {"));
     add(Message.CUSTOM_VJP_SIGNATURE, """
         @Differentiable(wrt = "x")
         @CustomVjp("clipGradient")

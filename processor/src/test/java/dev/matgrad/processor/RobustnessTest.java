@@ -39,6 +39,38 @@ import org.junit.jupiter.params.provider.MethodSource;
  * catalogued diagnostics only.
  */
 class RobustnessTest {
+  /**
+   * Terms of a flat product {@code x * 1.0001 * …} that javac parses (without recursing) but that
+   * is deeper than the processor's passes can recurse on a thread of {@link #COMPILER_STACK}
+   * bytes. (javac finds the method's position without reading its body when it is the class's
+   * first member; past it, javac's own search would run out of stack too.)
+   */
+  static final int TOO_DEEP_TERMS = 200_000;
+  static final long COMPILER_STACK = 4L << 20;
+
+  /** The compilation on a thread with a stack of {@link #COMPILER_STACK} bytes. */
+  static Compilation compileOnKnownStack(JavaFileObject... files) {
+    Compilation[] result = new Compilation[1];
+    RuntimeException[] thrown = new RuntimeException[1];
+    Thread t = new Thread(null, () -> {
+      try {
+        result[0] = compile(files);
+      } catch (RuntimeException e) {
+        thrown[0] = e;
+      }
+    }, "compile", COMPILER_STACK);
+    t.start();
+    try {
+      t.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    if (thrown[0] != null) {
+      throw thrown[0];
+    }
+    return result[0];
+  }
 
   /** Compiles every generated source on its own (plain javac, runtime only); all must compile. */
   private static void assertGeneratedSourcesCompile(Compilation c) {
@@ -469,6 +501,23 @@ class RobustnessTest {
     assertEquals(1, c.errors().size(), c.errors().toString());
     String generated = r.source("p.CGradients");
     assertTrue(generated.contains("smallGrad(") && !generated.contains("deepGrad("), generated);
+  }
+
+  @Test
+  void anExpressionTooDeepForThePassesIsACompileErrorNotACrash() {
+    // a StackOverflowError in the passes used to be reported as matgrad:internal
+    JavaFileObject src = classC("""
+        @Differentiable
+        static double longProduct(double x) {
+          return x%s;
+        }
+        """.formatted(" * 1.0001".repeat(TOO_DEEP_TERMS)));
+    Compilation c = compileOnKnownStack(src);
+    assertOnlyCataloguedDiagnostics(c);
+    assertThat(c).failed();
+    assertError(c, "too-deep", src, "static double longProduct(double x) {", "longProduct",
+        "split long or deeply nested expressions into local variables");
+    assertEquals(1, matgradDiagnostics(c).size(), () -> messages(c).toString());
   }
 
   @Test

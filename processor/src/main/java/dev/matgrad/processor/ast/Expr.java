@@ -36,4 +36,10 @@ public sealed interface Expr {
 
   /** A cast to a primitive type, e.g. {@code (double) n}. */
   record Cast(String type, Expr operand, Origin origin) implements Expr {}
+
+  /**
+   * An expression the reader reported as unsupported, kept in its place so that reading and
+   * resolving go on: its value is poisoned, and whatever depends on it is not reported again.
+   */
+  record Invalid(Origin origin) implements Expr {}
 }

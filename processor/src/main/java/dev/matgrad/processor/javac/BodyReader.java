@@ -33,9 +33,16 @@ import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 
-/** Turns a method's javac trees into {@link MethodSource}; anything outside the subset is an error. */
+/**
+ * Turns a method's javac trees into {@link MethodSource}. Anything outside the subset is an error
+ * on its own tree, and reading goes on past it, so that one compilation reports every unsupported
+ * construct of a method: an unsupported expression stays in the body as {@link Expr.Invalid}, a
+ * local whose declaration is unsupported keeps its name with an invalid value, and other
+ * unsupported statements are left out.
+ */
 final class BodyReader {
   private final CompilationUnitTree unit;
+  private final List<CompileError> errors = new ArrayList<>();
 
   BodyReader(CompilationUnitTree unit) {
     this.unit = unit;
@@ -63,6 +70,11 @@ final class BodyReader {
         body, staticImports, imports, origin(tree));
   }
 
+  /** The errors found by {@link #read}, in source order. */
+  List<CompileError> errors() {
+    return List.copyOf(errors);
+  }
+
   /** Normalises a type as written or printed: {@code dev.matgrad.Matrix} and {@code Matrix} alike. */
   static String typeName(String type) {
     return switch (type) {
@@ -82,68 +94,92 @@ final class BodyReader {
       case VARIABLE -> {
         VariableTree v = (VariableTree) s;
         String type = v.getType() == null ? "var" : typeName(v.getType().toString());
+        String name = v.getName().toString();
         if (!List.of("double", "double[]", "Matrix", "int", "var").contains(type)) {
-          throw error(s, Message.UNSUPPORTED_STATEMENT,
-              "a local of type " + type + "; locals may be double, double[], Matrix, int or var");
+          // its initializer is not read: its errors would only repeat this one
+          out.add(new Stmt.Local(name, "var", invalid(s, Message.UNSUPPORTED_STATEMENT,
+              "a local of type " + type + "; locals may be double, double[], Matrix, int or var"),
+              origin(s)));
+        } else if (v.getInitializer() == null) {
+          out.add(new Stmt.Local(name, type, invalid(s, Message.UNSUPPORTED_STATEMENT,
+              "a local without an initial value; declare " + name + " where it is computed"),
+              origin(s)));
+        } else {
+          out.add(new Stmt.Local(name, type, expr(v.getInitializer()), origin(s)));
         }
-        if (v.getInitializer() == null) {
-          throw error(s, Message.UNSUPPORTED_STATEMENT,
-              "a local without an initial value; declare " + v.getName() + " where it is computed");
-        }
-        out.add(new Stmt.Local(v.getName().toString(), type, expr(v.getInitializer()), origin(s)));
       }
-      case EXPRESSION_STATEMENT -> out.add(assignment(((ExpressionStatementTree) s).getExpression()));
+      case EXPRESSION_STATEMENT -> {
+        Stmt assignment = assignment(((ExpressionStatementTree) s).getExpression());
+        if (assignment != null) {
+          out.add(assignment);
+        }
+      }
       case RETURN -> {
         ReturnTree r = (ReturnTree) s;
-        if (r.getExpression() == null) {
-          throw error(s, Message.UNSUPPORTED_STATEMENT, "a return without a value");
-        }
-        out.add(new Stmt.Return(expr(r.getExpression()), origin(s)));
+        Expr value = r.getExpression() == null
+            ? invalid(s, Message.UNSUPPORTED_STATEMENT, "a return without a value")
+            : expr(r.getExpression());
+        out.add(new Stmt.Return(value, origin(s)));
       }
       case BLOCK -> readBlock((BlockTree) s, out);
       case EMPTY_STATEMENT -> { }
-      case IF -> throw error(s, Message.CONTROL_FLOW, "an if statement");
-      case FOR_LOOP, ENHANCED_FOR_LOOP -> throw error(s, Message.CONTROL_FLOW, "a for loop");
-      case WHILE_LOOP, DO_WHILE_LOOP -> throw error(s, Message.CONTROL_FLOW, "a while loop");
-      case SWITCH -> throw error(s, Message.CONTROL_FLOW, "a switch statement");
-      default -> throw error(s, Message.UNSUPPORTED_STATEMENT, describe(s));
+      case IF -> invalid(s, Message.CONTROL_FLOW, "an if statement");
+      case FOR_LOOP, ENHANCED_FOR_LOOP -> invalid(s, Message.CONTROL_FLOW, "a for loop");
+      case WHILE_LOOP, DO_WHILE_LOOP -> invalid(s, Message.CONTROL_FLOW, "a while loop");
+      case SWITCH -> invalid(s, Message.CONTROL_FLOW, "a switch statement");
+      default -> invalid(s, Message.UNSUPPORTED_STATEMENT, describe(s));
     }
   }
 
+  /** The assignment, or null when it is unsupported (reported; its value is still read). */
   private Stmt assignment(ExpressionTree e) {
     if (e instanceof AssignmentTree a) {
-      return new Stmt.Assign(target(a.getVariable()), expr(a.getExpression()), origin(e));
+      String name = target(a.getVariable());
+      Expr value = expr(a.getExpression());
+      return name == null ? null : new Stmt.Assign(name, value, origin(e));
     }
     if (e instanceof CompoundAssignmentTree c) {
       String name = target(c.getVariable());
-      char op = switch (c.getKind()) {
+      Character op = switch (c.getKind()) {
         case PLUS_ASSIGNMENT -> '+';
         case MINUS_ASSIGNMENT -> '-';
         case MULTIPLY_ASSIGNMENT -> '*';
         case DIVIDE_ASSIGNMENT -> '/';
         case REMAINDER_ASSIGNMENT -> '%';
-        default -> throw error(e, Message.UNSUPPORTED_EXPRESSION, "the operator in " + e);
+        default -> null;
       };
-      Expr value = new Expr.Binary(op, new Expr.Name(name, origin(c.getVariable())),
-          expr(c.getExpression()), origin(e));
+      if (op == null) {
+        invalid(e, Message.UNSUPPORTED_EXPRESSION, "the operator in " + e);
+      }
+      Expr operand = expr(c.getExpression());
+      if (name == null || op == null) {
+        return null;
+      }
+      Expr value = new Expr.Binary(op, new Expr.Name(name, origin(c.getVariable())), operand,
+          origin(e));
       return new Stmt.Assign(name, value, origin(e));
     }
     if (e.getKind() == Tree.Kind.POSTFIX_INCREMENT || e.getKind() == Tree.Kind.PREFIX_INCREMENT
         || e.getKind() == Tree.Kind.POSTFIX_DECREMENT || e.getKind() == Tree.Kind.PREFIX_DECREMENT) {
-      throw error(e, Message.UNSUPPORTED_EXPRESSION, "the increment " + e);
+      invalid(e, Message.UNSUPPORTED_EXPRESSION, "the increment " + e);
+      return null;
     }
-    throw error(e, Message.UNSUPPORTED_STATEMENT,
+    invalid(e, Message.UNSUPPORTED_STATEMENT,
         "an expression statement whose value is discarded, " + e);
+    return null;
   }
 
+  /** The local assigned to, or null when the target is not a simple name (reported). */
   private String target(ExpressionTree variable) {
     if (variable instanceof IdentifierTree id) {
       return id.getName().toString();
     }
     if (variable instanceof ArrayAccessTree) {
-      throw error(variable, Message.WRITE_TO_ARRAY, variable.toString());
+      invalid(variable, Message.WRITE_TO_ARRAY, variable.toString());
+    } else {
+      invalid(variable, Message.UNSUPPORTED_EXPRESSION, "assignment to " + variable);
     }
-    throw error(variable, Message.UNSUPPORTED_EXPRESSION, "assignment to " + variable);
+    return null;
   }
 
   private Expr expr(ExpressionTree e) {
@@ -160,7 +196,7 @@ final class BodyReader {
       case CHAR_LITERAL:
       case STRING_LITERAL:
       case NULL_LITERAL:
-        throw error(e, Message.UNSUPPORTED_LITERAL, e.toString());
+        return invalid(e, Message.UNSUPPORTED_LITERAL, e.toString());
       case IDENTIFIER:
         return new Expr.Name(((IdentifierTree) e).getName().toString(), origin(e));
       case MEMBER_SELECT: {
@@ -178,7 +214,7 @@ final class BodyReader {
         if (member.equals("length")) {
           return new Expr.Length(expr(m.getExpression()), origin(e));
         }
-        throw error(e, Message.UNSUPPORTED_EXPRESSION, "the field access " + e);
+        return invalid(e, Message.UNSUPPORTED_EXPRESSION, "the field access " + e);
       }
       case METHOD_INVOCATION: {
         MethodInvocationTree call = (MethodInvocationTree) e;
@@ -193,12 +229,12 @@ final class BodyReader {
         if (select instanceof MemberSelectTree m) {
           String qualifier = dottedName(m.getExpression());
           if (qualifier == null) {
-            throw error(e, Message.UNSUPPORTED_EXPRESSION,
+            return invalid(e, Message.UNSUPPORTED_EXPRESSION,
                 "calling " + m.getIdentifier() + " on the result of " + m.getExpression());
           }
           return new Expr.Call(qualifier, m.getIdentifier().toString(), args, origin(e));
         }
-        throw error(e, Message.UNSUPPORTED_EXPRESSION, "the call " + e);
+        return invalid(e, Message.UNSUPPORTED_EXPRESSION, "the call " + e);
       }
       case ARRAY_ACCESS: {
         ArrayAccessTree a = (ArrayAccessTree) e;
@@ -227,20 +263,20 @@ final class BodyReader {
         TypeCastTree c = (TypeCastTree) e;
         String type = c.getType().toString();
         if (!type.equals("double") && !type.equals("int")) {
-          throw error(e, Message.UNSUPPORTED_EXPRESSION, "the cast to " + type);
+          return invalid(e, Message.UNSUPPORTED_EXPRESSION, "the cast to " + type);
         }
         return new Expr.Cast(type, expr(c.getExpression()), origin(e));
       }
       case CONDITIONAL_EXPRESSION:
-        throw error(e, Message.CONTROL_FLOW, "the conditional operator ?:");
+        return invalid(e, Message.CONTROL_FLOW, "the conditional operator ?:");
       case ASSIGNMENT:
       case PLUS_ASSIGNMENT:
       case MINUS_ASSIGNMENT:
       case MULTIPLY_ASSIGNMENT:
       case DIVIDE_ASSIGNMENT:
-        throw error(e, Message.UNSUPPORTED_EXPRESSION, "an assignment inside an expression, " + e);
+        return invalid(e, Message.UNSUPPORTED_EXPRESSION, "an assignment inside an expression, " + e);
       default:
-        throw error(e, Message.UNSUPPORTED_EXPRESSION, describe(e) + " (" + e + ")");
+        return invalid(e, Message.UNSUPPORTED_EXPRESSION, describe(e) + " (" + e + ")");
     }
   }
 
@@ -266,7 +302,9 @@ final class BodyReader {
     return new TreeOrigin(tree, unit);
   }
 
-  private CompileError error(Tree tree, Message message, Object... args) {
-    return new CompileError(origin(tree), message, args);
+  /** Reports an unsupported construct; what stands in for it where a value is expected. */
+  private Expr.Invalid invalid(Tree tree, Message message, Object... args) {
+    errors.add(new CompileError(origin(tree), message, args));
+    return new Expr.Invalid(origin(tree));
   }
 }

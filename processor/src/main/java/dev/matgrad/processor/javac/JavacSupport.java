@@ -3,11 +3,13 @@ package dev.matgrad.processor.javac;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
+import dev.matgrad.processor.CompileError;
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ast.Origin;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import java.util.Optional;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.ExecutableElement;
@@ -77,13 +79,21 @@ public final class JavacSupport {
             || ProcessingEnvironment.class.isAssignableFrom(type));
   }
 
-  /** Reads the method's signature and body; unsupported code throws a CompileError on its tree. */
-  public MethodSource read(ExecutableElement method) {
+  /**
+   * A method as read: its source (unsupported parts replaced, see {@link BodyReader}) and an
+   * error on the tree of each unsupported construct, in source order.
+   */
+  public record Read(MethodSource source, List<CompileError> errors) {}
+
+  /** Reads the method's signature and body; null when its body is not in this compilation. */
+  public Read read(ExecutableElement method) {
     TreePath path = trees.getPath(method);
     if (path == null || !(path.getLeaf() instanceof MethodTree tree) || tree.getBody() == null) {
       return null;
     }
-    return new BodyReader(path.getCompilationUnit()).read(method, tree);
+    BodyReader reader = new BodyReader(path.getCompilationUnit());
+    MethodSource source = reader.read(method, tree);
+    return new Read(source, reader.errors());
   }
 
   /** Reports {@code message} on the origin's tree (file, line and column of that expression). */

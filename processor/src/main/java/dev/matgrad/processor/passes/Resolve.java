@@ -20,6 +20,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,25 @@ public final class Resolve {
   private final Deque<String> inlining = new ArrayDeque<>();
   /** While a callee is inlined: the call in the method being compiled that led there. */
   private Origin callSite;
+  /**
+   * The errors found in the body being resolved; resolution goes on past each one, so that
+   * independent errors are all reported (an inlined callee collects its own).
+   */
+  private List<CompileError> errors = new ArrayList<>();
+  /**
+   * Locals of the body being resolved whose value failed (an error already reported): reading
+   * one fails quietly instead of causing a second, misleading error.
+   */
+  private Set<String> poisoned = new HashSet<>();
+
+  /** A value that depends on a failed one: the cause is reported, this is not. */
+  private static final class Poisoned extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Poisoned() {
+      super("depends on a value in error", null, false, false);
+    }
+  }
 
   private Resolve(Callees callees) {
     this.callees = callees;
@@ -74,6 +94,9 @@ public final class Resolve {
     inlining.push(key(method));
     Node output = body(method, scope);
     inlining.pop();
+    if (!errors.isEmpty()) {
+      throw CompileError.of(errors);
+    }
     List<Node.Param> wrtParams = params.stream().filter(p -> wrt.contains(p.name())).toList();
     return new Program(method, graph, params, wrtParams, output);
   }
@@ -82,46 +105,105 @@ public final class Resolve {
     return m.owner() + "." + m.name() + "/" + m.parameters().size();
   }
 
-  /** Resolves a body in the given scope (parameters bound); returns the returned value. */
+  /**
+   * Resolves a body in the given scope (parameters bound); returns the returned value, or null
+   * when it failed. Each statement's errors are collected and the next statement is resolved.
+   */
   private Node body(MethodSource method, Map<String, Node> scope) {
     Set<String> parameters = new LinkedHashSet<>();
     method.parameters().forEach(p -> parameters.add(p.name()));
     Map<String, Kind> declared = new HashMap<>();
     Node result = null;
+    boolean returned = false;
     for (Stmt s : method.body()) {
-      if (result != null) {
-        throw new CompileError(s.origin(), Message.UNREACHABLE_STATEMENT);
+      if (returned) {
+        errors.add(new CompileError(s.origin(), Message.UNREACHABLE_STATEMENT));
+        break;
       }
-      if (s instanceof Stmt.Local local) {
-        Node value = expr(local.init(), method, scope);
-        Kind kind = local.declaredType().equals("var") ? value.shape().kind()
-            : Kind.ofJavaType(local.declaredType());
-        value = convert(value, kind, local.name(), local.origin());
-        declared.put(local.name(), kind);
-        scope.put(local.name(), value);
-        nameValue(value, local.name());
-      } else if (s instanceof Stmt.Assign assign) {
-        if (parameters.contains(assign.name())) {
-          throw new CompileError(assign.origin(), Message.WRITE_TO_PARAMETER, assign.name());
+      try {
+        if (s instanceof Stmt.Local local) {
+          // declared before its value is resolved: if that fails, the local is still known
+          Kind kind = local.declaredType().equals("var") ? null
+              : Kind.ofJavaType(local.declaredType());
+          declared.put(local.name(), kind);
+          Node value = expr(local.init(), method, scope);
+          if (kind == null) {
+            kind = value.shape().kind();
+            declared.put(local.name(), kind);
+          }
+          value = convert(value, kind, local.name(), local.origin());
+          define(scope, local.name(), value);
+        } else if (s instanceof Stmt.Assign assign) {
+          if (parameters.contains(assign.name())) {
+            throw new CompileError(assign.origin(), Message.WRITE_TO_PARAMETER, assign.name());
+          }
+          if (!declared.containsKey(assign.name())) {
+            throw new CompileError(assign.origin(), Message.UNKNOWN_NAME, assign.name());
+          }
+          Kind kind = declared.get(assign.name());
+          Node value = expr(assign.value(), method, scope);
+          if (kind == null) {
+            // a var whose initializer failed: its type is unknown, so it stays poisoned
+            continue;
+          }
+          value = convert(value, kind, assign.name(), assign.origin());
+          define(scope, assign.name(), value);
+        } else if (s instanceof Stmt.Return ret) {
+          returned = true;
+          Kind kind = Kind.ofJavaType(method.returnType());
+          result = convert(expr(ret.value(), method, scope), kind,
+              "the result of " + method.name(), ret.origin());
         }
-        Kind kind = declared.get(assign.name());
-        if (kind == null) {
-          throw new CompileError(assign.origin(), Message.UNKNOWN_NAME, assign.name());
-        }
-        Node value = convert(expr(assign.value(), method, scope), kind, assign.name(),
-            assign.origin());
-        scope.put(assign.name(), value);
-        nameValue(value, assign.name());
-      } else if (s instanceof Stmt.Return ret) {
-        Kind kind = Kind.ofJavaType(method.returnType());
-        result = convert(expr(ret.value(), method, scope), kind,
-            "the result of " + method.name(), ret.origin());
+      } catch (CompileError error) {
+        errors.addAll(error.errors());
+        poison(s, declared);
+      } catch (Poisoned quiet) {
+        poison(s, declared);
       }
     }
-    if (result == null) {
-      throw new CompileError(method.origin(), Message.MISSING_RETURN);
+    if (!returned) {
+      errors.add(new CompileError(method.origin(), Message.MISSING_RETURN));
     }
     return result;
+  }
+
+  /** Binds a local to a value that resolved. */
+  private void define(Map<String, Node> scope, String name, Node value) {
+    scope.put(name, value);
+    poisoned.remove(name);
+    nameValue(value, name);
+  }
+
+  /** After a failed statement: the local it declares or assigns has no usable value. */
+  private void poison(Stmt s, Map<String, Kind> declared) {
+    String target = s instanceof Stmt.Local l ? l.name()
+        : s instanceof Stmt.Assign a && declared.containsKey(a.name()) ? a.name() : null;
+    if (target != null) {
+      poisoned.add(target);
+    }
+  }
+
+  /**
+   * Resolves each expression, so that the independent errors of several operands or arguments
+   * are all reported; fails quietly (they are reported) if any did.
+   */
+  private List<Node> each(List<Expr> exprs, MethodSource method, Map<String, Node> scope) {
+    List<Node> nodes = new ArrayList<>();
+    boolean failed = false;
+    for (Expr e : exprs) {
+      try {
+        nodes.add(expr(e, method, scope));
+      } catch (CompileError error) {
+        errors.addAll(error.errors());
+        failed = true;
+      } catch (Poisoned quiet) {
+        failed = true;
+      }
+    }
+    if (failed) {
+      throw new Poisoned();
+    }
+    return nodes;
   }
 
   /**
@@ -158,10 +240,16 @@ public final class Resolve {
   }
 
   private Node expr(Expr e, MethodSource method, Map<String, Node> scope) {
+    if (e instanceof Expr.Invalid) {
+      throw new Poisoned();
+    }
     if (e instanceof Expr.Literal lit) {
       return lit.isInt() ? graph.intConstant((int) lit.value()) : graph.constant(lit.value());
     }
     if (e instanceof Expr.Name name) {
+      if (poisoned.contains(name.name())) {
+        throw new Poisoned();
+      }
       Node n = scope.get(name.name());
       if (n == null) {
         throw new CompileError(e.origin(), Message.UNKNOWN_NAME, name.name());
@@ -177,8 +265,9 @@ public final class Resolve {
       return graph.apply(Elements.SIZE, at(e.origin()), target);
     }
     if (e instanceof Expr.Index index) {
-      Node array = expr(index.array(), method, scope);
-      Node i = expr(index.index(), method, scope);
+      List<Node> operands = each(List.of(index.array(), index.index()), method, scope);
+      Node array = operands.get(0);
+      Node i = operands.get(1);
       if (array.shape().kind() != Kind.VECTOR || i.shape().kind() != Kind.INT) {
         throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
             "indexing a " + array.shape().kind().javaType() + " with a "
@@ -191,8 +280,9 @@ public final class Resolve {
       return unary.operator() == '-' ? graph.apply(Arithmetic.NEG, at(e.origin()), operand) : operand;
     }
     if (e instanceof Expr.Binary binary) {
-      Node left = numeric(expr(binary.left(), method, scope), binary.operator(), e);
-      Node right = numeric(expr(binary.right(), method, scope), binary.operator(), e);
+      List<Node> operands = each(List.of(binary.left(), binary.right()), method, scope);
+      Node left = numeric(operands.get(0), binary.operator(), e);
+      Node right = numeric(operands.get(1), binary.operator(), e);
       Op op = switch (binary.operator()) {
         case '+' -> Arithmetic.ADD;
         case '-' -> Arithmetic.SUB;
@@ -240,14 +330,14 @@ public final class Resolve {
 
   private Node call(Expr.Call call, MethodSource method, Map<String, Node> scope) {
     String q = call.qualifier();
+    if (poisoned.contains(q)) {
+      throw new Poisoned();
+    }
     Node receiver = q.isEmpty() ? null : scope.get(q);
     if (receiver != null) {
       return instanceCall(receiver, call, method, scope);
     }
-    List<Node> args = new ArrayList<>();
-    for (Expr a : call.args()) {
-      args.add(expr(a, method, scope));
-    }
+    List<Node> args = each(call.args(), method, scope);
     String name = call.name();
     String owner = q.isEmpty() ? callees.ownerOfUnqualified(method, name)
         : callees.resolveClass(method, q);
@@ -305,8 +395,9 @@ public final class Resolve {
       return graph.apply(Elements.COLS, at(call.origin()), receiver);
     }
     if (matrix && call.args().size() == 2 && call.name().equals("get")) {
-      Node i = expr(call.args().get(0), method, scope);
-      Node j = expr(call.args().get(1), method, scope);
+      List<Node> indices = each(call.args(), method, scope);
+      Node i = indices.get(0);
+      Node j = indices.get(1);
       if (i.shape().kind() == Kind.INT && j.shape().kind() == Kind.INT) {
         return graph.apply(Elements.MATRIX_ELEMENT, at(call.origin()), receiver, i, j);
       }
@@ -337,22 +428,32 @@ public final class Resolve {
     }
     inlining.push(key);
     Origin outerCallSite = callSite;
+    List<CompileError> outerErrors = errors;
+    Set<String> outerPoisoned = poisoned;
     if (callSite == null) {
       callSite = call.origin();
     }
+    errors = new ArrayList<>();
+    poisoned = new HashSet<>();
     try {
-      return body(callee, scope);
-    } catch (CompileError inner) {
-      if (inner.messageKind() == Message.RECURSIVE_CALL) {
-        // ping → pong → ping: the cycle is reported where it starts, in the method compiled.
-        throw new CompileError(call.origin(), Message.RECURSIVE_CALL, inner.args());
+      Node result = body(callee, scope);
+      for (CompileError inner : errors) {
+        if (inner.messageKind() == Message.RECURSIVE_CALL) {
+          // ping → pong → ping: the cycle is reported where it starts, in the method compiled.
+          throw new CompileError(call.origin(), Message.RECURSIVE_CALL, inner.args());
+        }
       }
-      // The callee's own error is reported on it; here we say why this call fails.
-      throw new CompileError(call.origin(), Message.CALLEE_INVALID,
-          callee.owner() + "." + callee.name());
+      if (!errors.isEmpty() || result == null) {
+        // The callee's own errors are reported on it; here we say why this call fails.
+        throw new CompileError(call.origin(), Message.CALLEE_INVALID,
+            callee.owner() + "." + callee.name());
+      }
+      return result;
     } finally {
       inlining.pop();
       callSite = outerCallSite;
+      errors = outerErrors;
+      poisoned = outerPoisoned;
     }
   }
 }

@@ -74,12 +74,21 @@ class RandomProgramsTest {
   private static long started;
 
   static long seed() {
-    String s = System.getProperty(PREFIX + "seed");
+    return seed(PREFIX);
+  }
+
+  /** The seed property under a prefix ({@code matgrad.fuzz.}), by default the time. */
+  static long seed(String prefix) {
+    String s = System.getProperty(prefix + "seed");
     return s == null || s.isBlank() ? System.currentTimeMillis() : Long.parseLong(s.trim());
   }
 
   static int intProperty(String name, int otherwise) {
-    String s = System.getProperty(PREFIX + name);
+    return intProperty(PREFIX, name, otherwise);
+  }
+
+  static int intProperty(String prefix, String name, int otherwise) {
+    String s = System.getProperty(prefix + name);
     return s == null || s.isBlank() ? otherwise : Integer.parseInt(s.trim());
   }
 
@@ -140,7 +149,7 @@ class RandomProgramsTest {
         done < count ? ", about " + duration(left) + " left" : "");
   }
 
-  private static String duration(double seconds) {
+  static String duration(double seconds) {
     long s = Math.round(seconds);
     return s >= 60 ? (s / 60) + " min " + (s % 60) + " s" : s + " s";
   }
