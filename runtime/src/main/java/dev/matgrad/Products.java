@@ -65,13 +65,12 @@ public final class Products {
       double[] b, int bOffset, int ldb, boolean transposeB,
       double[] c, int cOffset, int ldc, boolean accumulate, Workspace workspace) {
     checkSizes("matmul", "m", m, "n", n, "k", k);
-    String opA = transposeA ? "Aᵀ" : "A";
-    String opB = transposeB ? "Bᵀ" : "B";
+    // Message parts are constants or built on failure only: a call allocates nothing.
     checkMatrix("matmul", "a", a, aOffset, lda, transposeA ? k : m, transposeA ? m : k,
-        "op(A) = " + opA + " is " + m + "×" + k);
+        transposeA ? "op(A) = Aᵀ" : "op(A) = A", m, k);
     checkMatrix("matmul", "b", b, bOffset, ldb, transposeB ? n : k, transposeB ? k : n,
-        "op(B) = " + opB + " is " + k + "×" + n);
-    checkMatrix("matmul", "c", c, cOffset, ldc, m, n, "C is " + m + "×" + n);
+        transposeB ? "op(B) = Bᵀ" : "op(B) = B", k, n);
+    checkMatrix("matmul", "c", c, cOffset, ldc, m, n, "C", m, n);
     checkDistinct("matmul", c, "c", a, "a");
     checkDistinct("matmul", c, "c", b, "b");
     Objects.requireNonNull(workspace, "workspace");
@@ -109,12 +108,12 @@ public final class Products {
   public static void matvec(int rows, int cols, double[] a, int aOffset, int lda,
       boolean transposeA, double[] x, int xOffset, double[] y, int yOffset, boolean accumulate) {
     checkSizes("matvec", "rows", rows, "cols", cols, "cols", cols);
-    checkMatrix("matvec", "a", a, aOffset, lda, rows, cols, "A is " + rows + "×" + cols);
+    checkMatrix("matvec", "a", a, aOffset, lda, rows, cols, "A", rows, cols);
     int xLength = transposeA ? rows : cols;
     int yLength = transposeA ? cols : rows;
     String op = transposeA ? "Aᵀ" : "A";
-    checkVector("matvec", "x", x, xOffset, xLength, op + " has " + xLength + " columns");
-    checkVector("matvec", "y", y, yOffset, yLength, op + " has " + yLength + " rows");
+    checkVector("matvec", "x", x, xOffset, xLength, op, " columns");
+    checkVector("matvec", "y", y, yOffset, yLength, op, " rows");
     checkDistinct("matvec", y, "y", a, "a");
     checkDistinct("matvec", y, "y", x, "x");
     if (!accumulate) {
@@ -144,9 +143,9 @@ public final class Products {
   public static void addOuter(int rows, int cols, double[] x, int xOffset, double[] y,
       int yOffset, double[] a, int aOffset, int lda) {
     checkSizes("addOuter", "rows", rows, "cols", cols, "cols", cols);
-    checkVector("addOuter", "x", x, xOffset, rows, "A has " + rows + " rows");
-    checkVector("addOuter", "y", y, yOffset, cols, "A has " + cols + " columns");
-    checkMatrix("addOuter", "a", a, aOffset, lda, rows, cols, "A is " + rows + "×" + cols);
+    checkVector("addOuter", "x", x, xOffset, rows, "A", " rows");
+    checkVector("addOuter", "y", y, yOffset, cols, "A", " columns");
+    checkMatrix("addOuter", "a", a, aOffset, lda, rows, cols, "A", rows, cols);
     checkDistinct("addOuter", a, "a", x, "x");
     checkDistinct("addOuter", a, "a", y, "y");
     for (int i = 0; i < rows; i++) {
@@ -345,30 +344,38 @@ public final class Products {
     }
   }
 
-  /** array holds a rows×cols matrix from offset with rows ld apart. */
+  /**
+   * array holds a rows×cols matrix from offset with rows ld apart: the storage of {@code role},
+   * an opRows×opCols matrix.
+   */
   private static void checkMatrix(String method, String name, double[] array, int offset, int ld,
-      int rows, int cols, String what) {
-    String stored = rows + "×" + cols + " with leading dimension " + ld + " from offset " + offset;
+      int rows, int cols, String role, int opRows, int opCols) {
     Objects.requireNonNull(array, name);
     if (offset < 0 || ld < cols) {
       throw new IllegalArgumentException("Products." + method + ": " + name + " is stored "
-          + stored + ", but the offset must be >= 0 and the leading dimension >= " + cols
-          + " (" + what + ")");
+          + stored(rows, cols, ld, offset) + ", but the offset must be >= 0 and the leading "
+          + "dimension >= " + cols + " (" + role + " is " + opRows + "×" + opCols + ")");
     }
     long needed = rows == 0 || cols == 0 ? offset : offset + (long) (rows - 1) * ld + cols;
     if (needed > array.length) {
       throw new IllegalArgumentException("Products." + method + ": " + name + " has length "
-          + array.length + ", but " + what + ", stored " + stored + ", needs length " + needed);
+          + array.length + ", but " + role + " is " + opRows + "×" + opCols + ", stored "
+          + stored(rows, cols, ld, offset) + ", needs length " + needed);
     }
   }
 
+  private static String stored(int rows, int cols, int ld, int offset) {
+    return rows + "×" + cols + " with leading dimension " + ld + " from offset " + offset;
+  }
+
+  /** array holds length entries from offset: the columns (or rows) of matrix op. */
   private static void checkVector(String method, String name, double[] array, int offset,
-      int length, String what) {
+      int length, String op, String side) {
     Objects.requireNonNull(array, name);
     if (offset < 0 || (long) offset + length > array.length) {
       throw new IllegalArgumentException("Products." + method + ": " + name + " has length "
-          + array.length + ", but " + what + ", so it needs " + length + " entries from offset "
-          + offset + " (length " + ((long) offset + length) + ")");
+          + array.length + ", but " + op + " has " + length + side + ", so it needs " + length
+          + " entries from offset " + offset + " (length " + ((long) offset + length) + ")");
     }
   }
 
