@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -288,6 +289,41 @@ class ProductsTest {
       double[] dense = new double[rows * cols];
       Products.addOuter(rows, cols, Arrays.copyOf(x, rows), Arrays.copyOf(y, cols), dense);
       assertEquals(x[3] * y[7], dense[3 * cols + 7], 0.0);
+    }
+
+    @Test
+    void callsWithASizedWorkspaceAllocateNothing() {
+      assumeTrue(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean,
+          "this JVM cannot count a thread's allocations");
+      com.sun.management.ThreadMXBean mx =
+          (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+      assumeTrue(mx.isThreadAllocatedMemorySupported(), "this JVM cannot count allocations");
+      mx.setThreadAllocatedMemoryEnabled(true);
+      int m = 70;
+      int n = 33;
+      int k = 300;
+      double[] a = new double[m * k];
+      double[] b = new double[k * n];
+      double[] c = new double[m * n];
+      double[] x = new double[k];
+      double[] y = new double[m];
+      Workspace ws = new Workspace();
+      Runnable calls = () -> {
+        for (int i = 0; i < 20; i++) {
+          Products.matmul(m, n, k, a, false, b, i % 2 == 0, c, i % 3 == 0, ws);
+          Products.matvec(m, k, a, false, x, y, false);
+          Products.addOuter(m, k, y, x, a);
+        }
+      };
+      calls.run(); // sizes the workspace
+      long fewest = Long.MAX_VALUE;
+      long thread = Thread.currentThread().getId();
+      for (int run = 0; run < 3; run++) { // the fewest: the measuring itself may allocate once
+        long before = mx.getThreadAllocatedBytes(thread);
+        calls.run();
+        fewest = Math.min(fewest, mx.getThreadAllocatedBytes(thread) - before);
+      }
+      assertEquals(0, fewest, "bytes allocated by 60 calls");
     }
 
     @Test

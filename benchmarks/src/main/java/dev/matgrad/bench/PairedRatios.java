@@ -66,10 +66,10 @@ public final class PairedRatios {
     }
 
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "Product kernel: %s; %s %s; %d rounds of 2 × %.1f s slices"
+    md.append(String.format(Locale.ROOT, "Product kernel: %s; %s %s; %d rounds of 2 slices of %.0f ms"
         + " per case; load average at the end: %s.%n%n", Products.implementation(),
         System.getProperty("java.vm.name"), System.getProperty("java.version"), rounds,
-        SLICE_SECONDS, loadAverage()));
+        SLICE_SECONDS * 1e3, loadAverage()));
     md.append("| case | generated µs (fastest) | hand backprop µs (fastest) | generated ÷ hand:"
         + " fastest ÷ fastest | median of rounds (min–max) | GFLOP/s generated (fastest) |\n"
         + "|---|---:|---:|---:|---:|---:|\n");
