@@ -74,6 +74,20 @@ public final class Matrix {
     return data[i * cols + j];
   }
 
+  /**
+   * Sets entry (i, j), zero-based, to {@code value}: a write into the backing array, so
+   * {@code data()} shows it.
+   *
+   * @throws IndexOutOfBoundsException if (i, j) is outside the matrix, as {@link #get}
+   */
+  public void set(int i, int j, double value) {
+    if (i < 0 || i >= rows || j < 0 || j >= cols) {
+      throw new IndexOutOfBoundsException(
+          "(" + i + ", " + j + ") is outside a " + rows + "×" + cols + " Matrix");
+    }
+    data[i * cols + j] = value;
+  }
+
   /** Equal shape and equal entries ({@link Double#compare} semantics, as {@link Arrays#equals}). */
   @Override
   public boolean equals(Object o) {

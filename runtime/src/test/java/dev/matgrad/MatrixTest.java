@@ -92,6 +92,35 @@ class MatrixTest {
   }
 
   @Test
+  void setWritesTheEntryIntoTheBackingArray() {
+    double[] data = new double[6];
+    Matrix m = new Matrix(2, 3, data);
+    m.set(1, 2, 7.5);
+    m.set(0, 1, -2);
+    assertEquals(7.5, m.get(1, 2));
+    assertArrayEquals(new double[] {0, -2, 0, 0, 0, 7.5}, data);
+    m.set(1, 2, Double.NaN);
+    assertTrue(Double.isNaN(data[5]));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"-1, 0", "0, -1", "2, 0", "0, 3", "2, 3", "1, -1"})
+  void setChecksBoundsAndWritesNothing(int i, int j) {
+    Matrix m = Matrix.zeros(2, 3);
+    IndexOutOfBoundsException e =
+        assertThrows(IndexOutOfBoundsException.class, () -> m.set(i, j, 1.0));
+    assertTrue(e.getMessage().contains("(" + i + ", " + j + ")"), e.getMessage());
+    assertTrue(e.getMessage().contains("2×3"), e.getMessage());
+    assertEquals(Matrix.zeros(2, 3), m);
+  }
+
+  @Test
+  void setOnAnEmptyMatrixIsOutOfBounds() {
+    assertThrows(IndexOutOfBoundsException.class, () -> Matrix.zeros(0, 3).set(0, 0, 1));
+    assertThrows(IndexOutOfBoundsException.class, () -> Matrix.zeros(3, 0).set(0, 0, 1));
+  }
+
+  @Test
   void equalsComparesShapeAndEntries() {
     Matrix a = Matrix.of(2, 3, 1, 2, 3, 4, 5, 6);
     Matrix b = Matrix.of(2, 3, 1, 2, 3, 4, 5, 6);

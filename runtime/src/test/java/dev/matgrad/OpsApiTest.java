@@ -58,6 +58,42 @@ class OpsApiTest {
       s.add(sig(V, op, V));
       s.add(sig(M, op, M));
     }
+    // More Ops. erfc is not in the contract's table, but Φ's tail needs it and users may too.
+    for (String op : List.of("log1p", "expm1", "atan", "sinh", "cosh", "erf", "erfc",
+        "normalCdf")) {
+      s.add(sig(D, op, D));
+      s.add(sig(V, op, V));
+      s.add(sig(M, op, M));
+    }
+    for (String op : List.of("maximum", "minimum")) {
+      s.add(sig(V, op, V, V));
+      s.add(sig(M, op, M, M));
+    }
+    for (String op : List.of("add", "sub", "mul", "div", "maximum", "minimum")) {
+      s.add(sig(V, op, D, V));
+      s.add(sig(V, op, V, D));
+      s.add(sig(M, op, D, M));
+      s.add(sig(M, op, M, D));
+    }
+    s.add(sig(V, "rowSums", M));
+    s.add(sig(V, "colSums", M));
+    s.add(sig(V, "row", M, "int"));
+    s.add(sig(V, "col", M, "int"));
+    s.add(sig(M, "addToEachRow", M, V));
+    s.add(sig(D, "max", V));
+    s.add(sig(D, "min", V));
+    s.add(sig(M, "identity", "int"));
+    s.add(sig(V, "ones", "int"));
+    s.add(sig(V, "concat", V, V));
+    s.add(sig(M, "hstack", M, M));
+    s.add(sig(M, "vstack", M, M));
+    s.add(sig(M, "kron", M, M));
+    s.add(sig(M, "inverse", M));
+    s.add(sig(V, "solve", M, V));
+    s.add(sig(M, "solve", M, M));
+    s.add(sig(D, "det", M));
+    s.add(sig(D, "logDet", M));
+    s.add(sig(M, "cholesky", M));
     return new TreeSet<>(s);
   }
 

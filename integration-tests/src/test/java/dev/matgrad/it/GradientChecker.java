@@ -212,6 +212,25 @@ final class GradientChecker {
     double rhs = (plus - minus) / (2 * h);
     Close.assertClose(f + "Grad: ⟨∇f, v⟩ vs directional finite difference along a random v", rhs, lhs,
         rtol, atol * Math.max(1, Math.abs(value)) * Math.max(1, norm1(v)));
+
+    // Forward mode along the same v: ⟨∇f, v⟩ from reverse mode, and the finite difference.
+    Method jvp = generatedJvp(grad);
+    if (jvp != null) {
+      double[][] vBefore = deepCopyRows(v);
+      double derivative = (Double) invoke(jvp, concat(args, v));
+      assertArgumentsUnchanged(before, args, jvp);
+      for (int k = 0; k < wrt.length; k++) {
+        assertArrayEquals(vBefore[k], v[k], 0.0, f + "Jvp modified its direction " + k);
+      }
+      double scale = Math.max(1, Math.abs(value)) * Math.max(1, norm1(v));
+      Close.assertClose(f + "Jvp along a random v vs ⟨∇f, v⟩ from " + f + "Grad", lhs, derivative,
+          1e-9, 1e-11 * scale * Math.max(1, Math.abs(lhs)));
+      Close.assertClose(f + "Jvp along a random v vs the directional finite difference", rhs,
+          derivative, rtol, atol * scale);
+      Object withWorkspace = invokeWorkspaceOverload(jvp, concat(args, v));
+      assertEquals(derivative, (Double) withWorkspace, 0.0,
+          f + "Jvp with a (reused) Workspace differs from the overload without one");
+    }
     return new Result(value, new double[] {value}, 1, g, false);
   }
 
@@ -312,6 +331,38 @@ final class GradientChecker {
       Close.assertAllClose(f + "Jacobian: " + jacName(k) + " vs central finite differences, jac[i*m + j] = ∂f_j/∂w_i",
           fdJac[k], jac[k], rtol, atol * Math.max(outScale, Close.maxAbs(fdJac[k])), at);
     }
+
+    // Forward mode along v: J v from the Jacobian, and central differences along v.
+    Method jvp = generatedJvp(vjp);
+    if (jvp != null) {
+      double[] expectedJv = new double[m];
+      for (int k = 0; k < wrt.length; k++) {
+        int n = v[k].length;
+        for (int i = 0; i < n; i++) {
+          for (int j = 0; j < m; j++) {
+            expectedJv[j] += jac[k][i * m + j] * v[k][i];
+          }
+        }
+      }
+      double[] fdJv = new double[m];
+      for (int j = 0; j < m; j++) {
+        fdJv[j] = (plus[j] - minus[j]) / (2 * h);
+      }
+      double[] jvpOut = new double[m];
+      Arrays.fill(jvpOut, Double.NaN);
+      invoke(jvp, concat(concat(args, v), new Object[] {jvpOut}));
+      assertArgumentsUnchanged(before, args, jvp);
+      double scale = outScale * Math.max(1, norm1(v));
+      Close.assertAllClose(f + "Jvp along a random v vs J v from " + f + "Jacobian", expectedJv,
+          jvpOut, 1e-9, 1e-11 * scale * Math.max(1, Close.maxAbs(expectedJv)), j -> "output " + j);
+      Close.assertAllClose(f + "Jvp along a random v vs central differences along v", fdJv, jvpOut,
+          rtol, atol * scale, j -> "output " + j);
+      double[] jvpWithWorkspace = new double[m];
+      Arrays.fill(jvpWithWorkspace, GARBAGE);
+      invokeWorkspaceOverload(jvp, concat(concat(args, v), new Object[] {jvpWithWorkspace}));
+      assertArrayEquals(jvpOut, jvpWithWorkspace, 0.0,
+          f + "Jvp with a (reused) Workspace differs from the overload without one");
+    }
     return new Result(Double.NaN, out, m, jac, true);
   }
 
@@ -384,6 +435,53 @@ final class GradientChecker {
     assertTrue(Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()),
         name + " must be public static");
     return m;
+  }
+
+  /**
+   * The generated {@code fJvp} beside {@code reverse} (fGrad or fVjp), its signature checked;
+   * null for the hand-written stand-ins of the checker's self-test, which have none.
+   */
+  private Method generatedJvp(Method reverse) {
+    String name = forward.getName() + "Jvp";
+    boolean scalar = forward.getReturnType() == double.class;
+    List<Class<?>> expected = new ArrayList<>(Arrays.asList(forward.getParameterTypes()));
+    for (int k = 0; k < wrt.length; k++) {
+      expected.add(double[].class);
+    }
+    if (!scalar) {
+      expected.add(double[].class);
+    }
+    try {
+      Method m = gradients.getMethod(name, expected.toArray(Class<?>[]::new));
+      assertEquals(scalar ? double.class : void.class, m.getReturnType(), name + ": return type");
+      return m;
+    } catch (NoSuchMethodException e) {
+      if (reverse.getAnnotation(Derivation.class) == null) {
+        return null;
+      }
+      return fail(gradients.getName() + " has no " + name + expected.stream()
+          .map(Class::getSimpleName).toList() + " as API.md requires");
+    }
+  }
+
+  /** Calls the Workspace overload of a generated method with one (reused) workspace. */
+  private Object invokeWorkspaceOverload(Method plain, Object[] inputs) {
+    try {
+      Class<?>[] types = Arrays.copyOf(plain.getParameterTypes(), plain.getParameterCount() + 1);
+      types[types.length - 1] = Workspace.class;
+      Method overload = gradients.getMethod(plain.getName(), types);
+      return invoke(overload, concat(inputs, new Object[] {SHARED_WORKSPACE.get()}));
+    } catch (NoSuchMethodException e) {
+      return fail(gradients.getName() + " has no Workspace overload of " + plain.getName());
+    }
+  }
+
+  private static double[][] deepCopyRows(double[][] rows) {
+    double[][] copy = new double[rows.length][];
+    for (int k = 0; k < rows.length; k++) {
+      copy[k] = rows[k].clone();
+    }
+    return copy;
   }
 
   /**

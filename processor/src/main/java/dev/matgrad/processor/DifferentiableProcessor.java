@@ -109,6 +109,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
   private void generate(MethodCompiler compiler, TypeElement owner, List<ExecutableElement> methods) {
     List<MethodSpec> generatedMethods = new ArrayList<>();
     Set<String> signatures = new HashSet<>();
+    String pkg = packageOf(owner);
+    boolean javaLangShadowed = shadowsJavaLang(pkg);
     for (ExecutableElement method : methods) {
       try {
         MethodCompiler.Result result = compiler.compile(method);
@@ -120,7 +122,8 @@ public final class DifferentiableProcessor extends AbstractProcessor {
             throw new CompileError(new ElementOrigin(method), Message.SIGNATURE_CLASH, sig);
           }
         }
-        List<MethodSpec> methodSpecs = GradientsWriter.methods(result.program());
+        List<MethodSpec> methodSpecs = GradientsWriter.methods(result.program(), result.tangent(),
+            result.hessian(), javaLangShadowed);
         for (MethodSpec spec : methodSpecs) {
           int bytes = GradientsWriter.estimatedBytecode(spec);
           if (bytes > MAX_METHOD_BYTECODE) {
@@ -139,7 +142,6 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     if (generatedMethods.isEmpty()) {
       return;
     }
-    String pkg = packageOf(owner);
     String generatedName = (pkg.isEmpty() ? "" : pkg + ".")
         + GradientsWriter.className(pkg, owner.getQualifiedName().toString());
     TypeElement previous = generated.putIfAbsent(generatedName, owner);
@@ -151,7 +153,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
     }
     try {
       JavaFile file = GradientsWriter.write(pkg, owner.getQualifiedName().toString(), owner,
-          generatedMethods, shadowsJavaLang(pkg));
+          generatedMethods, javaLangShadowed);
       file.writeTo(processingEnv.getFiler());
     } catch (FilerException exists) {
       // A class of that name is already part of the compilation (written by hand, say).

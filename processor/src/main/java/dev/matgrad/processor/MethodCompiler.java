@@ -6,6 +6,7 @@ import dev.matgrad.processor.codegen.GradientsWriter;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.javac.JavacSupport;
 import dev.matgrad.processor.passes.Callees;
+import dev.matgrad.processor.passes.ForwardMode;
 import dev.matgrad.processor.passes.Program;
 import dev.matgrad.processor.passes.Resolve;
 import dev.matgrad.processor.passes.ReverseMode;
@@ -34,7 +35,11 @@ import javax.tools.Diagnostic;
  */
 final class MethodCompiler implements Callees {
   /** A compiled method and the signatures of the methods it will generate. */
-  record Result(Program program, List<String> signatures) {}
+  /**
+   * A compiled method: its reverse-mode program, its forward-mode one, its forward-over-reverse
+   * one (null unless hessian = true), and the signatures of the methods it will generate.
+   */
+  record Result(Program program, Program tangent, Program hessian, List<String> signatures) {}
 
   private static final Set<String> PARAMETER_TYPES = Set.of("double", "double[]", "dev.matgrad.Matrix", "int");
   private static final Set<String> RETURN_TYPES = Set.of("double", "double[]", "dev.matgrad.Matrix");
@@ -81,6 +86,18 @@ final class MethodCompiler implements Callees {
     // Simplifying first folds the forward transposes into matmuls, so adjoints never see them.
     Program forward = Simplify.run(Resolve.run(source, wrt, this));
     Program derived = Simplify.run(ReverseMode.run(forward, scalar ? null : "gradOut"));
+    // Forward mode on a copy of the forward program (reverse mode added its nodes to the original).
+    List<String> directions = wrt.stream().map(w -> "dir_" + w).toList();
+    Program tangent = Simplify.run(ForwardMode.run(Simplify.run(forward), directions));
+    Program hessian = null;
+    if (hessianRequested(method)) {
+      if (!scalar) {
+        throw new CompileError(new ElementOrigin(method, mirror(method), null),
+            Message.HESSIAN_NOT_SCALAR, name, returnType.replace("dev.matgrad.", ""));
+      }
+      // Forward mode over the reverse-mode program: the tangents of the gradients along dir.
+      hessian = Simplify.run(ForwardMode.overGradients(Simplify.run(derived), directions));
+    }
     for (VariableElement p : method.getParameters()) {
       String pname = p.getSimpleName().toString();
       if (derived.gradients().containsKey(pname) && derived.gradients().get(pname) == null
@@ -89,7 +106,8 @@ final class MethodCompiler implements Callees {
             Message.ZERO_GRADIENT.format(name, pname), p);
       }
     }
-    return new Result(derived, GradientsWriter.signatures(source, wrt, scalar));
+    return new Result(derived, tangent, hessian,
+        GradientsWriter.signatures(source, wrt, scalar, hessian != null));
   }
 
   /**
@@ -102,6 +120,17 @@ final class MethodCompiler implements Callees {
       SuppressWarnings s = e.getAnnotation(SuppressWarnings.class);
       if (s != null && (List.of(s.value()).contains(warning.tag()) || List.of(s.value()).contains("all"))) {
         return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the annotation says {@code hessian = true}. */
+  private boolean hessianRequested(ExecutableElement method) {
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+        : mirror(method).getElementValues().entrySet()) {
+      if (e.getKey().getSimpleName().contentEquals("hessian")) {
+        return Boolean.TRUE.equals(e.getValue().getValue());
       }
     }
     return false;
@@ -261,8 +290,7 @@ final class MethodCompiler implements Callees {
     for (int i = 0; i < args.size(); i++) {
       String type = method.getParameters().get(i).asType().toString();
       Kind want = Kind.ofJavaType(type.equals("dev.matgrad.Matrix") ? "Matrix" : type);
-      Kind got = args.get(i);
-      if (!(want == got || (want == Kind.SCALAR && got == Kind.INT))) {
+      if (want == null || !want.accepts(args.get(i))) {
         return false;
       }
     }

@@ -195,7 +195,8 @@ class GenerationTest {
       // when the generated code changes.
       String text = assertCleanGeneratedSource(compile(LOSSES), "demo.LossesGradients");
       int start = text.indexOf("  public static double firstLayerLossGrad(Matrix A, Matrix B, double[] x, double[] c,\n      double[] grad_A, Workspace workspace)");
-      String method = text.substring(start, text.lastIndexOf('}')).stripTrailing();
+      // The method ends at the first closing brace at its own indentation.
+      String method = text.substring(start, text.indexOf("\n  }\n", start) + 4);
       String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
       assertTrue(start >= 0 && readme.contains(method),
           "README.md's worked example differs from the generated method, which is now:\n" + method);

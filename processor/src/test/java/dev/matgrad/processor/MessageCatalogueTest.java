@@ -132,6 +132,18 @@ class MessageCatalogueTest {
         }
         """.formatted("  h = tanh(matmul(W, h));\n".repeat(200)),
         "static double deep(Matrix W, double[] x) {");
+    add(Message.SIZE_NOT_A_DIMENSION, """
+        @Differentiable
+        static double ridge(double[] x, int n) {
+          return sum(mul(x, ones(n)));
+        }
+        """, "return sum(mul(x, ones(n)));");
+    add(Message.HESSIAN_NOT_SCALAR, """
+        @Differentiable(hessian = true)
+        static double[] layer(Matrix W, double[] x) {
+          return tanh(matmul(W, x));
+        }
+        """, "@Differentiable(hessian = true)");
     add(Message.ZERO_GRADIENT, """
         @Differentiable
         static double onlyX(double x, double[] unused) {
@@ -217,9 +229,9 @@ class MessageCatalogueTest {
     add(Message.UNKNOWN_CALL, """
         @Differentiable
         static double angle(double x) {
-          return Math.atan(x) + x;
+          return Math.ulp(x) + x;
         }
-        """, "return Math.atan(x) + x;");
+        """, "return Math.ulp(x) + x;");
     add(Message.NO_MATCHING_OVERLOAD, """
         @Differentiable
         static double twice(double[] x) {

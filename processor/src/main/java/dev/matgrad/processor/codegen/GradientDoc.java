@@ -4,13 +4,11 @@ import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
 import dev.matgrad.processor.ir.Notation;
-import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.passes.Program;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -31,10 +29,6 @@ final class GradientDoc {
     this.program = program;
     this.graph = program.graph();
   }
-
-  /** Ops linear in each argument: a scalar factor of an argument moves to the front. */
-  private static final Set<Op> MULTILINEAR = Set.of(Op.MATMUL, Op.OUTER, Op.DOT, Op.TRANSPOSE,
-      Op.SUM, Op.TRACE, Op.ROW_SUMS, Op.DIAG, Op.DIAG_PART, Op.MUL, Op.NEG);
 
   /** A printed term: {@code coefficient · text}, so that 2 A (Aᵀ x) reads 2 A Aᵀ x. */
   private record Term(double coefficient, String text, Node node) {
@@ -87,7 +81,8 @@ final class GradientDoc {
       referenced.put(a.id(), a);
       return new Term(1, name, n);
     }
-    if (a.op() == Op.MUL) {
+    // A constant factor of an elementwise product is its coefficient: 2 x, not 2 ⊙ x.
+    if (a.op().isLinear() && a.op().isElementwise() && a.args().size() == 2) {
       for (int i = 0; i < 2; i++) {
         if (a.arg(i) instanceof Node.Const c && c.shape().kind() != Kind.INT) {
           Term other = term(a.arg(1 - i), false);
@@ -95,8 +90,10 @@ final class GradientDoc {
         }
       }
     }
-    boolean linear = MULTILINEAR.contains(a.op());
-    double coefficient = a.op() == Op.NEG ? -1 : 1;
+    // Ops linear in each argument: a scalar factor of an argument moves to the front.
+    boolean linear = a.op().isLinear();
+    Double factor = a.op().scaleFactor();
+    double coefficient = factor == null ? 1 : factor;
     String[] args = new String[a.args().size()];
     List<Node> shown = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -110,11 +107,11 @@ final class GradientDoc {
         shown.add(a.arg(i));
       }
     }
-    if (a.op() == Op.NEG) {
+    if (factor != null) {
       return new Term(coefficient, args[0], shown.get(0));
     }
     // The rule sees the operands as printed (without their factors), to place parentheses.
-    Node.Apply view = new Node.Apply(a.id(), a.op(), shown, a.flags(), a.of(), a.shape(), a.origin());
+    Node.Apply view = new Node.Apply(a.id(), a.op(), shown, a.flags(), a.shape(), a.origin());
     return new Term(coefficient, a.op().notation(args, view), view);
   }
 

@@ -28,14 +28,23 @@ public final class GradientsWriter {
   }
 
   /** The generated method signatures of a method, for clash detection: name and parameter types. */
-  public static List<String> signatures(MethodSource source, List<String> wrt, boolean scalar) {
+  public static List<String> signatures(MethodSource source, List<String> wrt, boolean scalar,
+      boolean hessian) {
     String params = String.join(",", source.parameters().stream().map(MethodSource.Parameter::type).toList());
     String outputs = ",double[]".repeat(wrt.size());
+    if (scalar && hessian) {
+      return List.of(source.name() + "Grad(" + params + outputs + ")",
+          source.name() + "Jvp(" + params + outputs + ")",
+          source.name() + "Hvp(" + params + outputs + outputs + ")",
+          source.name() + "Hessian(" + params + ",double[])");
+    }
     if (scalar) {
-      return List.of(source.name() + "Grad(" + params + outputs + ")");
+      return List.of(source.name() + "Grad(" + params + outputs + ")",
+          source.name() + "Jvp(" + params + outputs + ")");
     }
     return List.of(source.name() + "Vjp(" + params + ",double[]" + outputs + ")",
-        source.name() + "Jacobian(" + params + outputs + ")");
+        source.name() + "Jacobian(" + params + outputs + ")",
+        source.name() + "Jvp(" + params + outputs + ",double[])");
   }
 
   /** The java.lang classes generated code refers to by simple name. */
@@ -60,9 +69,13 @@ public final class GradientsWriter {
   }
 
   /**
-   * A program's generated methods: fGrad, or fVjp and fJacobian, each with its Workspace overload.
+   * A method's generated methods: fGrad, or fVjp and fJacobian, from its reverse-mode program
+   * {@code p}; fJvp from its forward-mode program {@code tangent}; each with its Workspace
+   * overload. Where the user's package shadows java.lang's classes, the code refers to them
+   * qualified.
    */
-  public static List<MethodSpec> methods(Program p) {
+  public static List<MethodSpec> methods(Program p, Program tangent, Program hessian,
+      boolean javaLangShadowed) {
     List<MethodSpec> out = new ArrayList<>();
     List<MethodWriter.Mode> modes = p.scalarValued() ? List.of(MethodWriter.Mode.GRAD)
         : List.of(MethodWriter.Mode.VJP, MethodWriter.Mode.JACOBIAN);
@@ -70,8 +83,24 @@ public final class GradientsWriter {
       List<String> notation = notation(p, mode);
       AnnotationSpec derivation = derivation(p, notation);
       String doc = javadoc(p, mode, notation);
-      out.add(new MethodWriter(p, mode, false).write(doc, derivation));
-      out.add(new MethodWriter(p, mode, true).write(workspaceJavadoc(p, mode), derivation));
+      out.add(new MethodWriter(p, mode, false, javaLangShadowed).write(doc, derivation));
+      out.add(new MethodWriter(p, mode, true, javaLangShadowed)
+          .write(workspaceJavadoc(p, mode), derivation));
+    }
+    List<String> notation = notation(tangent, MethodWriter.Mode.JVP);
+    AnnotationSpec derivation = derivation(tangent, notation);
+    out.add(new MethodWriter(tangent, MethodWriter.Mode.JVP, false, javaLangShadowed)
+        .write(javadoc(tangent, MethodWriter.Mode.JVP, notation), derivation));
+    out.add(new MethodWriter(tangent, MethodWriter.Mode.JVP, true, javaLangShadowed)
+        .write(workspaceJavadoc(tangent, MethodWriter.Mode.JVP), derivation));
+    for (MethodWriter.Mode mode : hessian == null ? List.<MethodWriter.Mode>of()
+        : List.of(MethodWriter.Mode.HVP, MethodWriter.Mode.HESSIAN)) {
+      List<String> lines = notation(hessian, mode);
+      AnnotationSpec second = derivation(hessian, lines);
+      out.add(new MethodWriter(hessian, mode, false, javaLangShadowed)
+          .write(javadoc(hessian, mode, lines), second));
+      out.add(new MethodWriter(hessian, mode, true, javaLangShadowed)
+          .write(workspaceJavadoc(hessian, mode), second));
     }
     return out;
   }
@@ -106,7 +135,11 @@ public final class GradientsWriter {
     GradientDoc doc = new GradientDoc(p);
     List<String> lines = new ArrayList<>();
     lines.add("f = " + doc.print(p.output()));
-    for (Node.Param w : p.wrt()) {
+    if (mode == MethodWriter.Mode.JVP) {
+      // The directions are the inputs' tangents: ḟ = Σ_w (∂f/∂w) dir_w.
+      lines.add("ḟ = " + (p.tangent() == null ? "0" : doc.print(p.tangent())));
+    }
+    for (Node.Param w : mode == MethodWriter.Mode.JVP ? List.<Node.Param>of() : p.wrt()) {
       Node g = p.gradients().get(w.name());
       String derivative = g == null ? "0" : doc.print(g);
       switch (mode) {
@@ -116,6 +149,12 @@ public final class GradientsWriter {
           lines.add("column j of ∂f/∂" + w.name() + " = (∂f/∂" + w.name() + ") e_j, with ḡ = e_j:");
           lines.add("    = " + derivative);
         }
+        case HVP -> lines.add("(∇²f dir)_" + w.name() + " = " + derivative);
+        case HESSIAN -> {
+          lines.add("row a of ∇²f, block " + w.name() + " = (∇²f e_a)_" + w.name() + ", with dir = e_a:");
+          lines.add("    = " + derivative);
+        }
+        case JVP -> throw new IllegalStateException("no per-parameter lines in a JVP");
       }
     }
     List<String> where = doc.whereLines();
@@ -146,6 +185,16 @@ public final class GradientsWriter {
           .append("}: writes grad_w[i] = Σ_j ∂f_j/∂w_i · gradOut[j] (one backpropagation step).\n");
       case JACOBIAN -> b.append("Jacobian of {@link ").append(s.owner()).append("#").append(f)
           .append("}: writes jac_w[i·m + j] = ∂f_j/∂w_i, the size(w)×m Jacobian (m = number of outputs).\n");
+      case HVP -> b.append("Hessian-vector product (forward over reverse mode) of {@link ")
+          .append(s.owner()).append("#").append(f).append("}: writes hvp_w = Σ_v (∂²f/∂w∂v) · dir_v,")
+          .append(" the Hessian over all wrt parameters jointly times the direction.\n");
+      case HESSIAN -> b.append("Hessian of {@link ").append(s.owner()).append("#").append(f)
+          .append("}: writes hess[a·N + b] = ∂²f/∂θ_a∂θ_b, θ the wrt parameters flattened and")
+          .append(" concatenated in declaration order (N entries), one Hessian-vector product per row.\n");
+      case JVP -> b.append("Jacobian-vector product (forward mode) of {@link ").append(s.owner())
+          .append("#").append(f).append(p.scalarValued()
+              ? "}: returns Σ_w ⟨∂f/∂w, dir_w⟩, the derivative of f along the directions.\n"
+              : "}: writes jvpOut[j] = Σ_w Σ_i ∂f_j/∂w_i · dir_w[i], the derivative of f along the directions.\n");
     }
     b.append("\n<pre>\n");
     notation.forEach(line -> b.append(GradientDoc.escape(line)).append('\n'));
@@ -157,13 +206,41 @@ public final class GradientsWriter {
       b.append("@param gradOut the adjoint ḡ of the result, one entry per output (row-major)\n");
     }
     for (Node.Param w : p.wrt()) {
+      if (mode == MethodWriter.Mode.HVP) {
+        b.append("@param dir_").append(w.name()).append(" the direction's entries for ")
+            .append(w.name()).append(", size(").append(w.name()).append(") entries\n");
+      }
+    }
+    for (Node.Param w : p.wrt()) {
+      if (mode == MethodWriter.Mode.HESSIAN) {
+        continue;
+      }
+      if (mode == MethodWriter.Mode.HVP) {
+        b.append("@param hvp_").append(w.name()).append(" output, overwritten: the product's entries for ")
+            .append(w.name()).append(", size(").append(w.name()).append(") entries\n");
+        continue;
+      }
+      if (mode == MethodWriter.Mode.JVP) {
+        b.append("@param dir_").append(w.name()).append(" the direction of ").append(w.name())
+            .append(", size(").append(w.name()).append(") entries\n");
+        continue;
+      }
       String out = (mode == MethodWriter.Mode.JACOBIAN ? "jac_" : "grad_") + w.name();
       b.append("@param ").append(out).append(" output, overwritten: ")
           .append(mode == MethodWriter.Mode.JACOBIAN ? "size(" + w.name() + ")·m entries"
               : "∂/∂" + w.name() + ", size(" + w.name() + ") entries").append('\n');
     }
+    if (mode == MethodWriter.Mode.HESSIAN) {
+      b.append("@param hess output, overwritten: N·N entries, row-major\n");
+    }
+    if (mode == MethodWriter.Mode.JVP && !p.scalarValued()) {
+      b.append("@param jvpOut output, overwritten: the derivative of each output entry (row-major)\n");
+    }
     if (mode == MethodWriter.Mode.GRAD) {
       b.append("@return the value of ").append(f).append('\n');
+    }
+    if (mode == MethodWriter.Mode.JVP && p.scalarValued()) {
+      b.append("@return the directional derivative of ").append(f).append('\n');
     }
     b.append("@throws IllegalArgumentException if a shape does not fit or an output array has the\n"
         + "    wrong length (before anything is written)\n");

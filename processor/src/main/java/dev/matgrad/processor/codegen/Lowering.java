@@ -1,21 +1,18 @@
 package dev.matgrad.processor.codegen;
 
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.matgrad.processor.ir.Dim;
 import dev.matgrad.processor.ir.Dims;
 import dev.matgrad.processor.ir.Emitter;
+import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
-import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.passes.Program;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The lower pass: writes a program's nodes as Java statements over flat arrays, through each op's
@@ -37,6 +34,8 @@ final class Lowering implements Emitter {
   /** The Workspace parameter that scratch arrays come from, and the next free buffer slot. */
   private final String workspace;
   private int slots;
+  /** Whether the user's package has classes named like java.lang's: then they are qualified. */
+  private final boolean javaLangShadowed;
 
   /**
    * Simple names of classes the generated code refers to: a local or parameter of that name
@@ -48,9 +47,10 @@ final class Lowering implements Emitter {
   /** The variable of each user parameter in the generated method (renamed if it shadows a class). */
   private final Map<String, String> paramVars = new HashMap<>();
 
-  Lowering(Program program, List<String> reserved, String workspace) {
+  Lowering(Program program, List<String> reserved, String workspace, boolean javaLangShadowed) {
     this.program = program;
     this.workspace = workspace;
+    this.javaLangShadowed = javaLangShadowed;
     this.dims = program.graph().dims();
     methodNames.addAll(reserved);
     methodNames.addAll(CLASS_NAMES);
@@ -70,7 +70,7 @@ final class Lowering implements Emitter {
       }
     }
     for (Node n : program.graph().nodes()) {
-      if (n instanceof Node.Apply a && a.op() == Op.BROADCAST
+      if (n instanceof Node.Apply a && a.op().spreadsScalar()
           && onlyElementwise.getOrDefault(n, true) && !program.gradients().containsValue(n)
           && n != program.output()) {
         readAsScalar.add(n);
@@ -83,17 +83,18 @@ final class Lowering implements Emitter {
 
   /**
    * Chooses the elementwise nodes to fuse into their consumer (loop fusion): an elementwise node
-   * read once, by an elementwise array node whose formula reads it once, in the same region (the
-   * Jacobian's loop body or outside it), is never stored: its consumer evaluates it per element.
-   * Nodes in {@code keep} (results, gradients, the seed) are always stored.
+   * read once, by an elementwise array node or an accumulating reduction, in the same region (the
+   * Jacobian's loop body or outside it), is never stored: its consumer evaluates it per element
+   * (into a local first where the consumer's formula reads it twice). Nodes in {@code keep}
+   * (results, gradients, the seed) are always stored.
    */
   void planFusion(Set<Node> used, Set<Node> keep, java.util.function.BiPredicate<Node, Node> sameRegion) {
-    Map<Node, Integer> uses = new HashMap<>();
+    List<Node> readers = program.graph().nodes().stream().filter(used::contains).toList();
+    Map<Node, Integer> uses = Graph.uses(readers);
     Map<Node, Node.Apply> consumer = new HashMap<>();
-    for (Node n : program.graph().nodes()) {
-      if (used.contains(n) && n instanceof Node.Apply a) {
+    for (Node n : readers) {
+      if (n instanceof Node.Apply a) {
         for (Node arg : a.args()) {
-          uses.merge(arg, 1, Integer::sum);
           consumer.put(arg, a);
         }
       }
@@ -106,7 +107,7 @@ final class Lowering implements Emitter {
       }
       Node.Apply c = consumer.get(n);
       int d = 1 + a.args().stream().mapToInt(arg -> depth.getOrDefault(arg, 0)).max().orElse(0);
-      boolean intoLoop = (storable(c) && readsOnce(c, n)) || c.op().accumulates();
+      boolean intoLoop = storable(c) || c.op().accumulates();
       if (intoLoop && sameRegion.test(n, c) && d <= MAX_FUSED_DEPTH) {
         fused.add(n);
         depth.put(n, d);
@@ -117,17 +118,6 @@ final class Lowering implements Emitter {
   /** An elementwise array node with a formula, that is materialised unless fused. */
   private boolean storable(Node.Apply a) {
     return a.op().isFusible() && a.shape().isArray() && !readAsScalar.contains(a);
-  }
-
-  /** Whether c's per-element formula reads argument n once (fusing it must not repeat work). */
-  private static boolean readsOnce(Node.Apply c, Node n) {
-    String[] markers = new String[c.args().size()];
-    for (int k = 0; k < markers.length; k++) {
-      markers[k] = "\u0000" + k + "\u0000";
-    }
-    String formula = c.op().elementFormula(c, markers);
-    String marker = markers[c.args().indexOf(n)];
-    return formula.indexOf(marker) >= 0 && formula.indexOf(marker) == formula.lastIndexOf(marker);
   }
 
   boolean isFused(Node n) {
@@ -290,9 +280,10 @@ final class Lowering implements Emitter {
       Node.Apply a = (Node.Apply) n;
       String[] args = new String[a.args().size()];
       for (int k = 0; k < args.length; k++) {
-        args[k] = at(a.arg(k), index);
+        // A fused argument read twice by the formula is computed once, into a local.
+        args[k] = a.op().readsRepeatedly(k) ? element(a.arg(k), index) : at(a.arg(k), index);
       }
-      return "(" + a.op().elementFormula(a, args) + ")";
+      return "(" + a.op().elementFormula(this, args) + ")";
     }
     return ref(n) + "[" + index + "]";
   }
@@ -364,31 +355,22 @@ final class Lowering implements Emitter {
 
   @Override
   public void add(String statement) {
-    code.addStatement("$L", withTypes(statement));
+    code.addStatement("$L", statement);
   }
 
   @Override
   public void open(String header) {
-    code.beginControlFlow("$L", withTypes(header));
+    code.beginControlFlow("$L", header);
   }
 
-  /** {@code Math.exp(}, {@code Double.NaN}: class references in the op table's Java text. */
-  private static final Pattern JAVA_LANG_REFERENCE =
-      Pattern.compile("(?<![\\w.$])(Math|Double)\\.(?=[A-Za-z_])");
+  @Override
+  public String math(String member) {
+    return (javaLangShadowed ? "java.lang.Math." : "Math.") + member;
+  }
 
-  /**
-   * The statement as a code block whose java.lang class references are types, not text, so the
-   * writer can import them explicitly where a class of the user's package shadows them.
-   */
-  private static CodeBlock withTypes(String text) {
-    CodeBlock.Builder b = CodeBlock.builder();
-    Matcher m = JAVA_LANG_REFERENCE.matcher(text);
-    int last = 0;
-    while (m.find()) {
-      b.add("$L$T.", text.substring(last, m.start()), ClassName.get("java.lang", m.group(1)));
-      last = m.end();
-    }
-    return b.add("$L", text.substring(last)).build();
+  @Override
+  public String doubles(String member) {
+    return (javaLangShadowed ? "java.lang.Double." : "Double.") + member;
   }
 
   @Override
@@ -414,7 +396,7 @@ final class Lowering implements Emitter {
     }
   }
 
-  static String literal(Node.Const c) {
+  String literal(Node.Const c) {
     // Negative literals are parenthesised so that a formula's own minus never makes "--".
     if (c.shape().kind() == Kind.INT) {
       int v = (int) c.value();
@@ -422,10 +404,10 @@ final class Lowering implements Emitter {
     }
     double v = c.value();
     if (Double.isNaN(v)) {
-      return "Double.NaN";
+      return doubles("NaN");
     }
     if (Double.isInfinite(v)) {
-      return v > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY";
+      return doubles(v > 0 ? "POSITIVE_INFINITY" : "NEGATIVE_INFINITY");
     }
     return v < 0 || (v == 0 && 1 / v < 0) ? "(" + v + ")" : Double.toString(v);
   }

@@ -8,6 +8,7 @@ import com.palantir.javapoet.TypeName;
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ir.Dim;
 import dev.matgrad.processor.ir.Dims;
+import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
 import dev.matgrad.processor.passes.Program;
@@ -23,7 +24,10 @@ import java.util.Objects;
 import java.util.Set;
 import javax.lang.model.element.Modifier;
 
-/** Writes one generated method ({@code fGrad}, {@code fVjp} or {@code fJacobian}) of a program. */
+/**
+ * Writes one generated method ({@code fGrad}, {@code fVjp}, {@code fJacobian} or {@code fJvp}) of
+ * a program.
+ */
 final class MethodWriter {
   static final ClassName MATRIX = ClassName.get("dev.matgrad", "Matrix");
   static final ClassName WORKSPACE = ClassName.get("dev.matgrad", "Workspace");
@@ -31,7 +35,8 @@ final class MethodWriter {
 
   /** Which method is being written. */
   enum Mode {
-    GRAD("Grad", "grad_"), VJP("Vjp", "grad_"), JACOBIAN("Jacobian", "jac_");
+    GRAD("Grad", "grad_"), VJP("Vjp", "grad_"), JACOBIAN("Jacobian", "jac_"), JVP("Jvp", "dir_"),
+    HVP("Hvp", "hvp_"), HESSIAN("Hessian", null);
 
     final String suffix;
     final String outputPrefix;
@@ -52,29 +57,45 @@ final class MethodWriter {
   private final Map<String, String> outputNames = new LinkedHashMap<>();
   /** The incoming adjoint's parameter: gradOut, unless the user has a parameter of that name. */
   private final String gradOut;
+  /** A vector-valued JVP's output parameter: jvpOut, unless the user has a parameter of that name. */
+  private final String jvpOut;
+  /** The Hessian's output parameter. */
+  private final String hess;
+  /** An HVP's direction parameters, one per wrt parameter. */
+  private final Map<String, String> directionNames = new LinkedHashMap<>();
 
-  MethodWriter(Program program, Mode mode, boolean withWorkspace) {
+  MethodWriter(Program program, Mode mode, boolean withWorkspace, boolean javaLangShadowed) {
     this.program = program;
     this.mode = mode;
     this.withWorkspace = withWorkspace;
     this.source = program.source();
     List<String> reserved = new ArrayList<>();
-    for (Node.Param w : program.wrt()) {
+    for (Node.Param w : mode == Mode.HVP ? program.wrt() : List.<Node.Param>of()) {
+      String name = uniqueOutputName("dir_" + w.name());
+      directionNames.put(w.name(), name);
+      reserved.add(name);
+    }
+    for (Node.Param w : mode.outputPrefix == null ? List.<Node.Param>of() : program.wrt()) {
       String name = uniqueOutputName(mode.outputPrefix + w.name());
       outputNames.put(w.name(), name);
       reserved.add(name);
     }
+    this.hess = uniqueOutputName("hess");
+    reserved.add(hess);
     this.gradOut = uniqueOutputName("gradOut");
     reserved.add(gradOut);
+    this.jvpOut = uniqueOutputName("jvpOut");
+    reserved.add(jvpOut);
     this.workspace = uniqueOutputName("workspace");
     reserved.add(workspace);
-    this.lower = new Lowering(program, reserved, workspace);
+    this.lower = new Lowering(program, reserved, workspace, javaLangShadowed);
   }
 
   private String uniqueOutputName(String base) {
     Set<String> taken = new HashSet<>();
     source.parameters().forEach(p -> taken.add(p.name()));
     taken.addAll(outputNames.values());
+    taken.addAll(directionNames.values());
     if (gradOut != null) {
       taken.add(gradOut);
     }
@@ -103,18 +124,34 @@ final class MethodWriter {
       m.addParameter(DOUBLE_ARRAY, gradOut);
       arguments.add(gradOut);
     }
+    directionNames.values().forEach(name -> m.addParameter(DOUBLE_ARRAY, name));
+    arguments.addAll(directionNames.values());
     outputNames.values().forEach(name -> m.addParameter(DOUBLE_ARRAY, name));
     arguments.addAll(outputNames.values());
-    m.returns(mode == Mode.GRAD ? TypeName.DOUBLE : TypeName.VOID);
+    if (mode == Mode.JVP && !program.scalarValued()) {
+      m.addParameter(DOUBLE_ARRAY, jvpOut);
+      arguments.add(jvpOut);
+    }
+    if (mode == Mode.HESSIAN) {
+      m.addParameter(DOUBLE_ARRAY, hess);
+      arguments.add(hess);
+    }
+    boolean returnsValue = returnsValue();
+    m.returns(returnsValue ? TypeName.DOUBLE : TypeName.VOID);
     if (withWorkspace) {
       m.addParameter(WORKSPACE, workspace);
       m.addCode(body());
     } else {
       // The code lives in the Workspace overload; a fresh workspace per call keeps this reentrant.
-      m.addStatement((mode == Mode.GRAD ? "return " : "") + "$L($L, new $T())",
+      m.addStatement((returnsValue ? "return " : "") + "$L($L, new $T())",
           methodName(source, mode), String.join(", ", arguments), WORKSPACE);
     }
     return m.build();
+  }
+
+  /** fGrad returns f's value and a scalar f's fJvp its directional derivative. */
+  private boolean returnsValue() {
+    return mode == Mode.GRAD || (mode == Mode.JVP && program.scalarValued());
   }
 
   static TypeName typeOf(String type) {
@@ -137,7 +174,14 @@ final class MethodWriter {
     if (mode == Mode.VJP) {
       code.addStatement("$T.requireNonNull($L, $S)", Objects.class, gradOut, gradOut);
     }
+    directionNames.values().forEach(n -> code.addStatement("$T.requireNonNull($L, $S)", Objects.class, n, n));
     outputNames.values().forEach(n -> code.addStatement("$T.requireNonNull($L, $S)", Objects.class, n, n));
+    if (mode == Mode.JVP && !program.scalarValued()) {
+      code.addStatement("$T.requireNonNull($L, $S)", Objects.class, jvpOut, jvpOut);
+    }
+    if (mode == Mode.HESSIAN) {
+      code.addStatement("$T.requireNonNull($L, $S)", Objects.class, hess, hess);
+    }
     code.addStatement("$T.requireNonNull($L, $S)", Objects.class, workspace, workspace);
     lower.declareDimensions();
     shapeChecks(code);
@@ -149,7 +193,11 @@ final class MethodWriter {
     Set<Node> keep = new HashSet<>(program.gradients().values());
     keep.add(program.output());
     keep.add(seed);
-    if (mode == Mode.JACOBIAN) {
+    if (mode == Mode.JVP) {
+      jvp(code, used);
+    } else if (mode == Mode.HESSIAN) {
+      hessian(code, used);
+    } else if (mode == Mode.JACOBIAN) {
       Set<Node> reverse = dependsOnSeed(seed);
       lower.planFusion(used, keep, (n, c) -> reverse.contains(n) == reverse.contains(c));
       jacobian(code, used, reverse);
@@ -157,6 +205,9 @@ final class MethodWriter {
       lower.planFusion(used, keep, (n, c) -> true);
       if (mode == Mode.VJP) {
         lower.bind(seed, gradOut);
+      }
+      if (mode == Mode.HVP) {
+        bindDirections(directionNames);
       }
       Map<Node, String> direct = directOutputs();
       for (Node n : program.graph().nodes()) {
@@ -240,6 +291,29 @@ final class MethodWriter {
   /** Checks the lengths of gradOut and of every output array. */
   private void outputChecks(CodeBlock.Builder code) {
     String m = lower.size(program.output());
+    for (Node.Param w : program.wrt()) {
+      String dir = directionNames.get(w.name());
+      if (dir != null) {
+        lengthCheck(code, w, dir, w.shape().isScalar() ? "1" : lower.size(w), " but needs size(");
+      }
+    }
+    if (mode == Mode.HESSIAN) {
+      String n = thetaSize();
+      code.beginControlFlow("if ($L.length != (long) ($L) * ($L))", hess, n, n);
+      code.addStatement("throw new $T($S + $L.length + $S + ($L) + $S)",
+          IllegalArgumentException.class, methodName(source, mode) + ": " + hess + " has length ",
+          hess, " but needs N·N entries, N = ", n, " (the number of entries of "
+              + String.join(", ", program.wrt().stream().map(Node.Param::name).toList()) + ")");
+      code.endControlFlow();
+    }
+    if (mode == Mode.JVP && !program.scalarValued()) {
+      code.beginControlFlow("if ($L.length != $L)", jvpOut, m);
+      code.addStatement("throw new $T($S + $L.length + $S + $L + $S)",
+          IllegalArgumentException.class, source.name() + "Jvp: " + jvpOut + " has length ", jvpOut,
+          " but the result of " + source.name() + " has ", m,
+          " entries (" + program.output().shape().describe(program.graph().dims()) + ")");
+      code.endControlFlow();
+    }
     if (mode == Mode.VJP) {
       code.beginControlFlow("if ($L.length != $L)", gradOut, m);
       code.addStatement("throw new $T($S + $L.length + $S + $L + $S)",
@@ -250,6 +324,9 @@ final class MethodWriter {
     }
     for (Node.Param w : program.wrt()) {
       String out = outputNames.get(w.name());
+      if (out == null) {
+        continue;
+      }
       String size = w.shape().isScalar() ? "1" : lower.size(w);
       String need = mode == Mode.JACOBIAN ? "(long) " + size + " * " + m : size;
       code.beginControlFlow("if ($L.length != $L)", out, need);
@@ -268,19 +345,16 @@ final class MethodWriter {
 
   /** Nodes the results need, parameters included. */
   private Set<Node> usedNodes() {
-    Set<Node> used = new HashSet<>();
-    List<Node> todo = new ArrayList<>();
+    if (mode == Mode.JVP) {
+      List<Node> roots = new ArrayList<>();
+      roots.add(program.tangent());
+      return Graph.reachable(roots);
+    }
+    List<Node> roots = new ArrayList<>(program.gradients().values());
     if (mode == Mode.GRAD) {
-      todo.add(program.output());
+      roots.add(program.output());
     }
-    program.gradients().values().stream().filter(Objects::nonNull).forEach(todo::add);
-    while (!todo.isEmpty()) {
-      Node n = todo.remove(todo.size() - 1);
-      if (used.add(n) && n instanceof Node.Apply a) {
-        todo.addAll(a.args());
-      }
-    }
-    return used;
+    return Graph.reachable(roots);
   }
 
   /**
@@ -289,15 +363,10 @@ final class MethodWriter {
    */
   private Map<Node, String> directOutputs() {
     Map<Node, String> direct = new HashMap<>();
-    Set<Node> readByOthers = new HashSet<>();
-    for (Node n : program.graph().nodes()) {
-      if (n instanceof Node.Apply a) {
-        readByOthers.addAll(a.args());
-      }
-    }
+    Map<Node, Integer> readers = Graph.uses(program.graph().nodes());
     for (Node.Param w : program.wrt()) {
       Node g = program.gradients().get(w.name());
-      if (g instanceof Node.Apply a && a.shape().isArray() && !readByOthers.contains(g)
+      if (g instanceof Node.Apply a && a.shape().isArray() && !readers.containsKey(g)
           && g != program.output() && !direct.containsKey(g) && !lower.readsAsScalar(g)) {
         direct.put(g, outputNames.get(w.name()));
       }
@@ -335,20 +404,133 @@ final class MethodWriter {
     }
   }
 
+  /** One output or direction array's length check, with the parameter's shape in the message. */
+  private void lengthCheck(CodeBlock.Builder code, Node.Param w, String array, String need,
+      String what) {
+    code.beginControlFlow("if ($L.length != $L)", array, need);
+    CodeBlock message = CodeBlock.of("$S + $L.length + $S + ($L)",
+        methodName(source, mode) + ": " + array + " has length ", array,
+        what + w.name() + ") = ", need);
+    if (!w.shape().isScalar()) {
+      message = CodeBlock.of("$L + $S + $L + $S", message,
+          " (" + w.name() + describeParamPrefix(w.name()), describeParamValue(w.name()), ")");
+    }
+    code.addStatement("throw new $T($L)", IllegalArgumentException.class, message);
+    code.endControlFlow();
+  }
+
+  /** N, the number of entries of all wrt parameters together, as an int expression. */
+  private String thetaSize() {
+    return String.join(" + ", program.wrt().stream()
+        .map(w -> w.shape().isScalar() ? "1" : lower.size(w)).toList());
+  }
+
+  /** Binds the direction parameters as the inputs' tangents (a scalar's is entry 0 of its array). */
+  private void bindDirections(Map<String, String> names) {
+    for (int k = 0; k < program.wrt().size(); k++) {
+      Node.Param w = program.wrt().get(k);
+      String dir = names.get(w.name());
+      lower.bind(program.directions().get(k), w.shape().isScalar() ? dir + "[0]" : dir);
+    }
+  }
+
+  /**
+   * The Hessian, one column per entry a of θ: the forward and reverse passes once, then the
+   * tangent pass along the unit direction e_a, written into row a (the Hessian is symmetric).
+   * The direction arrays come from the workspace, zero but for the 1 moved along.
+   */
+  private void hessian(CodeBlock.Builder code, Set<Node> used) {
+    Set<Node> tangentPart = program.graph().dependents(program.directions(), true);
+    Set<Node> keep = new HashSet<>(program.gradients().values());
+    lower.planFusion(used, keep, (n, c) -> tangentPart.contains(n) == tangentPart.contains(c));
+    Map<String, String> dirs = new LinkedHashMap<>();
+    for (Node.Param w : program.wrt()) {
+      String dir = lower.local("dir_" + w.name());
+      String size = w.shape().isScalar() ? "1" : lower.size(w);
+      code.addStatement("double[] $L = $L", dir, lower.newArray(size));
+      code.addStatement("$T.fill($L, 0, $L, 0.0)", Arrays.class, dir, size);
+      dirs.put(w.name(), dir);
+    }
+    bindDirections(dirs);
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a && !tangentPart.contains(n)) {
+        emit(a, null);
+      }
+    }
+    List<Node.Apply> perColumn = new ArrayList<>();
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a && tangentPart.contains(n)) {
+        perColumn.add(a);
+        if (a.shape().isArray() && !lower.readsAsScalar(a) && !lower.isFused(a)) {
+          lower.allocate(a);
+        }
+      }
+    }
+    String n = lower.local("n");
+    code.addStatement("int $L = $L", n, thetaSize());
+    String row = lower.local("row");
+    code.addStatement("int $L = 0", row);
+    for (Node.Param along : program.wrt()) {
+      String dir = dirs.get(along.name());
+      String i = lower.local("i");
+      code.beginControlFlow("for (int $L = 0; $L < $L; $L++, $L++)", i, i,
+          along.shape().isScalar() ? "1" : lower.size(along), i, row);
+      code.addStatement("$L[$L] = 1.0", dir, i);
+      for (Node.Apply a : perColumn) {
+        if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
+          lower.lower(a);
+        }
+      }
+      String col = lower.local("col");
+      code.addStatement("int $L = $L * $L", col, row, n);
+      for (Node.Param w : program.wrt()) {
+        Node h = program.gradients().get(w.name());
+        String size = w.shape().isScalar() ? "1" : lower.size(w);
+        String j = lower.local("j");
+        code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, size, j);
+        code.addStatement("$L[$L++] = $L", hess, col, h == null ? "0.0" : lower.at(h, j));
+        code.endControlFlow();
+      }
+      code.addStatement("$L[$L] = 0.0", dir, i);
+      code.endControlFlow();
+    }
+  }
+
+  /**
+   * The Jacobian-vector product: the directions bound as the inputs' tangents (a scalar's is
+   * entry 0 of its array), then the tangent computation, written into jvpOut or returned.
+   */
+  private void jvp(CodeBlock.Builder code, Set<Node> used) {
+    bindDirections(outputNames);
+    Node t = program.tangent();
+    lower.planFusion(used, t == null ? Set.of() : Set.of(t), (n, c) -> true);
+    boolean direct = !program.scalarValued() && t instanceof Node.Apply
+        && !Graph.uses(program.graph().nodes()).containsKey(t) && !lower.readsAsScalar(t)
+        && t.shape().isArray();
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a) {
+        emit(a, direct && n == t ? jvpOut : null);
+      }
+    }
+    if (program.scalarValued()) {
+      code.addStatement("return $L", t == null ? "0.0" : lower.ref(t));
+    } else if (t == null) {
+      code.addStatement("$T.fill($L, 0.0)", Arrays.class, jvpOut);
+    } else if (t.shape().isScalar() || lower.readsAsScalar(t)) {
+      code.addStatement("$T.fill($L, $L)", Arrays.class, jvpOut, lower.ref(t));
+    } else if (!direct) {
+      code.addStatement("$T.arraycopy($L, 0, $L, 0, $L.length)", System.class, lower.ref(t),
+          jvpOut, jvpOut);
+    }
+  }
+
   /**
    * The Jacobian, one column per output entry j: the forward pass once, then the reverse pass
    * seeded with e_j. Reverse-pass arrays are allocated once, before the loop.
    */
   /** The seed and every node computed from it: the Jacobian's per-column part. */
   private Set<Node> dependsOnSeed(Node seed) {
-    Set<Node> dependsOnSeed = new HashSet<>();
-    dependsOnSeed.add(seed);
-    for (Node n : program.graph().nodes()) {
-      if (n instanceof Node.Apply a && a.args().stream().anyMatch(dependsOnSeed::contains)) {
-        dependsOnSeed.add(n);
-      }
-    }
-    return dependsOnSeed;
+    return program.graph().dependents(List.of(seed), true);
   }
 
   private void jacobian(CodeBlock.Builder code, Set<Node> used, Set<Node> dependsOnSeed) {

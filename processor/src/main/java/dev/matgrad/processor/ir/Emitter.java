@@ -46,6 +46,20 @@ public interface Emitter {
   void close();
 
   /**
+   * A reference to a static member of java.lang's {@code Math} ({@code "exp"} gives
+   * {@code Math.exp}), qualified where the user's package shadows {@code Math}.
+   */
+  String math(String member);
+
+  /** A reference to a static member of java.lang's {@code Double}, e.g. {@code POSITIVE_INFINITY}. */
+  String doubles(String member);
+
+  /** {@code for (int i = 0; i < bound; i++)}. */
+  static String loop(String i, String bound) {
+    return "for (int " + i + " = 0; " + i + " < " + bound + "; " + i + "++)";
+  }
+
+  /**
    * Emits C = op(A)·op(B) (m×n, depth k; arrays {@code a}, {@code b}, {@code c}, row-major): a call
    * of the runtime's product kernel when the product is large enough to gain from it, and the
    * inline {@code loops} otherwise (a run-time test when the sizes are not constants).

@@ -3,6 +3,9 @@ package dev.matgrad.processor.ir;
 import dev.matgrad.processor.ast.Origin;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -50,17 +53,17 @@ public final class Graph {
   }
 
   public Node apply(Op op, Origin origin, Node... args) {
-    return apply(op, origin, 0, null, Arrays.asList(args));
+    return apply(op, origin, 0, Arrays.asList(args));
   }
 
-  public Node apply(Op op, Origin origin, int flags, Op of, List<Node> args) {
+  public Node apply(Op op, Origin origin, int flags, List<Node> args) {
     Shape shape = op.shape(this, args, flags, origin);
-    return make(op, origin, flags, of, args, shape);
+    return make(op, origin, flags, args, shape);
   }
 
   /** An op whose result shape is given rather than derived (broadcasts, s·I, one-hot). */
   public Node applyShaped(Op op, List<Node> args, Shape shape) {
-    return make(op, null, 0, null, args, shape);
+    return make(op, null, 0, args, shape);
   }
 
   public Node applyShaped(Op op, Node arg, Shape shape) {
@@ -68,15 +71,14 @@ public final class Graph {
   }
 
   /** The scalar s spread over {@code shape} (s itself if the shape is scalar). */
-  public Node broadcast(Node s, Shape shape) {
-    return shape.isScalar() ? s : applyShaped(Op.BROADCAST, s, shape);
+  public Node broadcast(Op spread, Node s, Shape shape) {
+    return shape.isScalar() ? s : applyShaped(spread, s, shape);
   }
 
-  private Node make(Op op, Origin origin, int flags, Op of, List<Node> args, Shape shape) {
+  private Node make(Op op, Origin origin, int flags, List<Node> args, Shape shape) {
     List<Object> key = new ArrayList<>();
     key.add(op);
     key.add(flags);
-    key.add(of == null ? "" : of);
     for (Node a : args) {
       key.add(a.id());
     }
@@ -87,7 +89,7 @@ public final class Graph {
       key.add(c.cols());
     }
     List<Node> argsCopy = List.copyOf(args);
-    return intern(key, () -> new Node.Apply(nodes.size(), op, argsCopy, flags, of, shape, origin));
+    return intern(key, () -> new Node.Apply(nodes.size(), op, argsCopy, flags, shape, origin));
   }
 
   private Node intern(List<Object> key, Supplier<Node> create) {
@@ -99,6 +101,45 @@ public final class Graph {
     nodes.add(n);
     interned.put(key, n);
     return n;
+  }
+
+  /** The nodes {@code roots} are computed from, themselves included. */
+  public static Set<Node> reachable(Collection<? extends Node> roots) {
+    Set<Node> seen = new HashSet<>();
+    List<Node> todo = new ArrayList<>(roots);
+    while (!todo.isEmpty()) {
+      Node n = todo.remove(todo.size() - 1);
+      if (n != null && seen.add(n) && n instanceof Node.Apply a) {
+        todo.addAll(a.args());
+      }
+    }
+    return seen;
+  }
+
+  /**
+   * The nodes of this graph computed from {@code sources}, the sources included: ints excepted
+   * where {@code throughInts} is false (a size depends on an array's shape, not its values).
+   */
+  public Set<Node> dependents(Collection<? extends Node> sources, boolean throughInts) {
+    Set<Node> reached = new HashSet<>(sources);
+    for (Node n : nodes) {
+      if (n instanceof Node.Apply a && (throughInts || a.shape().kind() != Kind.INT)
+          && a.args().stream().anyMatch(reached::contains)) {
+        reached.add(n);
+      }
+    }
+    return reached;
+  }
+
+  /** How many of the nodes in {@code readers} read each node (an argument read twice counts twice). */
+  public static Map<Node, Integer> uses(Collection<? extends Node> readers) {
+    Map<Node, Integer> uses = new HashMap<>();
+    for (Node n : readers) {
+      if (n instanceof Node.Apply a) {
+        a.args().forEach(arg -> uses.merge(arg, 1, Integer::sum));
+      }
+    }
+    return uses;
   }
 
   /** Gives n a user-facing name unless it has one (the first name a value gets is kept). */

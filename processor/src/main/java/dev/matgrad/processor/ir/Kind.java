@@ -26,6 +26,14 @@ public enum Kind {
     return this == VECTOR || this == MATRIX;
   }
 
+  /**
+   * Whether a value of kind {@code got} can be passed where this kind is expected: the same kind,
+   * or an int where a double is wanted (Java's widening).
+   */
+  public boolean accepts(Kind got) {
+    return got == this || (this == SCALAR && got == INT);
+  }
+
   /** The kind named by a Java type as written, or null. */
   public static Kind ofJavaType(String type) {
     for (Kind k : values()) {

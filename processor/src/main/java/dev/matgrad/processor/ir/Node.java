@@ -41,10 +41,10 @@ public sealed interface Node {
   }
 
   /**
-   * An op applied to arguments. {@code flags} and {@code of} are op-specific attributes (which
-   * operands a matmul transposes; which elementwise function an adjoint belongs to).
+   * An op applied to arguments. {@code flags} is an op-specific attribute (which operands a
+   * matmul transposes).
    */
-  record Apply(int id, Op op, List<Node> args, int flags, Op of, Shape shape, Origin origin)
+  record Apply(int id, Op op, List<Node> args, int flags, Shape shape, Origin origin)
       implements Node {
     public Node arg(int i) {
       return args.get(i);

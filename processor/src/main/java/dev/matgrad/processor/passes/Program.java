@@ -16,6 +16,10 @@ import java.util.Map;
  *     {@code gradOut} for a vector-Jacobian product; null before reverse mode
  * @param gradients for each wrt parameter its adjoint, or null where the result does not depend
  *     on it; empty before reverse mode
+ * @param directions forward mode's direction parameters, one per wrt parameter in order (the
+ *     tangents of the inputs); empty before forward mode
+ * @param tangent forward mode's result: the derivative of the output along the directions, or
+ *     null where the output does not depend on them (also before forward mode)
  */
 public record Program(
     MethodSource source,
@@ -24,7 +28,25 @@ public record Program(
     List<Node.Param> wrt,
     Node output,
     Node seed,
-    Map<String, Node> gradients) {
+    Map<String, Node> gradients,
+    List<Node.Param> directions,
+    Node tangent) {
+
+  /** A program before either mode of differentiation. */
+  public Program(MethodSource source, Graph graph, List<Node.Param> params, List<Node.Param> wrt,
+      Node output) {
+    this(source, graph, params, wrt, output, null, Map.of(), List.of(), null);
+  }
+
+  /** The program with reverse mode's seed and gradients. */
+  public Program withGradients(Node seed, Map<String, Node> gradients) {
+    return new Program(source, graph, params, wrt, output, seed, gradients, directions, tangent);
+  }
+
+  /** The program with forward mode's directions and tangent. */
+  public Program withTangent(List<Node.Param> directions, Node tangent) {
+    return new Program(source, graph, params, wrt, output, seed, gradients, directions, tangent);
+  }
 
   public boolean scalarValued() {
     return output.shape().isScalar();

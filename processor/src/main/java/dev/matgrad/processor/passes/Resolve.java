@@ -12,6 +12,9 @@ import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
 import dev.matgrad.processor.ir.Op;
+import dev.matgrad.processor.ops.Arithmetic;
+import dev.matgrad.processor.ops.Elements;
+import dev.matgrad.processor.ops.OpTable;
 import dev.matgrad.processor.ir.Shape;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -30,6 +33,10 @@ import java.util.Set;
 public final class Resolve {
   private static final String OPS = "dev.matgrad.Ops";
   private static final String MATH = "java.lang.Math";
+  /** The Math functions the op table has, for messages: "abs/acos/asin/...". */
+  private static final String MATH_FUNCTIONS = String.join("/", OpTable.all().stream()
+      .flatMap(op -> op.signatures().stream()).map(Op.Signature::method)
+      .filter(m -> m.startsWith("Math.")).map(m -> m.substring(5)).distinct().sorted().toList());
 
   private final Callees callees;
   private final Graph graph = new Graph(new Dims());
@@ -68,7 +75,7 @@ public final class Resolve {
     Node output = body(method, scope);
     inlining.pop();
     List<Node.Param> wrtParams = params.stream().filter(p -> wrt.contains(p.name())).toList();
-    return new Program(method, graph, params, wrtParams, output, null, Map.of());
+    return new Program(method, graph, params, wrtParams, output);
   }
 
   private static String key(MethodSource m) {
@@ -133,15 +140,21 @@ public final class Resolve {
 
   /** Checks that {@code value} fits a variable of kind {@code kind}; an int widens to double. */
   private Node convert(Node value, Kind kind, String what, Origin origin) {
+    Node widened = widen(value, kind, origin);
+    if (widened == null) {
+      throw new CompileError(origin, Message.TYPE_MISMATCH, what,
+          kind == null ? "?" : kind.javaType(), value.shape().kind().javaType());
+    }
+    return widened;
+  }
+
+  /** {@code value} as a {@code want} (an int widens to double, as in Java), or null if it is not one. */
+  private Node widen(Node value, Kind want, Origin origin) {
     Kind got = value.shape().kind();
-    if (got == kind) {
-      return value;
+    if (want == null || !want.accepts(got)) {
+      return null;
     }
-    if (kind == Kind.SCALAR && got == Kind.INT) {
-      return graph.apply(Op.TO_DOUBLE, at(origin), value);
-    }
-    throw new CompileError(origin, Message.TYPE_MISMATCH, what,
-        kind == null ? "?" : kind.javaType(), got.javaType());
+    return got == want ? value : graph.apply(Arithmetic.TO_DOUBLE, at(origin), value);
   }
 
   private Node expr(Expr e, MethodSource method, Map<String, Node> scope) {
@@ -161,7 +174,7 @@ public final class Resolve {
         throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
             ".length of a " + target.shape().kind().javaType());
       }
-      return graph.apply(Op.SIZE, at(e.origin()), target);
+      return graph.apply(Elements.SIZE, at(e.origin()), target);
     }
     if (e instanceof Expr.Index index) {
       Node array = expr(index.array(), method, scope);
@@ -171,26 +184,26 @@ public final class Resolve {
             "indexing a " + array.shape().kind().javaType() + " with a "
                 + i.shape().kind().javaType());
       }
-      return graph.apply(Op.ELEMENT, at(e.origin()), array, i);
+      return graph.apply(Elements.ELEMENT, at(e.origin()), array, i);
     }
     if (e instanceof Expr.Unary unary) {
       Node operand = numeric(expr(unary.operand(), method, scope), unary.operator(), e);
-      return unary.operator() == '-' ? graph.apply(Op.NEG, at(e.origin()), operand) : operand;
+      return unary.operator() == '-' ? graph.apply(Arithmetic.NEG, at(e.origin()), operand) : operand;
     }
     if (e instanceof Expr.Binary binary) {
       Node left = numeric(expr(binary.left(), method, scope), binary.operator(), e);
       Node right = numeric(expr(binary.right(), method, scope), binary.operator(), e);
       Op op = switch (binary.operator()) {
-        case '+' -> Op.ADD;
-        case '-' -> Op.SUB;
-        case '*' -> Op.MUL;
-        case '/' -> Op.DIV;
+        case '+' -> Arithmetic.ADD;
+        case '-' -> Arithmetic.SUB;
+        case '*' -> Arithmetic.MUL;
+        case '/' -> Arithmetic.DIV;
         default -> {
           if (left.shape().kind() != Kind.INT || right.shape().kind() != Kind.INT) {
             throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
                 "the % operator on doubles (it is not differentiable)");
           }
-          yield Op.REM;
+          yield Arithmetic.REM;
         }
       };
       return graph.apply(op, at(e.origin()), left, right);
@@ -198,8 +211,7 @@ public final class Resolve {
     if (e instanceof Expr.Cast cast) {
       Node operand = numeric(expr(cast.operand(), method, scope), '(', e);
       if (cast.type().equals("double")) {
-        return operand.shape().kind() == Kind.INT ? graph.apply(Op.TO_DOUBLE, at(e.origin()), operand)
-            : operand;
+        return widen(operand, Kind.SCALAR, e.origin());
       }
       if (operand.shape().kind() != Kind.INT) {
         throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
@@ -251,14 +263,14 @@ public final class Resolve {
       return inline(callee, args, call);
     }
     throw new CompileError(call.origin(), Message.UNKNOWN_CALL,
-        (q.isEmpty() ? name : q + "." + name) + "(...)", "exp/log/sqrt/pow/abs/tanh/sin/cos");
+        (q.isEmpty() ? name : q + "." + name) + "(...)", MATH_FUNCTIONS);
   }
 
   /** Picks the op overload matching the argument kinds, widening int arguments to double. */
   private Node opCall(String method, String shown, List<Node> args, Expr.Call call) {
     List<Kind> kinds = args.stream().map(a -> a.shape().kind()).toList();
     List<String> available = new ArrayList<>();
-    for (Op op : Op.all()) {
+    for (Op op : OpTable.all()) {
       for (Op.Signature sig : op.signatures()) {
         if (!sig.method().equals(method)) {
           continue;
@@ -267,17 +279,15 @@ public final class Resolve {
         if (sig.accepts(kinds)) {
           List<Node> converted = new ArrayList<>();
           for (int i = 0; i < args.size(); i++) {
-            Node a = args.get(i);
-            converted.add(sig.params().get(i) == Kind.SCALAR && a.shape().kind() == Kind.INT
-                ? graph.apply(Op.TO_DOUBLE, at(call.origin()), a) : a);
+            converted.add(widen(args.get(i), sig.params().get(i), call.origin()));
           }
-          return graph.apply(op, at(call.origin()), 0, null, converted);
+          return graph.apply(op, at(call.origin()), 0, converted);
         }
       }
     }
     if (available.isEmpty()) {
       throw new CompileError(call.origin(), Message.UNKNOWN_CALL, shown + "(...)",
-          "exp/log/sqrt/pow/abs/tanh/sin/cos");
+          MATH_FUNCTIONS);
     }
     throw new CompileError(call.origin(), Message.NO_MATCHING_OVERLOAD, shown,
         String.join(", ", kinds.stream().map(Kind::javaType).toList()),
@@ -289,16 +299,16 @@ public final class Resolve {
       Map<String, Node> scope) {
     boolean matrix = receiver.shape().kind() == Kind.MATRIX;
     if (matrix && call.args().isEmpty() && call.name().equals("rows")) {
-      return graph.apply(Op.ROWS, at(call.origin()), receiver);
+      return graph.apply(Elements.ROWS, at(call.origin()), receiver);
     }
     if (matrix && call.args().isEmpty() && call.name().equals("cols")) {
-      return graph.apply(Op.COLS, at(call.origin()), receiver);
+      return graph.apply(Elements.COLS, at(call.origin()), receiver);
     }
     if (matrix && call.args().size() == 2 && call.name().equals("get")) {
       Node i = expr(call.args().get(0), method, scope);
       Node j = expr(call.args().get(1), method, scope);
       if (i.shape().kind() == Kind.INT && j.shape().kind() == Kind.INT) {
-        return graph.apply(Op.MATRIX_ELEMENT, at(call.origin()), receiver, i, j);
+        return graph.apply(Elements.MATRIX_ELEMENT, at(call.origin()), receiver, i, j);
       }
     }
     throw new CompileError(call.origin(), Message.UNSUPPORTED_EXPRESSION,
@@ -316,17 +326,14 @@ public final class Resolve {
     Map<String, Node> scope = new HashMap<>();
     for (int i = 0; i < args.size(); i++) {
       MethodSource.Parameter p = callee.parameters().get(i);
-      Kind want = Kind.ofJavaType(p.type());
-      Node a = args.get(i);
-      if (want == null || !(a.shape().kind() == want
-          || (want == Kind.SCALAR && a.shape().kind() == Kind.INT))) {
+      Node a = widen(args.get(i), Kind.ofJavaType(p.type()), call.origin());
+      if (a == null) {
         throw new CompileError(call.origin(), Message.NO_MATCHING_OVERLOAD,
             callee.name(), String.join(", ", args.stream().map(n -> n.shape().kind().javaType()).toList()),
             callee.name() + "(" + String.join(", ", callee.parameters().stream()
                 .map(MethodSource.Parameter::type).toList()) + ")");
       }
-      scope.put(p.name(), want == Kind.SCALAR && a.shape().kind() == Kind.INT
-          ? graph.apply(Op.TO_DOUBLE, at(call.origin()), a) : a);
+      scope.put(p.name(), a);
     }
     inlining.push(key);
     Origin outerCallSite = callSite;

@@ -3,12 +3,11 @@ package dev.matgrad.processor.passes;
 import dev.matgrad.processor.CompileError;
 import dev.matgrad.processor.Message;
 import dev.matgrad.processor.ir.Graph;
-import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
-import dev.matgrad.processor.ir.Op;
+import dev.matgrad.processor.ops.Arithmetic;
+import dev.matgrad.processor.ops.Reductions;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,7 @@ public final class ReverseMode {
       }
       Node adjoint = parts.get(0);
       for (int p = 1; p < parts.size(); p++) {
-        adjoint = g.apply(Op.ADD, null, adjoint, parts.get(p));
+        adjoint = g.apply(Arithmetic.ADD, null, adjoint, parts.get(p));
       }
       String name = g.variableNameOf(n);
       if (name != null) {
@@ -59,21 +58,23 @@ public final class ReverseMode {
       if (!(n instanceof Node.Apply apply)) {
         continue;
       }
-      List<Node> rule = apply.op().adjoint(g, apply, adjoint);
       for (int i = 0; i < apply.args().size(); i++) {
-        Node arg = apply.arg(i);
-        if (!active.contains(arg)) {
-          continue;
-        }
-        Node part = rule.get(i);
-        if (part == null) {
+        if (active.contains(apply.arg(i)) && !apply.op().differentiableIn(i)) {
           throw new CompileError(apply.origin(), Message.NOT_DIFFERENTIABLE_ARGUMENT,
               apply.origin() == null ? apply.op().name() : apply.origin().source(),
-              "argument " + (i + 1), dependsOn(forward, arg));
+              "argument " + (i + 1), dependsOn(forward, apply.arg(i)));
+        }
+      }
+      List<Node> rule = apply.op().vjp(g, apply, adjoint);
+      for (int i = 0; i < apply.args().size(); i++) {
+        Node arg = apply.arg(i);
+        Node part = rule.get(i);
+        if (!active.contains(arg) || part == null) {
+          continue;
         }
         // A scalar broadcast over an array result collects the sum of its elementwise parts.
         if (arg.shape().isScalar() && part.shape().isArray()) {
-          part = g.apply(Op.SUM, null, part);
+          part = g.apply(Reductions.SUM, null, part);
         }
         contributions.computeIfAbsent(arg, x -> new ArrayList<>()).add(part);
       }
@@ -82,8 +83,7 @@ public final class ReverseMode {
     for (Node.Param w : forward.wrt()) {
       gradients.put(w.name(), adjoints.get(w));
     }
-    return new Program(forward.source(), g, forward.params(), forward.wrt(), forward.output(),
-        seedNode, gradients);
+    return forward.withGradients(seedNode, gradients);
   }
 
   /**
@@ -91,39 +91,18 @@ public final class ReverseMode {
    * active: x.length depends on x's shape, not on its values.
    */
   static Set<Node> activeNodes(Program p) {
-    Set<Node> active = new HashSet<>(p.wrt());
-    for (Node n : p.graph().nodes()) {
-      if (n instanceof Node.Apply a && a.shape().kind() != Kind.INT
-          && a.args().stream().anyMatch(active::contains)) {
-        active.add(n);
-      }
-    }
-    return active;
+    return p.graph().dependents(p.wrt(), false);
   }
 
   /** The wrt parameters that {@code n} depends on, comma-separated. */
-  private static String dependsOn(Program p, Node n) {
+  static String dependsOn(Program p, Node n) {
     List<String> names = new ArrayList<>();
+    Set<Node> below = Graph.reachable(List.of(n));
     for (Node.Param w : p.wrt()) {
-      if (reaches(w, n)) {
+      if (below.contains(w)) {
         names.add(w.name());
       }
     }
     return String.join(", ", names);
-  }
-
-  static boolean reaches(Node from, Node to) {
-    Set<Node> seen = new HashSet<>();
-    List<Node> todo = new ArrayList<>(List.of(to));
-    while (!todo.isEmpty()) {
-      Node n = todo.remove(todo.size() - 1);
-      if (n == from) {
-        return true;
-      }
-      if (seen.add(n) && n instanceof Node.Apply a) {
-        todo.addAll(a.args());
-      }
-    }
-    return false;
   }
 }

@@ -325,6 +325,9 @@ final class ProgramChecker {
     private final java.lang.reflect.Method gradWorkspace;
     private final java.lang.reflect.Method vjpWorkspace;
     private final java.lang.reflect.Method jacobianWorkspace;
+    /** fJvp and its Workspace overload (every method has them). */
+    private final java.lang.reflect.Method jvpMethod;
+    private final java.lang.reflect.Method jvpWorkspace;
     private final Workspace workspace;
     private final int[] dims;
     /** Values of each parameter (flat; length 1 for double); null for int parameters. */
@@ -358,6 +361,9 @@ final class ProgramChecker {
         vjpWorkspace = optional(gradients, method.name() + "Vjp", append(types, 1, k));
         jacobianWorkspace = optional(gradients, method.name() + "Jacobian", append(types, 0, k));
       }
+      int jvpArrays = k + (method.result().kind() == Kind.SCALAR ? 0 : 1);
+      jvpMethod = gradients.getMethod(method.name() + "Jvp", append(types, 0, jvpArrays));
+      jvpWorkspace = optional(gradients, method.name() + "Jvp", append(types, 0, jvpArrays));
       dims = new int[program.dims()];
       // in a large program one symbol is above MAX_DIM (all of them would make checks slow)
       int large = program.maxDim() > ProgramGenerator.MAX_DIM ? random.nextInt(dims.length) : -1;
@@ -574,14 +580,82 @@ final class ProgramChecker {
         }
       }
       for (java.lang.reflect.Method g : new java.lang.reflect.Method[] {gradMethod, vjpMethod,
-          jacobianMethod, gradWorkspace, vjpWorkspace, jacobianWorkspace}) {
+          jacobianMethod, gradWorkspace, vjpWorkspace, jacobianWorkspace, jvpMethod, jvpWorkspace}) {
         String mismatch = g == null ? null : derivationMismatch(g, method);
         if (mismatch != null) {
           return new Problem("wrong @Derivation", mismatch);
         }
       }
       int[] wrt = wrtIndices();
-      return method.result().kind() == Kind.SCALAR ? scalar(value[0], wrt) : valued(value, wrt);
+      Problem reverse = method.result().kind() == Kind.SCALAR ? scalar(value[0], wrt)
+          : valued(value, wrt);
+      return reverse != null ? reverse : jvp(value, wrt);
+    }
+
+    /**
+     * fJvp along a random direction for one wrt parameter at a time (the others zero): against
+     * the central difference of f along it; the Workspace overload must agree.
+     */
+    private Problem jvp(double[] value, int[] wrt) throws ReflectiveOperationException {
+      boolean scalarResult = method.result().kind() == Kind.SCALAR;
+      for (int w = 0; w < wrt.length; w++) {
+        double[][] dirs = new double[wrt.length][];
+        for (int k = 0; k < wrt.length; k++) {
+          dirs[k] = new double[values[wrt[k]].length];
+        }
+        dirs[w] = randomVector(dirs[w].length);
+        double[] fd = centralDifference(wrt[w], dirs[w]);
+        double[] got = callJvp(jvpMethod, dirs, value.length, scalarResult, null);
+        if (got == null) {
+          return new Problem("input modified", method.name() + "Jvp modified an input or a direction");
+        }
+        double scale = Math.max(1, Math.max(maxAbs(value), maxAbs(fd)));
+        String name = method.params().get(wrt[w]).name();
+        for (int j = 0; j < fd.length; j++) {
+          if (!close(fd[j], got[j], RTOL, ATOL * scale)) {
+            return new Problem("wrong jvp", method.name() + "Jvp along a random dir_" + name
+                + ": output " + j + " is " + got[j] + " but central differences give " + fd[j]
+                + "; all: " + Arrays.toString(got) + " vs " + Arrays.toString(fd));
+          }
+        }
+        if (jvpWorkspace != null) {
+          workspaceChecks++;
+          double[] again = callJvp(jvpWorkspace, dirs, value.length, scalarResult, workspace);
+          for (int j = 0; again != null && j < got.length; j++) {
+            if (!close(got[j], again[j], EXACT_RTOL, EXACT_RTOL * scale)) {
+              return new Problem("workspace ≠ plain", method.name() + "Jvp(…, Workspace) gave "
+                  + Arrays.toString(again) + " but " + method.name() + "Jvp gave "
+                  + Arrays.toString(got));
+            }
+          }
+        }
+      }
+      return null;
+    }
+
+    /** fJvp's derivative along dirs (flattened); null if it changed an input or a direction. */
+    private double[] callJvp(java.lang.reflect.Method jvp, double[][] dirs, int m,
+        boolean scalarResult, Workspace ws) throws ReflectiveOperationException {
+      Object[] args = args(values);
+      Object[] outputs = new Object[dirs.length + (scalarResult ? 0 : 1)];
+      for (int k = 0; k < dirs.length; k++) {
+        outputs[k] = dirs[k].clone();
+      }
+      double[] out = new double[m];
+      Arrays.fill(out, Double.NaN);
+      if (!scalarResult) {
+        outputs[dirs.length] = out;
+      }
+      Object returned = invoke(jvp, args, outputs, ws);
+      if (inputsChanged(args) != null) {
+        return null;
+      }
+      for (int k = 0; k < dirs.length; k++) {
+        if (!Arrays.equals((double[]) outputs[k], dirs[k])) {
+          return null;
+        }
+      }
+      return scalarResult ? new double[] {(Double) returned} : out;
     }
 
     /** Invokes a generated method with args, then the outputs, then the workspace if given. */

@@ -411,10 +411,11 @@ final class ProgramGenerator {
       String types = String.join(",", params.stream().map(p -> p.type().java()).toList());
       String outputs = ",double[]".repeat(wrt.size());
       if (result.kind() == Kind.SCALAR) {
-        return List.of(name + "(" + types + ")", name + "Grad(" + types + outputs + ")");
+        return List.of(name + "(" + types + ")", name + "Grad(" + types + outputs + ")",
+            name + "Jvp(" + types + outputs + ")");
       }
       return List.of(name + "(" + types + ")", name + "Vjp(" + types + ",double[]" + outputs + ")",
-          name + "Jacobian(" + types + outputs + ")");
+          name + "Jacobian(" + types + outputs + ")", name + "Jvp(" + types + outputs + ",double[])");
     }
 
     private void wrt() {

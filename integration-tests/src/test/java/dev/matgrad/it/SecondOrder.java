@@ -1,0 +1,52 @@
+package dev.matgrad.it;
+
+import static dev.matgrad.Ops.*;
+
+import dev.matgrad.Differentiable;
+import dev.matgrad.Matrix;
+
+/** Scalar functions with {@code hessian = true}: fHvp and fHessian are generated for each. */
+public final class SecondOrder {
+  private SecondOrder() {}
+
+  /** xᵀ A x: ∇²_x = A + Aᵀ. */
+  @Differentiable(wrt = "x", hessian = true)
+  public static double quadraticForm(Matrix A, double[] x) {
+    return dot(x, matmul(A, x));
+  }
+
+  /**
+   * L2-regularised logistic regression, mean over the rows of X (labels y in {0, 1}):
+   * ∇²_w = Xᵀ diag(σ ⊙ (1 − σ)) X / n + 2λI.
+   */
+  @Differentiable(wrt = "w", hessian = true)
+  public static double logistic(double[] w, Matrix X, double[] y, double lambda) {
+    double[] z = matmul(X, w);
+    return mean(sub(softplus(z), mul(y, z))) + lambda * sumSq(w);
+  }
+
+  /** A tanh layer's squared error, in the weights and the bias jointly. */
+  @Differentiable(wrt = {"W", "b"}, hessian = true)
+  public static double tanhLayer(Matrix W, double[] b, double[] x, double[] t) {
+    return sumSq(sub(tanh(add(matmul(W, x), b)), t));
+  }
+
+  /** Softmax cross-entropy of a linear model over a batch (columns of X). */
+  @Differentiable(wrt = "W", hessian = true)
+  public static double softmaxCrossEntropy(Matrix W, Matrix X, Matrix Y) {
+    return -sum(mul(Y, logSoftmax(matmul(W, X)))) / X.cols();
+  }
+
+  /** A scalar, a vector and elementwise functions together: every kind of wrt parameter. */
+  @Differentiable(hessian = true)
+  public static double mixed(double s, double[] v, Matrix M) {
+    double a = s * s * sum(exp(scale(0.3, v)));
+    return a + log(1.0 + sumSq(M)) * sigmoid(s) + pow(norm2(v), 3.0) + Math.sin(s) * trace(M);
+  }
+
+  /** Only a product of its two inputs: ∇² = [[0, 1], [1, 0]] exactly. */
+  @Differentiable(hessian = true)
+  public static double product(double a, double b) {
+    return a * b;
+  }
+}

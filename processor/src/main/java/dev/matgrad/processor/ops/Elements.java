@@ -1,0 +1,222 @@
+package dev.matgrad.processor.ops;
+
+import dev.matgrad.processor.CompileError;
+import dev.matgrad.processor.Message;
+import dev.matgrad.processor.ir.Emitter;
+import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.ir.Notation;
+import dev.matgrad.processor.ir.Op;
+import dev.matgrad.processor.ir.Shape;
+import java.util.Arrays;
+import java.util.List;
+
+/** Element reads, one-hot arrays, and the sizes of arrays as ints. */
+public final class Elements {
+  private Elements() {}
+
+  /** x[i] of a vector, or the entry at flat index i of a matrix, with an int index. */
+  public static final Op ELEMENT = Op.builder("ELEMENT", Op.Category.OTHER)
+      .shape((g, args, flags, origin) -> Shape.scalar(g.dims()))
+      .lower((e, n) -> e.add(e.declare(n) + " = " + e.ref(n.arg(0)) + "[" + e.ref(n.arg(1)) + "]"))
+      .notation((a, n) -> a[0] + "[" + a[1] + "]")
+      .vjp((g, n, grad) -> Arrays.asList(
+          g.applyShaped(Elements.ONE_HOT, List.of(grad, n.arg(1)), n.arg(0).shape()), null))
+      .jvp(Rules.linear())
+      .constantArgs(1)
+      .linear()
+      .build();
+
+  /** A.get(i, j) of a matrix, with int indices checked as Matrix.get checks them. */
+  public static final Op MATRIX_ELEMENT = Op.builder("MATRIX_ELEMENT", Op.Category.OTHER)
+      .shape((g, args, flags, origin) -> Shape.scalar(g.dims()))
+      .lower((e, n) -> {
+        Node m = n.arg(0);
+        String i = e.ref(n.arg(1));
+        String j = e.ref(n.arg(2));
+        e.open("if (" + i + " < 0 || " + i + " >= " + e.rows(m) + " || " + j + " < 0 || " + j
+            + " >= " + e.cols(m) + ")");
+        e.add("throw new IndexOutOfBoundsException(\"(\" + " + i + " + \", \" + " + j
+            + " + \") is outside a \" + " + e.rows(m) + " + \"×\" + " + e.cols(m)
+            + " + \" Matrix\")");
+        e.close();
+        e.add(e.declare(n) + " = " + e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + j + "]");
+      })
+      .notation((a, n) -> a[0] + "[" + a[1] + ", " + a[2] + "]")
+      .vjp((g, n, grad) -> Arrays.asList(g.applyShaped(Elements.ONE_HOT, List.of(grad,
+          g.apply(Arithmetic.ADD, null, g.apply(Arithmetic.MUL, null, n.arg(1),
+              g.apply(Elements.COLS, null, n.arg(0))), n.arg(2))), n.arg(0).shape()), null, null))
+      .jvp(Rules.linear())
+      .constantArgs(1, 2)
+      .linear()
+      .build();
+
+
+  /** Row i of a matrix as a vector, with the index checked as Ops.row checks it. */
+  public static final Op ROW = Op.builder("ROW", Op.Category.OTHER)
+      .signatures("row(Matrix,int)")
+      .shape((g, args, flags, origin) -> Shape.vector(args.get(0).shape().cols(), g.dims()))
+      .lower((e, n) -> {
+        Node m = n.arg(0);
+        String i = e.ref(n.arg(1));
+        indexCheck(e, "row", "i", i, e.rows(m), "rows", m);
+        String j = e.fresh("j");
+        e.open(Emitter.loop(j, e.cols(m)));
+        e.add(e.ref(n) + "[" + j + "] = " + e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + j + "]");
+        e.close();
+      })
+      .notation((a, n) -> a[0] + "[" + a[1] + ", :]")
+      .vjp((g, n, grad) -> Arrays.asList(
+          g.applyShaped(Elements.EMBED_ROW, List.of(grad, n.arg(1)), n.arg(0).shape()), null))
+      .jvp(Rules.linear())
+      .constantArgs(1)
+      .linear()
+      .build();
+
+  /** Column j of a matrix as a vector, with the index checked as Ops.col checks it. */
+  public static final Op COL = Op.builder("COL", Op.Category.OTHER)
+      .signatures("col(Matrix,int)")
+      .shape((g, args, flags, origin) -> Shape.vector(args.get(0).shape().rows(), g.dims()))
+      .lower((e, n) -> {
+        Node m = n.arg(0);
+        String j = e.ref(n.arg(1));
+        indexCheck(e, "col", "j", j, e.cols(m), "columns", m);
+        String i = e.fresh("i");
+        e.open(Emitter.loop(i, e.rows(m)));
+        e.add(e.ref(n) + "[" + i + "] = " + e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + j + "]");
+        e.close();
+      })
+      .notation((a, n) -> a[0] + "[:, " + a[1] + "]")
+      .vjp((g, n, grad) -> Arrays.asList(
+          g.applyShaped(Elements.EMBED_COL, List.of(grad, n.arg(1)), n.arg(0).shape()), null))
+      .jvp(Rules.linear())
+      .constantArgs(1)
+      .linear()
+      .build();
+
+  /** A matrix of the shape given, zero but for row i = v (the adjoint of row). */
+  public static final Op EMBED_ROW = Op.builder("EMBED_ROW", Op.Category.OTHER)
+      .lower((e, n) -> {
+        Rules.fill(e, n, "0.0");
+        String j = e.fresh("j");
+        e.open(Emitter.loop(j, e.cols(n)));
+        e.add(e.ref(n) + "[" + e.ref(n.arg(1)) + " * " + e.cols(n) + " + " + j + "] = "
+            + e.at(n.arg(0), j));
+        e.close();
+      })
+      .notation((a, n) -> "e_" + a[1] + " " + Notation.paren(a[0]) + "ᵀ")
+      .vjp((g, n, grad) -> Arrays.asList(g.apply(ROW, null, grad, n.arg(1)), null))
+      .jvp(Rules.linear())
+      .constantArgs(1)
+      .linear()
+      .build();
+
+  /** A matrix of the shape given, zero but for column j = v (the adjoint of col). */
+  public static final Op EMBED_COL = Op.builder("EMBED_COL", Op.Category.OTHER)
+      .lower((e, n) -> {
+        Rules.fill(e, n, "0.0");
+        String i = e.fresh("i");
+        e.open(Emitter.loop(i, e.rows(n)));
+        e.add(e.ref(n) + "[" + i + " * " + e.cols(n) + " + " + e.ref(n.arg(1)) + "] = "
+            + e.at(n.arg(0), i));
+        e.close();
+      })
+      .notation((a, n) -> Notation.paren(a[0]) + " e_" + a[1] + "ᵀ")
+      .vjp((g, n, grad) -> Arrays.asList(g.apply(COL, null, grad, n.arg(1)), null))
+      .jvp(Rules.linear())
+      .constantArgs(1)
+      .linear()
+      .build();
+
+  /** The n×n identity, n a size of a parameter (a constant: nothing to differentiate). */
+  public static final Op IDENTITY = Op.builder("IDENTITY", Op.Category.OTHER)
+      .signatures("identity(int)")
+      .shape((g, args, flags, origin) -> {
+        var n = sizeDimension(args.get(0), "identity", origin);
+        return Shape.matrix(n, n);
+      })
+      .lower((e, n) -> {
+        Rules.fill(e, n, "0.0");
+        String i = e.fresh("i");
+        e.open(Emitter.loop(i, e.rows(n)));
+        e.add(e.ref(n) + "[" + i + " * " + e.cols(n) + " + " + i + "] = 1.0");
+        e.close();
+      })
+      .notation((a, n) -> "I")
+      .constantArgs(0)
+      .build();
+
+  /** The vector of n ones, n a size of a parameter. */
+  public static final Op ONES = Op.builder("ONES", Op.Category.OTHER)
+      .signatures("ones(int)")
+      .shape((g, args, flags, origin) ->
+          Shape.vector(sizeDimension(args.get(0), "ones", origin), g.dims()))
+      .lower((e, n) -> Rules.fill(e, n, "1.0"))
+      .notation((a, n) -> "1")
+      .constantArgs(0)
+      .build();
+
+  /**
+   * The symbolic dimension an int size names: {@code A.rows()}, {@code A.cols()} or
+   * {@code x.length} of a parameter (or of a value of that shape). Shapes are checked when the
+   * generated method starts, so a size computed otherwise is not supported yet.
+   */
+  private static dev.matgrad.processor.ir.Dim sizeDimension(Node size, String op,
+      dev.matgrad.processor.ast.Origin origin) {
+    if (size instanceof Node.Apply a && a.op() == ROWS) {
+      return a.arg(0).shape().rows();
+    }
+    if (size instanceof Node.Apply a && a.op() == COLS) {
+      return a.arg(0).shape().cols();
+    }
+    if (size instanceof Node.Apply a && a.op() == SIZE
+        && a.arg(0).shape().kind() == dev.matgrad.processor.ir.Kind.VECTOR) {
+      return a.arg(0).shape().rows();
+    }
+    throw new CompileError(origin, Message.SIZE_NOT_A_DIMENSION, op,
+        origin == null ? "its argument" : origin.source());
+  }
+
+  private static void indexCheck(Emitter e, String op, String index, String value, String bound,
+      String what, Node m) {
+    e.open("if (" + value + " < 0 || " + value + " >= " + bound + ")");
+    e.add("throw new IndexOutOfBoundsException(\"" + op + ": " + index + " = \" + " + value
+        + " + \" is outside the " + what + " 0..\" + (" + bound + " - 1) + \" of a \" + "
+        + e.rows(m) + " + \"×\" + " + e.cols(m) + " + \" Matrix\")");
+    e.close();
+  }
+
+  /** g at flat index i, 0 elsewhere (the adjoint of an element read), in the shape given. */
+  public static final Op ONE_HOT = Op.builder("ONE_HOT", Op.Category.OTHER)
+      .lower((e, n) -> {
+        Rules.fill(e, n, "0.0");
+        e.add(e.ref(n) + "[" + e.ref(n.arg(1)) + "] = " + e.ref(n.arg(0)));
+      })
+      .notation((a, n) -> Notation.paren(a[0]) + " e_" + a[1])
+      .vjp((g, n, grad) -> Arrays.asList(g.apply(ELEMENT, null, grad, n.arg(1)), null))
+      .jvp(Rules.linear())
+      .constantArgs(1)
+      .linear()
+      .build();
+
+  /** The number of entries of an array, as an int (used by mean's adjoint). */
+  public static final Op SIZE = intOf("SIZE", "size");
+
+  /** {@code A.rows()} as an int. */
+  public static final Op ROWS = intOf("ROWS", "rows");
+
+  /** {@code A.cols()} as an int. */
+  public static final Op COLS = intOf("COLS", "cols");
+
+  private static Op intOf(String name, String function) {
+    return Op.builder(name, Op.Category.OTHER)
+        .shape((g, args, flags, origin) -> Shape.integer(g.dims()))
+        .lower((e, n) -> e.add(e.declare(n) + " = " + switch (function) {
+          case "rows" -> e.rows(n.arg(0));
+          case "cols" -> e.cols(n.arg(0));
+          default -> e.size(n.arg(0));
+        }))
+        .notation((a, n) -> function + "(" + a[0] + ")")
+        .constantArgs(0)
+        .build();
+  }
+}
