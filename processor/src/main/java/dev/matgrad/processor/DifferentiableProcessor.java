@@ -5,6 +5,7 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ast.Origin;
+import dev.matgrad.processor.codegen.CustomRuleWriter;
 import dev.matgrad.processor.codegen.GradientsWriter;
 import dev.matgrad.processor.javac.JavacSupport;
 import java.io.IOException;
@@ -36,6 +37,8 @@ import javax.tools.Diagnostic;
 @AutoService(Processor.class)
 public final class DifferentiableProcessor extends AbstractProcessor {
   static final String ANNOTATION = "dev.matgrad.Differentiable";
+  /** Claimed too: it only ever marks @Differentiable methods, which this processor reads. */
+  static final String CUSTOM_VJP_ANNOTATION = "dev.matgrad.CustomVjp";
   /** Just under the JVM's 64 KB per method, for an estimate (javac would reject the class). */
   static final int MAX_METHOD_BYTECODE = 62 * 1024;
   /**
@@ -51,7 +54,7 @@ public final class DifferentiableProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(ANNOTATION, GENERATED_ANNOTATION);
+    return Set.of(ANNOTATION, GENERATED_ANNOTATION, CUSTOM_VJP_ANNOTATION);
   }
 
   @Override
@@ -122,8 +125,10 @@ public final class DifferentiableProcessor extends AbstractProcessor {
             throw new CompileError(new ElementOrigin(method), Message.SIGNATURE_CLASH, sig);
           }
         }
-        List<MethodSpec> methodSpecs = GradientsWriter.methods(result.program(), result.tangent(),
-            result.hessian(), javaLangShadowed);
+        List<MethodSpec> methodSpecs = result.customRule() != null
+            ? CustomRuleWriter.methods(result.customRule())
+            : GradientsWriter.methods(result.program(), result.tangent(), result.hessian(),
+                javaLangShadowed);
         for (MethodSpec spec : methodSpecs) {
           int bytes = GradientsWriter.estimatedBytecode(spec);
           if (bytes > MAX_METHOD_BYTECODE) {

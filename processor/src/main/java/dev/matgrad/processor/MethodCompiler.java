@@ -2,6 +2,7 @@ package dev.matgrad.processor;
 
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ast.Origin;
+import dev.matgrad.processor.codegen.CustomRuleWriter;
 import dev.matgrad.processor.codegen.GradientsWriter;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.javac.JavacSupport;
@@ -39,7 +40,14 @@ final class MethodCompiler implements Callees {
    * A compiled method: its reverse-mode program, its forward-mode one, its forward-over-reverse
    * one (null unless hessian = true), and the signatures of the methods it will generate.
    */
-  record Result(Program program, Program tangent, Program hessian, List<String> signatures) {}
+  record Result(Program program, Program tangent, Program hessian, List<String> signatures,
+      CustomRuleWriter.Rule customRule) {
+    Result(Program program, Program tangent, Program hessian, List<String> signatures) {
+      this(program, tangent, hessian, signatures, null);
+    }
+  }
+
+  static final String CUSTOM_VJP = "dev.matgrad.CustomVjp";
 
   private static final Set<String> PARAMETER_TYPES = Set.of("double", "double[]", "dev.matgrad.Matrix", "int");
   private static final Set<String> RETURN_TYPES = Set.of("double", "double[]", "dev.matgrad.Matrix");
@@ -78,6 +86,11 @@ final class MethodCompiler implements Callees {
       }
     }
     List<String> wrt = wrt(method);
+    AnnotationMirror custom = mirror(method, CUSTOM_VJP);
+    if (custom != null) {
+      CustomRuleWriter.Rule rule = customRule(method, custom, wrt);
+      return new Result(null, null, null, CustomRuleWriter.signatures(rule), rule);
+    }
     MethodSource source = source(method);
     if (source == null) {
       throw new CompileError(new ElementOrigin(method), Message.CALLEE_UNAVAILABLE, name);
@@ -123,6 +136,64 @@ final class MethodCompiler implements Callees {
       }
     }
     return false;
+  }
+
+  /**
+   * The {@code @CustomVjp} rule of a method, its signature checked: the method's parameters, the
+   * result's adjoint (double for a double result, double[] otherwise), then one double[] per wrt
+   * parameter, returning void. matgrad does not read the method's body.
+   */
+  private CustomRuleWriter.Rule customRule(ExecutableElement method, AnnotationMirror custom,
+      List<String> wrt) {
+    String name = method.getSimpleName().toString();
+    Origin at = new ElementOrigin(method, custom, null);
+    if (hessianRequested(method)) {
+      throw new CompileError(at, Message.CUSTOM_VJP_HESSIAN, name);
+    }
+    String ruleName = "";
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+        : custom.getElementValues().entrySet()) {
+      ruleName = String.valueOf(e.getValue().getValue());
+    }
+    boolean scalar = method.getReturnType().toString().equals("double");
+    List<String> names = new ArrayList<>();
+    List<String> types = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      names.add(p.getSimpleName().toString());
+      types.add(p.asType().toString().replace("dev.matgrad.", ""));
+    }
+    List<String> expected = new ArrayList<>(types);
+    expected.add(scalar ? "double" : "double[]");
+    wrt.forEach(w -> expected.add("double[]"));
+    List<String> ruleParams = new ArrayList<>(names);
+    ruleParams.add("gradOut");
+    wrt.forEach(w -> ruleParams.add("grad_" + w));
+    StringBuilder wanted = new StringBuilder("static void " + ruleName + "(");
+    for (int i = 0; i < expected.size(); i++) {
+      wanted.append(i == 0 ? "" : ", ").append(expected.get(i)).append(' ').append(ruleParams.get(i));
+    }
+    wanted.append(')');
+    TypeElement owner = (TypeElement) method.getEnclosingElement();
+    List<String> found = new ArrayList<>();
+    for (Element e : owner.getEnclosedElements()) {
+      if (e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(ruleName)) {
+        ExecutableElement candidate = (ExecutableElement) e;
+        List<String> got = candidate.getParameters().stream()
+            .map(p -> p.asType().toString().replace("dev.matgrad.", "")).toList();
+        boolean isStatic = candidate.getModifiers().contains(Modifier.STATIC);
+        String returns = candidate.getReturnType().toString();
+        if (got.equals(expected) && isStatic && returns.equals("void")) {
+          List<Integer> wrtIndices = wrt.stream().map(names::indexOf).toList();
+          return new CustomRuleWriter.Rule(com.palantir.javapoet.ClassName.get(owner), name,
+              ruleName, names, types, wrtIndices, scalar);
+        }
+        found.add((isStatic ? "static " : "") + returns + " " + ruleName + "("
+            + String.join(", ", got) + ")");
+      }
+    }
+    throw new CompileError(at, Message.CUSTOM_VJP_SIGNATURE, ruleName, name, wanted,
+        found.isEmpty() ? "there is no method " + ruleName + " in " + owner.getSimpleName()
+            : "found " + String.join("; ", found));
   }
 
   /** Whether the annotation says {@code hessian = true}. */
@@ -190,6 +261,17 @@ final class MethodCompiler implements Callees {
   private AnnotationMirror mirror(Element e) {
     for (AnnotationMirror m : e.getAnnotationMirrors()) {
       if (m.getAnnotationType().asElement().equals(annotation)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** The annotation of the given qualified type on e, or null. */
+  private static AnnotationMirror mirror(Element e, String qualifiedType) {
+    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+      if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
+          .contentEquals(qualifiedType)) {
         return m;
       }
     }
@@ -313,6 +395,9 @@ final class MethodCompiler implements Callees {
     String shown = (target == null ? named.get(0) : target).getEnclosingElement() + "." + name;
     if (target == null) {
       throw new CompileError(at, Message.NOT_DIFFERENTIABLE_CALL, shown);
+    }
+    if (mirror(target, CUSTOM_VJP) != null) {
+      throw new CompileError(at, Message.CUSTOM_VJP_CALL, shown, shown);
     }
     MethodSource callee;
     try {

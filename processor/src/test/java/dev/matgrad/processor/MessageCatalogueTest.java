@@ -132,6 +132,43 @@ class MessageCatalogueTest {
         }
         """.formatted("  h = tanh(matmul(W, h));\n".repeat(200)),
         "static double deep(Matrix W, double[] x) {");
+    add(Message.CUSTOM_VJP_SIGNATURE, """
+        @Differentiable(wrt = "x")
+        @CustomVjp("clipGradient")
+        static double[] clip(double[] x, double c) {
+          return x;
+        }
+
+        static void clipGradient(double[] x, double c, double[] gradOut) {
+        }
+        """, "@CustomVjp(\"clipGradient\")");
+    add(Message.CUSTOM_VJP_HESSIAN, """
+        @Differentiable(hessian = true)
+        @CustomVjp("rule")
+        static double f(double x) {
+          return x * x;
+        }
+
+        static void rule(double x, double gradOut, double[] grad_x) {
+          grad_x[0] = 2 * x * gradOut;
+        }
+        """, "@CustomVjp(\"rule\")");
+    add(Message.CUSTOM_VJP_CALL, """
+        @Differentiable
+        @CustomVjp("rule")
+        static double f(double x) {
+          return x * x;
+        }
+
+        static void rule(double x, double gradOut, double[] grad_x) {
+          grad_x[0] = 2 * x * gradOut;
+        }
+
+        @Differentiable
+        static double g(double x) {
+          return f(x) + x;
+        }
+        """, "return f(x) + x;");
     add(Message.SIZE_NOT_A_DIMENSION, """
         @Differentiable
         static double ridge(double[] x, int n) {

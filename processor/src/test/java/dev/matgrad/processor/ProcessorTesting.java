@@ -34,6 +34,7 @@ public final class ProcessorTesting {
 
   /** The imports every test class starts with (what a user of the API.md example writes). */
   static final String IMPORTS = """
+      import dev.matgrad.CustomVjp;
       import dev.matgrad.Differentiable;
       import dev.matgrad.Matrix;
       import static dev.matgrad.Ops.*;

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 
@@ -115,7 +116,7 @@ public final class Digits {
   }
 
   /** Fisher–Yates, driven by {@code random} so that a seed fixes the order. */
-  static void shuffle(int[] values, Random random) {
+  public static void shuffle(int[] values, Random random) {
     for (int i = values.length - 1; i > 0; i--) {
       int j = random.nextInt(i + 1);
       int t = values[i];
@@ -156,12 +157,24 @@ public final class Digits {
   }
 
   static Digits read(InputStream in, String source) throws IOException {
+    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    try {
+      return parseLines(reader.lines().iterator(), source);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /**
+   * Reads lines of the optdigits format (blank lines skipped; line numbers in messages count from
+   * the first line given); every problem is a {@link DataException} naming {@code source}.
+   */
+  public static Digits parseLines(Iterator<String> lines, String source) {
     List<double[]> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
-    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-    String line;
     int lineNumber = 0;
-    while ((line = reader.readLine()) != null) {
+    while (lines.hasNext()) {
+      String line = lines.next();
       lineNumber++;
       if (line.isBlank()) {
         continue;

@@ -4,14 +4,14 @@ import dev.matgrad.Matrix;
 import java.util.Random;
 
 /** The parameters of one two-layer network: W1 (64×H), b1 (H), W2 (H×10), b2 (10). */
-final class Network {
+public final class Network {
   final Activation activation;
   final Matrix w1;
   final double[] b1;
   final Matrix w2;
   final double[] b2;
 
-  Network(Activation activation, int hidden, Random random) {
+  public Network(Activation activation, int hidden, Random random) {
     this.activation = activation;
     // He initialisation keeps relu's activations at a stable scale; 1/fan-in suits tanh and σ.
     double gain = activation == Activation.RELU ? 2.0 : 1.0;
@@ -26,7 +26,7 @@ final class Network {
   }
 
   /** The parameter arrays in the order of {@link Gradient#arrays()}. */
-  double[][] arrays() {
+  public double[][] arrays() {
     return new double[][] {w1.data(), b1, w2.data(), b2};
   }
 

@@ -3,22 +3,22 @@ package dev.matgrad.sample;
 import java.util.Locale;
 
 /** An update rule: moves parameters against their gradients. */
-abstract class Optimizer {
+public abstract class Optimizer {
   /** Applies one step of size {@code rate} to {@code params} given {@code grads} (same shapes). */
-  abstract void step(double[][] params, double[][] grads, double rate);
+  public abstract void step(double[][] params, double[][] grads, double rate);
 
   /** The rules on the command line, with the learning rate each is used with by default. */
-  enum Kind {
+  public enum Kind {
     ADAM(0.02),
     MOMENTUM(0.1);
 
-    final double defaultRate;
+    public final double defaultRate;
 
     Kind(double defaultRate) {
       this.defaultRate = defaultRate;
     }
 
-    Optimizer create(double[][] params) {
+    public Optimizer create(double[][] params) {
       return this == ADAM ? new Adam(params) : new Momentum(params);
     }
 
@@ -42,7 +42,7 @@ abstract class Optimizer {
     }
 
     @Override
-    void step(double[][] params, double[][] grads, double rate) {
+    public void step(double[][] params, double[][] grads, double rate) {
       steps++;
       double correction1 = 1 - Math.pow(BETA1, steps);
       double correction2 = 1 - Math.pow(BETA2, steps);
@@ -71,7 +71,7 @@ abstract class Optimizer {
     }
 
     @Override
-    void step(double[][] params, double[][] grads, double rate) {
+    public void step(double[][] params, double[][] grads, double rate) {
       for (int a = 0; a < params.length; a++) {
         double[] p = params[a];
         double[] g = grads[a];

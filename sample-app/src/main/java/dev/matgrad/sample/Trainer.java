@@ -19,21 +19,21 @@ import java.util.concurrent.Future;
  * seed whatever the thread count. After every epoch the ensemble (its averaged class
  * probabilities) is scored on the evaluation set; scores are recorded, never used to steer.
  */
-final class Trainer {
+public final class Trainer {
   /** One epoch's figures: the mean training loss over its batches and the evaluation score. */
-  record Epoch(int epoch, double loss, int correct, int total, double trainingSeconds) {
+  public record Epoch(int epoch, double loss, int correct, int total, double trainingSeconds) {
     double accuracy() {
       return total == 0 ? 0 : correct / (double) total;
     }
   }
 
   /** Called after each epoch, on the thread that called {@link #train}. */
-  interface Listener {
+  public interface Listener {
     void epochDone(Epoch epoch, int epochs);
   }
 
   /** A finished run. */
-  record Result(
+  public record Result(
       List<Epoch> epochs,
       double accuracy,
       int[][] confusion,
@@ -101,11 +101,11 @@ final class Trainer {
 
   private final TrainingConfig config;
 
-  Trainer(TrainingConfig config) {
+  public Trainer(TrainingConfig config) {
     this.config = config;
   }
 
-  Result train(Digits training, Digits evaluation, Listener listener) {
+  public Result train(Digits training, Digits evaluation, Listener listener) {
     List<Member> members = new ArrayList<>();
     for (int m = 0; m < config.members(); m++) {
       members.add(new Member(config, training, memberSeed(config.seed(), m)));
@@ -161,7 +161,7 @@ final class Trainer {
   }
 
   /** Distinct, reproducible seeds for the networks of an ensemble. */
-  static long memberSeed(long seed, int member) {
+  public static long memberSeed(long seed, int member) {
     return seed * 0x9E3779B97F4A7C15L + member * 0xBF58476D1CE4E5B9L;
   }
 
@@ -216,7 +216,7 @@ final class Trainer {
     return confusion;
   }
 
-  static double accuracy(int[][] confusion) {
+  public static double accuracy(int[][] confusion) {
     int right = 0;
     int total = 0;
     for (int actual = 0; actual < confusion.length; actual++) {

@@ -7,7 +7,7 @@ import java.util.Locale;
  * settings chosen by cross-validation on the training file (see the README's sweep); none was
  * chosen by looking at the test file.
  */
-record TrainingConfig(
+public record TrainingConfig(
     int epochs,
     int batchSize,
     double learningRate,
@@ -21,23 +21,23 @@ record TrainingConfig(
     int members,
     int threads) {
 
-  static final int DEFAULT_EPOCHS = 30;
-  static final int DEFAULT_BATCH_SIZE = 32;
-  static final int DEFAULT_HIDDEN = 128;
-  static final long DEFAULT_SEED = 1;
-  static final Activation DEFAULT_ACTIVATION = Activation.RELU;
-  static final Optimizer.Kind DEFAULT_OPTIMIZER = Optimizer.Kind.ADAM;
-  static final Schedule DEFAULT_SCHEDULE = Schedule.COSINE;
+  public static final int DEFAULT_EPOCHS = 30;
+  public static final int DEFAULT_BATCH_SIZE = 32;
+  public static final int DEFAULT_HIDDEN = 128;
+  public static final long DEFAULT_SEED = 1;
+  public static final Activation DEFAULT_ACTIVATION = Activation.RELU;
+  public static final Optimizer.Kind DEFAULT_OPTIMIZER = Optimizer.Kind.ADAM;
+  public static final Schedule DEFAULT_SCHEDULE = Schedule.COSINE;
   static final int DEFAULT_MEMBERS = 5;
 
   /** How the learning rate moves over the run. */
-  enum Schedule {
+  public enum Schedule {
     /** The same rate throughout. */
     CONSTANT,
     /** From the given rate down to 0 along a half cosine, step by step. */
     COSINE;
 
-    double factor(long step, long totalSteps) {
+    public double factor(long step, long totalSteps) {
       if (this == CONSTANT || totalSteps <= 1) {
         return 1.0;
       }
@@ -50,7 +50,7 @@ record TrainingConfig(
   }
 
   /** One line naming every setting, for the console and the report. */
-  String describe() {
+  public String describe() {
     return String.format(Locale.ROOT,
         "%s network 64-%d-10, %s (learning rate %s, %s schedule), batch %d, %d epochs, "
             + "weight decay %s, shifted images %s, %s, seed %d",

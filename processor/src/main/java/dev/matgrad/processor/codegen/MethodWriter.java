@@ -404,6 +404,23 @@ final class MethodWriter {
     }
   }
 
+  /**
+   * The used nodes of {@code repeated}, in order, for a loop that computes them once per column
+   * (of a Jacobian or a Hessian): their arrays are allocated here, before the loop.
+   */
+  private List<Node.Apply> allocateRepeated(Set<Node> used, Set<Node> repeated) {
+    List<Node.Apply> nodes = new ArrayList<>();
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a && repeated.contains(n)) {
+        nodes.add(a);
+        if (a.shape().isArray() && !lower.readsAsScalar(a) && !lower.isFused(a)) {
+          lower.allocate(a);
+        }
+      }
+    }
+    return nodes;
+  }
+
   /** One output or direction array's length check, with the parameter's shape in the message. */
   private void lengthCheck(CodeBlock.Builder code, Node.Param w, String array, String need,
       String what) {
@@ -457,15 +474,7 @@ final class MethodWriter {
         emit(a, null);
       }
     }
-    List<Node.Apply> perColumn = new ArrayList<>();
-    for (Node n : program.graph().nodes()) {
-      if (used.contains(n) && n instanceof Node.Apply a && tangentPart.contains(n)) {
-        perColumn.add(a);
-        if (a.shape().isArray() && !lower.readsAsScalar(a) && !lower.isFused(a)) {
-          lower.allocate(a);
-        }
-      }
-    }
+    List<Node.Apply> perColumn = allocateRepeated(used, tangentPart);
     String n = lower.local("n");
     code.addStatement("int $L = $L", n, thetaSize());
     String row = lower.local("row");
@@ -551,15 +560,7 @@ final class MethodWriter {
       }
     }
     // Allocate the reverse pass's arrays here, then lower its statements into the loop body.
-    List<Node.Apply> reverse = new ArrayList<>();
-    for (Node n : program.graph().nodes()) {
-      if (used.contains(n) && n instanceof Node.Apply a && dependsOnSeed.contains(n)) {
-        reverse.add(a);
-        if (a.shape().isArray() && !lower.readsAsScalar(a) && !lower.isFused(a)) {
-          lower.allocate(a);
-        }
-      }
-    }
+    List<Node.Apply> reverse = allocateRepeated(used, dependsOnSeed);
     String j = lower.local("j");
     code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, m, j);
     code.addStatement("$L[$L] = 1.0", seedVar, j);

@@ -205,12 +205,8 @@ public final class Reductions {
     String scale = e.local("normScale");
     e.add("double " + scale + " = 1.0");
     e.open("if (!(" + norm + " >= 0x1.0p-1000 && " + norm + " < " + e.doubles("POSITIVE_INFINITY") + "))");
-    String max = e.local("maxAbs");
+    String max = largestMagnitude(e, x);
     String i = e.fresh("i");
-    e.add("double " + max + " = 0.0");
-    e.open(Emitter.loop(i, e.size(x)));
-    e.add(max + " = " + e.math("max") + "(" + max + ", " + e.math("abs") + "(" + e.at(x, i) + "))");
-    e.close();
     e.add(scale + " = " + max);
     e.add(norm + " = 1.0");
     e.open("if (" + max + " > 0.0 && " + max + " < " + e.doubles("POSITIVE_INFINITY") + ")");
@@ -225,15 +221,22 @@ public final class Reductions {
     e.add(norm + " = " + scale + " * " + e.math("sqrt") + "(" + norm + ")");
   }
 
-  private static void lowerNormP(Emitter e, Node.Apply n) {
-    Node x = n.arg(0);
-    String p = e.ref(n.arg(1));
+  /** Declares a local holding max |x_i| and returns its name. */
+  private static String largestMagnitude(Emitter e, Node x) {
     String max = e.local("maxAbs");
     String i = e.fresh("i");
     e.add("double " + max + " = 0.0");
     e.open(Emitter.loop(i, e.size(x)));
     e.add(max + " = " + e.math("max") + "(" + max + ", " + e.math("abs") + "(" + e.at(x, i) + "))");
     e.close();
+    return max;
+  }
+
+  private static void lowerNormP(Emitter e, Node.Apply n) {
+    Node x = n.arg(0);
+    String p = e.ref(n.arg(1));
+    String max = largestMagnitude(e, x);
+    String i = e.fresh("i");
     String sum = e.local("sumPow");
     e.add("double " + sum + " = 0.0");
     e.open("if (" + max + " > 0.0)");

@@ -325,6 +325,9 @@ final class ProgramChecker {
     private final java.lang.reflect.Method gradWorkspace;
     private final java.lang.reflect.Method vjpWorkspace;
     private final java.lang.reflect.Method jacobianWorkspace;
+    /** fHvp and fHessian, for methods with hessian = true (null otherwise). */
+    private final java.lang.reflect.Method hvpMethod;
+    private final java.lang.reflect.Method hessianMethod;
     /** fJvp and its Workspace overload (every method has them). */
     private final java.lang.reflect.Method jvpMethod;
     private final java.lang.reflect.Method jvpWorkspace;
@@ -361,6 +364,10 @@ final class ProgramChecker {
         vjpWorkspace = optional(gradients, method.name() + "Vjp", append(types, 1, k));
         jacobianWorkspace = optional(gradients, method.name() + "Jacobian", append(types, 0, k));
       }
+      hvpMethod = method.result().kind() == Kind.SCALAR
+          ? plainOrNull(gradients, method.name() + "Hvp", append(types, 0, 2 * k)) : null;
+      hessianMethod = method.result().kind() == Kind.SCALAR
+          ? plainOrNull(gradients, method.name() + "Hessian", append(types, 0, 1)) : null;
       int jvpArrays = k + (method.result().kind() == Kind.SCALAR ? 0 : 1);
       jvpMethod = gradients.getMethod(method.name() + "Jvp", append(types, 0, jvpArrays));
       jvpWorkspace = optional(gradients, method.name() + "Jvp", append(types, 0, jvpArrays));
@@ -397,6 +404,15 @@ final class ProgramChecker {
       withWorkspace[types.length] = Workspace.class;
       try {
         return gradients.getMethod(name, withWorkspace);
+      } catch (NoSuchMethodException e) {
+        return null;
+      }
+    }
+
+    private static java.lang.reflect.Method plainOrNull(Class<?> gradients, String name,
+        Class<?>[] types) {
+      try {
+        return gradients.getMethod(name, types);
       } catch (NoSuchMethodException e) {
         return null;
       }
@@ -589,7 +605,103 @@ final class ProgramChecker {
       int[] wrt = wrtIndices();
       Problem reverse = method.result().kind() == Kind.SCALAR ? scalar(value[0], wrt)
           : valued(value, wrt);
-      return reverse != null ? reverse : jvp(value, wrt);
+      if (reverse != null) {
+        return reverse;
+      }
+      Problem forward = jvp(value, wrt);
+      return forward != null || hvpMethod == null ? forward : hvp(value[0], wrt);
+    }
+
+    /** θ's entries for the wrt parameters, concatenated. */
+    private int thetaSize(int[] wrt) {
+      int n = 0;
+      for (int p : wrt) {
+        n += values[p].length;
+      }
+      return n;
+    }
+
+    /** fGrad's gradients, concatenated, at the values with θ moved by h·dir. */
+    private double[] gradientAt(int[] wrt, double[] dir, double h)
+        throws ReflectiveOperationException {
+      double[][] vals = values.clone();
+      int offset = 0;
+      for (int p : wrt) {
+        vals[p] = values[p].clone();
+        for (int j = 0; j < vals[p].length; j++) {
+          vals[p][j] += h * dir[offset++];
+        }
+      }
+      double[][] grads = nanOutputs(wrt, 1);
+      invoke(gradMethod, args(vals), grads, null);
+      return java.util.Arrays.stream(grads).flatMapToDouble(java.util.Arrays::stream).toArray();
+    }
+
+    /** fHvp along dir (θ's order), concatenated. */
+    private double[] callHvp(int[] wrt, double[] dir) throws ReflectiveOperationException {
+      Object[] outputs = new Object[2 * wrt.length];
+      int offset = 0;
+      for (int w = 0; w < wrt.length; w++) {
+        int n = values[wrt[w]].length;
+        outputs[w] = Arrays.copyOfRange(dir, offset, offset + n);
+        double[] out = new double[n];
+        Arrays.fill(out, Double.NaN);
+        outputs[wrt.length + w] = out;
+        offset += n;
+      }
+      invoke(hvpMethod, args(values), outputs, null);
+      double[] all = new double[offset];
+      offset = 0;
+      for (int w = 0; w < wrt.length; w++) {
+        double[] out = (double[]) outputs[wrt.length + w];
+        System.arraycopy(out, 0, all, offset, out.length);
+        offset += out.length;
+      }
+      return all;
+    }
+
+    /**
+     * For hessian = true: fHvp along a random direction against central differences of the
+     * generated gradient, and one row of fHessian against fHvp of that unit direction.
+     */
+    private Problem hvp(double value, int[] wrt) throws ReflectiveOperationException {
+      int n = thetaSize(wrt);
+      double[] dir = randomVector(n);
+      double[] got = callHvp(wrt, dir);
+      double max = 0;
+      for (int p : wrt) {
+        max = Math.max(max, maxAbs(values[p]));
+      }
+      double h = 1e-6 * Math.max(1, max);
+      double[] plus = gradientAt(wrt, dir, h);
+      double[] minus = gradientAt(wrt, dir, -h);
+      double[] fd = new double[n];
+      for (int i = 0; i < n; i++) {
+        fd[i] = (plus[i] - minus[i]) / (2 * h);
+      }
+      double scale = Math.max(1, Math.max(Math.abs(value), Math.max(maxAbs(fd), maxAbs(plus))));
+      for (int i = 0; i < n; i++) {
+        if (!close(fd[i], got[i], RTOL, ATOL * scale)) {
+          return new Problem("wrong hvp", method.name() + "Hvp along a random direction: θ[" + i
+              + "] is " + got[i] + " but central differences of " + method.name() + "Grad give "
+              + fd[i] + "; all: " + Arrays.toString(got) + " vs " + Arrays.toString(fd));
+        }
+      }
+      int row = random.nextInt(n);
+      double[] hess = new double[n * n];
+      Arrays.fill(hess, Double.NaN);
+      invoke(hessianMethod, args(values), new Object[] {hess}, null);
+      double[] unit = new double[n];
+      unit[row] = 1;
+      double[] column = callHvp(wrt, unit);
+      for (int b = 0; b < n; b++) {
+        if (!close(column[b], hess[row * n + b], EXACT_RTOL, EXACT_RTOL * scale)) {
+          return new Problem("wrong hessian", method.name() + "Hessian row " + row + " entry " + b
+              + " is " + hess[row * n + b] + " but " + method.name() + "Hvp(e_" + row + ") gives "
+              + column[b]);
+        }
+      }
+      return null;
     }
 
     /**

@@ -443,6 +443,12 @@ final class ProgramGenerator {
             ? "@Differentiable(wrt = " + names.get(0) + ")"
             : "@Differentiable(wrt = {" + String.join(", ", names) + "})";
       }
+      // A share of scalar methods asks for second derivatives too.
+      if (result.kind() == Kind.SCALAR && !wrt.isEmpty() && chance(0.25)) {
+        annotation = annotation.endsWith(")")
+            ? annotation.substring(0, annotation.length() - 1) + ", hessian = true)"
+            : annotation + "(hessian = true)";
+      }
     }
 
     Callee finish(String name) {

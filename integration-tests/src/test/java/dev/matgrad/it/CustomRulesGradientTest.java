@@ -1,0 +1,48 @@
+package dev.matgrad.it;
+
+import static dev.matgrad.it.Inputs.Domain.ANY;
+import static dev.matgrad.it.Inputs.Domain.POSITIVE;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.matgrad.Matrix;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** fGrad, fVjp and fJacobian generated from {@code @CustomVjp} rules ({@link CustomRules}). */
+class CustomRulesGradientTest {
+  @ParameterizedTest
+  @ValueSource(longs = {31, 32, 33})
+  void scalarMethodGradientComesFromItsRule(long seed) {
+    new OpCase("logCosh", ANY).check(CustomRules.class, seed);
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {31, 32, 33})
+  void vectorValuedMethodsVjpAndJacobianComeFromTheRule(long seed) {
+    new OpCase("softClip", POSITIVE, 0).check(CustomRules.class, seed);
+    new OpCase("scaledRowSums", ANY).check(CustomRules.class, seed);
+  }
+
+  @Test
+  void noForwardModeIsGeneratedForAMethodWithARule() {
+    Class<?> generated = GradientChecker.gradientsClass(CustomRules.class);
+    assertTrue(Arrays.stream(generated.getMethods()).noneMatch(m -> m.getName().endsWith("Jvp")));
+  }
+
+  @Test
+  void aWrongLengthGradientIsRejectedBeforeTheRuleRuns() throws Exception {
+    var grad = GradientChecker.gradientsClass(CustomRules.class)
+        .getMethod("scaledRowSumsVjp", Matrix.class, double.class, double[].class, double[].class,
+            double[].class);
+    double[] gradA = new double[5];
+    Arrays.fill(gradA, 7);
+    var e = assertThrows(java.lang.reflect.InvocationTargetException.class,
+        () -> grad.invoke(null, Matrix.zeros(2, 3), 1.0, new double[2], gradA, new double[1]));
+    assertTrue(e.getCause() instanceof IllegalArgumentException
+        && e.getCause().getMessage().contains("grad_A has length 5"), e.getCause().toString());
+    assertTrue(Arrays.stream(gradA).allMatch(v -> v == 7), "nothing written");
+  }
+}
