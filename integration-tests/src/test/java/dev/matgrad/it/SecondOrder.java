@@ -44,6 +44,27 @@ public final class SecondOrder {
     return a + log(1.0 + sumSq(M)) * sigmoid(s) + pow(norm2(v), 3.0) + Math.sin(s) * trace(M);
   }
 
+  /**
+   * A zero-mean Gaussian's negative log-likelihood ½ xᵀ Σ⁻¹ x + ½ log |Σ|, in x and Σ jointly:
+   * the x–x block of ∇² is Σ⁻¹.
+   */
+  @Differentiable(hessian = true)
+  public static double gaussianNll(double[] x, Matrix S) {
+    return 0.5 * dot(x, solve(S, x)) + 0.5 * logDet(S);
+  }
+
+  /** A GP-style bᵀ A⁻¹ b in A, with the matrix overload of solve and det. */
+  @Differentiable(wrt = "A", hessian = true)
+  public static double gpQuadratic(Matrix A, double[] b, Matrix B) {
+    return dot(b, solve(A, b)) + sum(mul(B, solve(A, B))) + 0.1 * det(A);
+  }
+
+  /** The Cholesky factor and the inverse through second order. */
+  @Differentiable(wrt = "A", hessian = true)
+  public static double choleskyAndInverse(Matrix A, double[] x) {
+    return sumSq(matmul(cholesky(A), x)) + sum(inverse(A));
+  }
+
   /** Only a product of its two inputs: ∇² = [[0, 1], [1, 0]] exactly. */
   @Differentiable(hessian = true)
   public static double product(double a, double b) {

@@ -209,6 +209,64 @@ class SecondOrderTest {
     }
   }
 
+  /** RᵀR + n·I: symmetric positive definite and well conditioned. */
+  private static Matrix spd(Inputs in, int n) {
+    Matrix r = in.matrix(n, n);
+    Matrix s = dev.matgrad.Ops.matmul(dev.matgrad.Ops.transpose(r), r);
+    for (int i = 0; i < n; i++) {
+      s.data()[i * n + i] += n;
+    }
+    return s;
+  }
+
+  @Nested
+  class Factorizations {
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void gaussianNegativeLogLikelihood(long seed) throws Exception {
+      Inputs in = new Inputs(seed);
+      int n = in.dim(1, 4);
+      Matrix s = spd(in, n);
+      SecondOrderMethods f = SecondOrderMethods.of("gaussianNll",
+          new Class<?>[] {double[].class, Matrix.class}, 0, 1);
+      double[] hess = checkAll(f, new Object[] {in.vector(n), s}, seed);
+      DMatrixRMaj inverse = Ejml.of(s);
+      assertTrue(CommonOps_DDRM.invert(inverse));
+      int size = n + n * n;
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n; j++) {
+          assertEquals(inverse.get(i, j), hess[i * size + j], 1e-12,
+              "∇²_x = Σ⁻¹ at (" + i + ", " + j + ")");
+        }
+      }
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void solvesAndDeterminant(long seed) throws Exception {
+      Inputs in = new Inputs(seed);
+      int n = in.dim(1, 4);
+      // R + n·I with its rows reversed: well conditioned, and pivoting swaps rows.
+      Matrix a = in.matrix(n, n);
+      for (int i = 0; i < n; i++) {
+        a.data()[(n - 1 - i) * n + i] += n;
+      }
+      SecondOrderMethods f = SecondOrderMethods.of("gpQuadratic",
+          new Class<?>[] {Matrix.class, double[].class, Matrix.class}, 0);
+      checkAll(f, new Object[] {a, in.vector(n), in.matrix(n, in.dim(1, 3))}, seed);
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void choleskyAndInverse(long seed) throws Exception {
+      Inputs in = new Inputs(seed);
+      int n = in.dim(1, 4);
+      SecondOrderMethods f = SecondOrderMethods.of("choleskyAndInverse",
+          new Class<?>[] {Matrix.class, double[].class}, 0);
+      checkAll(f, new Object[] {spd(in, n), in.vector(n)}, seed);
+    }
+  }
+
   @Nested
   class ClosedForms {
     @ParameterizedTest

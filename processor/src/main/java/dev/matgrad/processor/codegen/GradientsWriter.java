@@ -87,6 +87,13 @@ public final class GradientsWriter {
       out.add(new MethodWriter(p, mode, true, javaLangShadowed)
           .write(workspaceJavadoc(p, mode), derivation));
     }
+    if (!p.scalarValued()) {
+      out.add(new MethodWriter(tangent, MethodWriter.Mode.JACOBIAN_BY_FORWARD_SWEEPS, true,
+          javaLangShadowed).write("The Jacobian of {@link #" + p.source().name()
+              + "Jacobian} by forward sweeps, one per input entry (row i of jac_w is the"
+              + " derivative along e_i):\nthat method calls it when the inputs are fewer than"
+              + " the outputs.\n", derivation(p, notation(p, MethodWriter.Mode.JACOBIAN))));
+    }
     List<String> notation = notation(tangent, MethodWriter.Mode.JVP);
     AnnotationSpec derivation = derivation(tangent, notation);
     out.add(new MethodWriter(tangent, MethodWriter.Mode.JVP, false, javaLangShadowed)
@@ -154,7 +161,8 @@ public final class GradientsWriter {
           lines.add("row a of ∇²f, block " + w.name() + " = (∇²f e_a)_" + w.name() + ", with dir = e_a:");
           lines.add("    = " + derivative);
         }
-        case JVP -> throw new IllegalStateException("no per-parameter lines in a JVP");
+        case JVP, JACOBIAN_BY_FORWARD_SWEEPS ->
+            throw new IllegalStateException("no per-parameter lines for " + mode);
       }
     }
     List<String> where = doc.whereLines();

@@ -36,6 +36,9 @@ final class Lowering implements Emitter {
   private int slots;
   /** Whether the user's package has classes named like java.lang's: then they are qualified. */
   private final boolean javaLangShadowed;
+  private final String methodName;
+  /** What lowerings remembered (see Emitter#recall), one map per open block, innermost first. */
+  private final java.util.Deque<Map<String, List<String>>> remembered = new java.util.ArrayDeque<>();
 
   /**
    * Simple names of classes the generated code refers to: a local or parameter of that name
@@ -47,8 +50,11 @@ final class Lowering implements Emitter {
   /** The variable of each user parameter in the generated method (renamed if it shadows a class). */
   private final Map<String, String> paramVars = new HashMap<>();
 
-  Lowering(Program program, List<String> reserved, String workspace, boolean javaLangShadowed) {
+  Lowering(Program program, List<String> reserved, String workspace, boolean javaLangShadowed,
+      String methodName) {
     this.program = program;
+    this.methodName = methodName;
+    remembered.push(new HashMap<>());
     this.workspace = workspace;
     this.javaLangShadowed = javaLangShadowed;
     this.dims = program.graph().dims();
@@ -361,6 +367,23 @@ final class Lowering implements Emitter {
   @Override
   public void open(String header) {
     code.beginControlFlow("$L", header);
+    remembered.push(new HashMap<>());
+  }
+
+  @Override
+  public List<String> recall(Node n, String what) {
+    String key = n.id() + " " + what;
+    for (Map<String, List<String>> block : remembered) {
+      if (block.containsKey(key)) {
+        return block.get(key);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public void remember(Node n, String what, List<String> names) {
+    remembered.peek().put(n.id() + " " + what, List.copyOf(names));
   }
 
   @Override
@@ -374,8 +397,19 @@ final class Lowering implements Emitter {
   }
 
   @Override
+  public String scratch(String size) {
+    return newArray(size);
+  }
+
+  @Override
+  public String methodName() {
+    return methodName;
+  }
+
+  @Override
   public void close() {
     code.endControlFlow();
+    remembered.pop();
   }
 
   @Override

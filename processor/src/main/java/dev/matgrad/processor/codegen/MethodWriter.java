@@ -36,7 +36,9 @@ final class MethodWriter {
   /** Which method is being written. */
   enum Mode {
     GRAD("Grad", "grad_"), VJP("Vjp", "grad_"), JACOBIAN("Jacobian", "jac_"), JVP("Jvp", "dir_"),
-    HVP("Hvp", "hvp_"), HESSIAN("Hessian", null);
+    HVP("Hvp", "hvp_"), HESSIAN("Hessian", null),
+    /** The Jacobian by forward sweeps: a private helper fJacobian calls when it is cheaper. */
+    JACOBIAN_BY_FORWARD_SWEEPS("JacobianByForwardSweeps", "jac_");
 
     final String suffix;
     final String outputPrefix;
@@ -88,7 +90,7 @@ final class MethodWriter {
     reserved.add(jvpOut);
     this.workspace = uniqueOutputName("workspace");
     reserved.add(workspace);
-    this.lower = new Lowering(program, reserved, workspace, javaLangShadowed);
+    this.lower = new Lowering(program, reserved, workspace, javaLangShadowed, source.name());
   }
 
   private String uniqueOutputName(String base) {
@@ -112,7 +114,8 @@ final class MethodWriter {
 
   MethodSpec write(String javadoc, AnnotationSpec derivation) {
     MethodSpec.Builder m = MethodSpec.methodBuilder(methodName(source, mode))
-        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .addModifiers(mode == Mode.JACOBIAN_BY_FORWARD_SWEEPS ? Modifier.PRIVATE : Modifier.PUBLIC,
+            Modifier.STATIC)
         .addJavadoc("$L", javadoc)
         .addAnnotation(derivation);
     List<String> arguments = new ArrayList<>();
@@ -195,6 +198,8 @@ final class MethodWriter {
     keep.add(seed);
     if (mode == Mode.JVP) {
       jvp(code, used);
+    } else if (mode == Mode.JACOBIAN_BY_FORWARD_SWEEPS) {
+      jacobianByForwardSweeps(code, used);
     } else if (mode == Mode.HESSIAN) {
       hessian(code, used);
     } else if (mode == Mode.JACOBIAN) {
@@ -328,9 +333,10 @@ final class MethodWriter {
         continue;
       }
       String size = w.shape().isScalar() ? "1" : lower.size(w);
-      String need = mode == Mode.JACOBIAN ? "(long) " + size + " * " + m : size;
+      boolean jacobian = mode == Mode.JACOBIAN || mode == Mode.JACOBIAN_BY_FORWARD_SWEEPS;
+      String need = jacobian ? "(long) " + size + " * " + m : size;
       code.beginControlFlow("if ($L.length != $L)", out, need);
-      String what = mode == Mode.JACOBIAN
+      String what = jacobian
           ? " but needs size(" + w.name() + ")·m = " : " but needs size(" + w.name() + ") = ";
       CodeBlock message = CodeBlock.of("$S + $L.length + $S + ($L)",
           methodName(source, mode) + ": " + out + " has length ", out, what, need);
@@ -345,7 +351,7 @@ final class MethodWriter {
 
   /** Nodes the results need, parameters included. */
   private Set<Node> usedNodes() {
-    if (mode == Mode.JVP) {
+    if (mode == Mode.JVP || mode == Mode.JACOBIAN_BY_FORWARD_SWEEPS) {
       List<Node> roots = new ArrayList<>();
       roots.add(program.tangent());
       return Graph.reachable(roots);
@@ -457,8 +463,56 @@ final class MethodWriter {
    * The direction arrays come from the workspace, zero but for the 1 moved along.
    */
   private void hessian(CodeBlock.Builder code, Set<Node> used) {
-    Set<Node> tangentPart = program.graph().dependents(program.directions(), true);
+    String n = lower.local("n");
+    String row = lower.local("row");
     Set<Node> keep = new HashSet<>(program.gradients().values());
+    sweepUnitDirections(code, used, keep, () -> {
+      code.addStatement("int $L = $L", n, thetaSize());
+      code.addStatement("int $L = 0", row);
+    }, (along, i) -> {
+      String col = lower.local("col");
+      code.addStatement("int $L = $L++ * $L", col, row, n);
+      for (Node.Param w : program.wrt()) {
+        Node h = program.gradients().get(w.name());
+        String size = w.shape().isScalar() ? "1" : lower.size(w);
+        String j = lower.local("j");
+        code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, size, j);
+        code.addStatement("$L[$L++] = $L", hess, col, h == null ? "0.0" : lower.at(h, j));
+        code.endControlFlow();
+      }
+    });
+  }
+
+  /**
+   * The Jacobian by forward sweeps, for when the inputs are fewer than the outputs: row i of
+   * jac_w (the derivatives of every output by w_i) is the tangent along e_i.
+   */
+  private void jacobianByForwardSweeps(CodeBlock.Builder code, Set<Node> used) {
+    Node t = program.tangent();
+    String m = lower.size(program.output());
+    sweepUnitDirections(code, used, t == null ? Set.of() : Set.of(t), () -> { }, (along, i) -> {
+      String j = lower.local("j");
+      code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, m, j);
+      code.addStatement("$L[$L * $L + $L] = $L", outputNames.get(along.name()), i, m, j,
+          t == null ? "0.0" : lower.at(t, j));
+      code.endControlFlow();
+    });
+  }
+
+  /** Writes the results of one unit-direction sweep: along which parameter, at which index. */
+  @FunctionalInterface
+  private interface SweepRow {
+    void write(Node.Param along, String index);
+  }
+
+  /**
+   * One forward (tangent) sweep per entry of θ: the part of the program that does not depend
+   * on the directions once, then, for each entry, the direction e_i (arrays from the workspace,
+   * zero but for the 1 moved along) and the tangent part, whose results {@code row} writes.
+   */
+  private void sweepUnitDirections(CodeBlock.Builder code, Set<Node> used, Set<Node> keep,
+      Runnable beforeLoop, SweepRow row) {
+    Set<Node> tangentPart = program.graph().dependents(program.directions(), true);
     lower.planFusion(used, keep, (n, c) -> tangentPart.contains(n) == tangentPart.contains(c));
     Map<String, String> dirs = new LinkedHashMap<>();
     for (Node.Param w : program.wrt()) {
@@ -474,36 +528,26 @@ final class MethodWriter {
         emit(a, null);
       }
     }
-    List<Node.Apply> perColumn = allocateRepeated(used, tangentPart);
-    String n = lower.local("n");
-    code.addStatement("int $L = $L", n, thetaSize());
-    String row = lower.local("row");
-    code.addStatement("int $L = 0", row);
+    List<Node.Apply> perEntry = allocateRepeated(used, tangentPart);
+    beforeLoop.run();
     for (Node.Param along : program.wrt()) {
       String dir = dirs.get(along.name());
       String i = lower.local("i");
-      code.beginControlFlow("for (int $L = 0; $L < $L; $L++, $L++)", i, i,
-          along.shape().isScalar() ? "1" : lower.size(along), i, row);
+      // Through the lowering, which scopes what lowerings remember (Emitter#recall) to blocks.
+      lower.open("for (int " + i + " = 0; " + i + " < "
+          + (along.shape().isScalar() ? "1" : lower.size(along)) + "; " + i + "++)");
       code.addStatement("$L[$L] = 1.0", dir, i);
-      for (Node.Apply a : perColumn) {
+      for (Node.Apply a : perEntry) {
         if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
           lower.lower(a);
         }
       }
-      String col = lower.local("col");
-      code.addStatement("int $L = $L * $L", col, row, n);
-      for (Node.Param w : program.wrt()) {
-        Node h = program.gradients().get(w.name());
-        String size = w.shape().isScalar() ? "1" : lower.size(w);
-        String j = lower.local("j");
-        code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, size, j);
-        code.addStatement("$L[$L++] = $L", hess, col, h == null ? "0.0" : lower.at(h, j));
-        code.endControlFlow();
-      }
+      row.write(along, i);
       code.addStatement("$L[$L] = 0.0", dir, i);
-      code.endControlFlow();
+      lower.close();
     }
   }
+
 
   /**
    * The Jacobian-vector product: the directions bound as the inputs' tangents (a scalar's is
@@ -543,6 +587,16 @@ final class MethodWriter {
   }
 
   private void jacobian(CodeBlock.Builder code, Set<Node> used, Set<Node> dependsOnSeed) {
+    // Fewer inputs than outputs: one forward sweep per input beats one reverse sweep per output.
+    List<String> arguments = new ArrayList<>();
+    source.parameters().forEach(p -> arguments.add(lower.paramVar(p.name())));
+    arguments.addAll(outputNames.values());
+    arguments.add(workspace);
+    code.beginControlFlow("if ($L < $L)", thetaSize(), lower.size(program.output()));
+    code.addStatement("$L($L)", methodName(source, Mode.JACOBIAN_BY_FORWARD_SWEEPS),
+        String.join(", ", arguments));
+    code.addStatement("return");
+    code.endControlFlow();
     Node seed = program.seed();
     for (Node n : program.graph().nodes()) {
       if (used.contains(n) && n instanceof Node.Apply a && !dependsOnSeed.contains(n)) {
@@ -562,7 +616,7 @@ final class MethodWriter {
     // Allocate the reverse pass's arrays here, then lower its statements into the loop body.
     List<Node.Apply> reverse = allocateRepeated(used, dependsOnSeed);
     String j = lower.local("j");
-    code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, m, j);
+    lower.open("for (int " + j + " = 0; " + j + " < " + m + "; " + j + "++)");
     code.addStatement("$L[$L] = 1.0", seedVar, j);
     for (Node.Apply a : reverse) {
       if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
@@ -582,6 +636,6 @@ final class MethodWriter {
       code.endControlFlow();
     }
     code.addStatement("$L[$L] = 0.0", seedVar, j);
-    code.endControlFlow();
+    lower.close();
   }
 }

@@ -54,6 +54,26 @@ public interface Emitter {
   /** A reference to a static member of java.lang's {@code Double}, e.g. {@code POSITIVE_INFINITY}. */
   String doubles(String member);
 
+  /**
+   * A scratch {@code double[]} expression of at least {@code size} doubles for a lowering's own
+   * working storage (a factorisation's copy of its matrix), from the same workspace as node
+   * arrays; its contents are stale, so the lowering writes each entry before reading it.
+   */
+  String scratch(String size);
+
+  /**
+   * The names a lowering remembered under (n, what), e.g. the arrays of n's LU factorisation, if
+   * the block they were declared in is still open here; null otherwise. Lets a later lowering
+   * reuse work instead of repeating it (a solve's adjoint reuses the solve's factors).
+   */
+  java.util.List<String> recall(Node n, String what);
+
+  /** Remembers names under (n, what) until the current block closes (see {@link #recall}). */
+  void remember(Node n, String what, java.util.List<String> names);
+
+  /** The user's method being generated, for run-time error messages ("nll: A is singular"). */
+  String methodName();
+
   /** {@code for (int i = 0; i < bound; i++)}. */
   static String loop(String i, String bound) {
     return "for (int " + i + " = 0; " + i + " < " + bound + "; " + i + "++)";
