@@ -2,7 +2,9 @@
 # Builds the benchmarks module, runs every JMH benchmark once (1 fork) with the gc profiler, measures
 # the processor's compile-time cost, and writes benchmarks/results/: results.md and results.json
 # (the table: times, ratios, GFLOP/s, bytes per call, PASS/GAP per target), plus the raw jmh.json and
-# processor-cost.json. About 10-15 minutes on 2 cores; the markdown table is printed at the end.
+# processor-cost.json; and for the product kernels products.md (JMH, plain and Vector API),
+# paired-{plain,vector}.md (generated ÷ hand backprop, interleaved) and throughput-{plain,vector}.md
+# (peak GFLOP/s). About 20-25 minutes on 2 cores; the markdown table is printed at the end.
 #
 # Usage: bash benchmarks/run.sh [--quick] [--peers] [--update-readme] [JMH benchmark regexp ...]
 #   --quick          smoke test: short iterations, a small processor-cost source set (~3 minutes)
@@ -68,6 +70,15 @@ echo "== JMH: $JMH_FORKS fork, $JMH_WARMUP_ITERATIONS x $JMH_WARMUP_TIME warm-up
 java -jar "$jar" -f "$JMH_FORKS" -wi "$JMH_WARMUP_ITERATIONS" -w "$JMH_WARMUP_TIME" \
   -i "$JMH_ITERATIONS" -r "$JMH_TIME" -prof gc -rf json -rff "$RESULTS_DIR/jmh.json" \
   ${exclude[@]+"${exclude[@]}"} $JMH_ARGS ${patterns[@]+"${patterns[@]}"}
+
+echo "== product kernels: $RESULTS_DIR/products.md (from the JMH run); interleaved pairs and peak throughput, plain and Vector API"
+java -cp "$jar" dev.matgrad.bench.report.ProductsTable "$RESULTS_DIR/jmh.json" "$RESULTS_DIR/products.md" >/dev/null
+for kernel in plain vector; do
+  flags=(-Dmatgrad.products=plain)
+  [ "$kernel" = vector ] && flags=(--add-modules jdk.incubator.vector)
+  java "${flags[@]}" -cp "$jar" dev.matgrad.bench.PairedRatios "$RESULTS_DIR/paired-$kernel.md" >/dev/null 2>&1
+  java "${flags[@]}" -cp "$jar" dev.matgrad.bench.KernelThroughput "$RESULTS_DIR/throughput-$kernel.md" >/dev/null 2>&1
+done
 
 echo "== processor cost: $COST_METHODS methods, $COST_WARMUPS warm-up + $COST_ROUNDS measured rounds"
 java -cp "$jar" dev.matgrad.bench.compile.ProcessorCost "$RESULTS_DIR/processor-cost.json" \

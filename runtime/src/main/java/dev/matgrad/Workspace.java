@@ -1,6 +1,8 @@
 package dev.matgrad;
 
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Reusable scratch memory for generated gradient methods, so that a training loop allocates
@@ -21,15 +23,48 @@ import java.util.Arrays;
  *
  * <p>A workspace is not thread-safe: give each thread its own. The overloads without a
  * workspace allocate their scratch memory per call and are safe to call from any thread.
+ *
+ * <p>A workspace also holds the packing buffers of the large matrix products ({@link Products}).
+ * Created with {@code new Workspace(k)} for k &gt; 1, it lets those products use k threads (the
+ * caller's and k − 1 daemon workers, started on first use). Every entry of a product is computed
+ * the same way whatever k, so results are bit for bit the same with 1 thread or with k.
  */
-public final class Workspace {
+public final class Workspace implements AutoCloseable {
   private static final double[] EMPTY = new double[0];
 
   private double[][] buffers = new double[8][];
 
-  /** Creates an empty workspace; buffers are allocated on first use. */
+  private final int threads;
+  /** Per thread: the packed block of op(A) and the packed panel of op(B) of a product. */
+  private final double[][] packedA;
+  private final double[][] packedB;
+  private ExecutorService workers;
+
+  /** Creates an empty, single-threaded workspace; buffers are allocated on first use. */
   public Workspace() {
+    this(1);
+  }
+
+  /**
+   * Creates an empty workspace whose large matrix products may use {@code threads} threads.
+   *
+   * @throws IllegalArgumentException if threads is below 1
+   */
+  public Workspace(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("Workspace: threads must be >= 1, but is " + threads);
+    }
+    this.threads = threads;
     Arrays.fill(buffers, EMPTY);
+    packedA = new double[threads][];
+    packedB = new double[threads][];
+    Arrays.fill(packedA, EMPTY);
+    Arrays.fill(packedB, EMPTY);
+  }
+
+  /** The number of threads large products may use (1 unless given to the constructor). */
+  public int threads() {
+    return threads;
   }
 
   /**
@@ -62,6 +97,47 @@ public final class Workspace {
     for (double[] b : buffers) {
       total += b.length;
     }
+    for (int t = 0; t < threads; t++) {
+      total += packedA[t].length + packedB[t].length;
+    }
     return total;
+  }
+
+  /**
+   * Stops the worker threads of a multi-threaded workspace (they are daemons, so this is only
+   * needed to release them early). The workspace stays usable: workers restart when needed.
+   */
+  @Override
+  public void close() {
+    if (workers != null) {
+      workers.shutdown();
+      workers = null;
+    }
+  }
+
+  double[] packedA(int thread, int length) {
+    if (packedA[thread].length < length) {
+      packedA[thread] = new double[length];
+    }
+    return packedA[thread];
+  }
+
+  double[] packedB(int thread, int length) {
+    if (packedB[thread].length < length) {
+      packedB[thread] = new double[length];
+    }
+    return packedB[thread];
+  }
+
+  /** The threads − 1 workers that share a product with the calling thread. */
+  ExecutorService workers() {
+    if (workers == null) {
+      workers = Executors.newFixedThreadPool(threads - 1, task -> {
+        Thread t = new Thread(task, "matgrad-products");
+        t.setDaemon(true);
+        return t;
+      });
+    }
+    return workers;
   }
 }

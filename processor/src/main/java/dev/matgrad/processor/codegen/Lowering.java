@@ -45,7 +45,7 @@ final class Lowering implements Emitter {
    * would shadow them, so none is used as a variable name.
    */
   static final Set<String> CLASS_NAMES = Set.of("Math", "Objects", "Arrays", "System", "Double",
-      "IllegalArgumentException", "IndexOutOfBoundsException", "Matrix", "Workspace");
+      "IllegalArgumentException", "IndexOutOfBoundsException", "Matrix", "Workspace", "Products");
 
   /** The variable of each user parameter in the generated method (renamed if it shadows a class). */
   private final Map<String, String> paramVars = new HashMap<>();
@@ -410,6 +410,24 @@ final class Lowering implements Emitter {
   public void close() {
     code.endControlFlow();
     remembered.pop();
+  }
+
+  @Override
+  public void matmul(String m, String n, String k, String a, boolean transposeA, String b,
+      boolean transposeB, String c, Runnable loops) {
+    CodeBlock call = CodeBlock.of("$T.matmul($L, $L, $L, $L, $L, $L, $L, $L, false, $L)",
+        ProductKernelCalls.PRODUCTS, m, n, k, a, transposeA, b, transposeB, c, workspace);
+    switch (ProductKernelCalls.decide(m, n, k)) {
+      case KERNEL -> code.addStatement(call);
+      case LOOPS -> loops.run();
+      case AT_RUN_TIME -> {
+        code.beginControlFlow("if ($L)", ProductKernelCalls.largeEnough(m, n, k));
+        code.addStatement(call);
+        code.nextControlFlow("else");
+        loops.run();
+        code.endControlFlow();
+      }
+    }
   }
 
   String literal(Node.Const c) {

@@ -78,4 +78,12 @@ public interface Emitter {
   static String loop(String i, String bound) {
     return "for (int " + i + " = 0; " + i + " < " + bound + "; " + i + "++)";
   }
+
+  /**
+   * Emits C = op(A)·op(B) (m×n, depth k; arrays {@code a}, {@code b}, {@code c}, row-major): a call
+   * of the runtime's product kernel when the product is large enough to gain from it, and the
+   * inline {@code loops} otherwise (a run-time test when the sizes are not constants).
+   */
+  void matmul(String m, String n, String k, String a, boolean transposeA, String b,
+      boolean transposeB, String c, Runnable loops);
 }

@@ -319,6 +319,23 @@ public final class LinearAlgebra {
     String m = ta ? e.cols(a) : e.rows(a);
     String k = ta ? e.rows(a) : e.cols(a);
     String cols = tb ? e.rows(b) : e.cols(b);
+    boolean columnResult = !tb && "1".equals(cols);
+    if (columnResult || !a.shape().isArray() || !b.shape().isArray()) {
+      lowerMatmulLoops(e, n);
+      return;
+    }
+    // Matrix by matrix: large ones go to the runtime's tuned kernel (packed, cache-blocked).
+    e.matmul(m, cols, k, e.ref(a), ta, e.ref(b), tb, e.ref(n), () -> lowerMatmulLoops(e, n));
+  }
+
+  private static void lowerMatmulLoops(Emitter e, Node.Apply n) {
+    Node a = n.arg(0);
+    Node b = n.arg(1);
+    boolean ta = (n.flags() & TRANSPOSE_LEFT) != 0;
+    boolean tb = (n.flags() & TRANSPOSE_RIGHT) != 0;
+    String m = ta ? e.cols(a) : e.rows(a);
+    String k = ta ? e.rows(a) : e.cols(a);
+    String cols = tb ? e.rows(b) : e.cols(b);
     String out = e.ref(n);
     String av = e.ref(a);
     String bv = e.ref(b);
