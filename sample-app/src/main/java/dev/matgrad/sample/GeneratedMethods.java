@@ -15,7 +15,7 @@ import java.util.Optional;
  * The gradient methods matgrad generated for the application's {@code @Differentiable} classes,
  * found by reflection: each is paired with the method it was derived from, through the
  * {@link Derivation} the processor puts on it (or, from a processor that does not record one yet,
- * through its name: {@code fGrad}, {@code fVjp}, {@code fJacobian}).
+ * through its name: {@code fGrad}, {@code fVjp}, {@code fJacobian}, {@code fJvp}).
  */
 final class GeneratedMethods {
   /** The application's classes with {@code @Differentiable} methods. */
@@ -29,7 +29,9 @@ final class GeneratedMethods {
     /** {@code void fVjp(params…, gradOut, grad_w…)}: a vector-Jacobian product. */
     VJP("Vjp"),
     /** {@code void fJacobian(params…, jac_w…)}: the whole Jacobian. */
-    JACOBIAN("Jacobian");
+    JACOBIAN("Jacobian"),
+    /** {@code double fJvp(params…, dir_w…)} or {@code void fJvp(params…, dir_w…, jvpOut)}. */
+    JVP("Jvp");
 
     final String suffix;
 
@@ -117,13 +119,14 @@ final class GeneratedMethods {
     boolean workspace = params.length > 0 && params[params.length - 1].getType() == Workspace.class;
     Method forward = forwardOf(model, forwardName, m);
     int first = forward.getParameterCount() + (kind == Kind.VJP ? 1 : 0);
-    int end = params.length - (workspace ? 1 : 0);
+    int end = params.length - (workspace ? 1 : 0)
+        - (kind == Kind.JVP && m.getReturnType() == void.class ? 1 : 0);
     List<String> wrt;
     if (derivation != null) {
       wrt = List.of(derivation.wrt());
     } else {
       wrt = new ArrayList<>();
-      String prefix = kind == Kind.JACOBIAN ? "jac_" : "grad_";
+      String prefix = kind == Kind.JACOBIAN ? "jac_" : kind == Kind.JVP ? "dir_" : "grad_";
       for (int i = first; i < end; i++) {
         wrt.add(params[i].getName().substring(prefix.length()));
       }
