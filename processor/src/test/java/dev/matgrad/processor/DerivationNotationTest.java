@@ -54,6 +54,11 @@ class DerivationNotationTest {
           return matmul(transpose(B), tanh(matmul(transpose(A), x)));
         }
 
+        @Differentiable(wrt = "x")
+        static double[] scaled(double[] x, double c) {
+          return scale(c, x);
+        }
+
         @Differentiable
         static double sharedAdjoint(Matrix W, double[] v) {
           double[] h = matmul(W, v);
@@ -96,6 +101,14 @@ class DerivationNotationTest {
   @Test
   void anElementwiseDerivativeOfAProductIsADiagonalFactorInTheNotesOrder() {
     assertEquals("∂f/∂x = A diag(1 − tanh(Aᵀ x)²) B", notation.get("layerJacobian").get(1));
+  }
+
+  @Test
+  void aScalarFactorComesBeforeTheArray() {
+    // The adjoint rule multiplies ḡ by c; it prints as c ḡ, and its Jacobian keeps the column
+    // form (c alone would hide the identity in c I).
+    assertEquals(List.of("f = c x", "(∂f/∂x) ḡ = c ḡ"), notation.get("scaledVjp"));
+    assertEquals("    = c ḡ", notation.get("scaledJacobian").get(2));
   }
 
   @Test
