@@ -133,6 +133,10 @@ final class GradientDoc {
     if (factor != null) {
       return new Term(coefficient, args[0], shown.get(0));
     }
+    if (product && args[0].equals(args[1])) {
+      // y ⊙ y is y².
+      return new Term(coefficient, Notation.paren(args[0]) + "²", a);
+    }
     if (product && a.shape().kind() == Kind.VECTOR && !forward.contains(a)) {
       // A derivative's g ⊙ d with g = M v is diag(d) M v: the factors in the notes' order.
       for (int i = 0; i < 2; i++) {
