@@ -31,7 +31,11 @@ final class GeneratedMethods {
     /** {@code void fJacobian(params…, jac_w…)}: the whole Jacobian. */
     JACOBIAN("Jacobian"),
     /** {@code double fJvp(params…, dir_w…)} or {@code void fJvp(params…, dir_w…, jvpOut)}. */
-    JVP("Jvp");
+    JVP("Jvp"),
+    /** {@code void fHvp(params…, dir_w…, hvp_w…)}: a Hessian-vector product. */
+    HVP("Hvp"),
+    /** {@code void fHessian(params…, hess)}: the whole Hessian over all wrt parameters. */
+    HESSIAN("Hessian");
 
     final String suffix;
 
@@ -131,7 +135,8 @@ final class GeneratedMethods {
         wrt.add(params[i].getName().substring(prefix.length()));
       }
     }
-    if (wrt.size() != end - first) {
+    int arrays = kind == Kind.HVP ? 2 * wrt.size() : kind == Kind.HESSIAN ? 1 : wrt.size();
+    if (arrays != end - first) {
       throw new IllegalStateException(m + ": " + (end - first) + " derivative arrays but wrt "
           + wrt);
     }
