@@ -88,9 +88,9 @@ final class GeneratedMethods {
     Class<?> gradients = gradientsOf(model);
     List<Method> methods = new ArrayList<>();
     for (Method m : gradients.getDeclaredMethods()) {
-      // The reverse-mode methods, the ones this check covers (not yet fJvp, fHvp, fHessian).
-      boolean reverse = Arrays.stream(Kind.values()).anyMatch(k -> m.getName().endsWith(k.suffix));
-      if (Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()) && reverse) {
+      // Every kind GradCheck checks: reverse mode, forward mode and second derivatives.
+      boolean known = Arrays.stream(Kind.values()).anyMatch(k -> m.getName().endsWith(k.suffix));
+      if (Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()) && known) {
         methods.add(m);
       }
     }
