@@ -19,7 +19,8 @@ import java.lang.annotation.Target;
  *     .getAnnotation(Derivation.class);
  * d.method();    // "firstLayerLoss"
  * d.wrt();       // {"A"}
- * d.notation();  // {"f = ‖Bᵀ h − c‖²", "∇_A f = x (…)ᵀ", "where", "  h = σ(Aᵀ x)"}
+ * d.notation();  // {"f = ‖Bᵀ h − c‖²", "∇_A f = 2 x (diag(h ⊙ (1 − h)) B (Bᵀ h − c))ᵀ",
+ *                //  "where", "  h = σ(Aᵀ x)"}
  * }</pre>
  */
 @Documented

@@ -15,7 +15,7 @@ import java.util.Optional;
  * The gradient methods matgrad generated for the application's {@code @Differentiable} classes,
  * found by reflection: each is paired with the method it was derived from, through the
  * {@link Derivation} the processor puts on it (or, from a processor that does not record one yet,
- * through its name: {@code fGrad}, {@code fVjp}, {@code fJacobian}).
+ * through its name: {@code fGrad}, {@code fVjp}, {@code fJacobian}, {@code fJvp}).
  */
 final class GeneratedMethods {
   /** The application's classes with {@code @Differentiable} methods. */
@@ -29,7 +29,13 @@ final class GeneratedMethods {
     /** {@code void fVjp(params…, gradOut, grad_w…)}: a vector-Jacobian product. */
     VJP("Vjp"),
     /** {@code void fJacobian(params…, jac_w…)}: the whole Jacobian. */
-    JACOBIAN("Jacobian");
+    JACOBIAN("Jacobian"),
+    /** {@code double fJvp(params…, dir_w…)} or {@code void fJvp(params…, dir_w…, jvpOut)}. */
+    JVP("Jvp"),
+    /** {@code void fHvp(params…, dir_w…, hvp_w…)}: a Hessian-vector product. */
+    HVP("Hvp"),
+    /** {@code void fHessian(params…, hess)}: the whole Hessian over all wrt parameters. */
+    HESSIAN("Hessian");
 
     final String suffix;
 
@@ -82,9 +88,9 @@ final class GeneratedMethods {
     Class<?> gradients = gradientsOf(model);
     List<Method> methods = new ArrayList<>();
     for (Method m : gradients.getDeclaredMethods()) {
-      // The reverse-mode methods, the ones this check covers (not yet fJvp, fHvp, fHessian).
-      boolean reverse = Arrays.stream(Kind.values()).anyMatch(k -> m.getName().endsWith(k.suffix));
-      if (Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()) && reverse) {
+      // Every kind GradCheck checks: reverse mode, forward mode and second derivatives.
+      boolean known = Arrays.stream(Kind.values()).anyMatch(k -> m.getName().endsWith(k.suffix));
+      if (Modifier.isPublic(m.getModifiers()) && Modifier.isStatic(m.getModifiers()) && known) {
         methods.add(m);
       }
     }
@@ -117,18 +123,20 @@ final class GeneratedMethods {
     boolean workspace = params.length > 0 && params[params.length - 1].getType() == Workspace.class;
     Method forward = forwardOf(model, forwardName, m);
     int first = forward.getParameterCount() + (kind == Kind.VJP ? 1 : 0);
-    int end = params.length - (workspace ? 1 : 0);
+    int end = params.length - (workspace ? 1 : 0)
+        - (kind == Kind.JVP && m.getReturnType() == void.class ? 1 : 0);
     List<String> wrt;
     if (derivation != null) {
       wrt = List.of(derivation.wrt());
     } else {
       wrt = new ArrayList<>();
-      String prefix = kind == Kind.JACOBIAN ? "jac_" : "grad_";
+      String prefix = kind == Kind.JACOBIAN ? "jac_" : kind == Kind.JVP ? "dir_" : "grad_";
       for (int i = first; i < end; i++) {
         wrt.add(params[i].getName().substring(prefix.length()));
       }
     }
-    if (wrt.size() != end - first) {
+    int arrays = kind == Kind.HVP ? 2 * wrt.size() : kind == Kind.HESSIAN ? 1 : wrt.size();
+    if (arrays != end - first) {
       throw new IllegalStateException(m + ": " + (end - first) + " derivative arrays but wrt "
           + wrt);
     }

@@ -1,25 +1,23 @@
 package dev.matgrad.sample;
 
+import dev.matgrad.GradCheck;
 import dev.matgrad.Matrix;
-import dev.matgrad.Workspace;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Parameter;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Checks a generated derivative against central finite differences of the method it was derived
- * from, at a random point: the error is the largest difference over all entries, relative to the
- * largest entry, ‖generated − numeric‖∞ / max(‖generated‖∞, ‖numeric‖∞).
+ * Checks every generated derivative of the app with {@link GradCheck}, the runtime's checker
+ * that users call in their own tests: each against central finite differences of the method it
+ * was derived from, at a random point. An entry's error is |generated − numeric| / max(1,
+ * |generated|, |numeric|); a method's is the largest over its entries.
  */
 final class GradientCheck {
-  /** Central differences at this step are accurate to about 1e-9 here; 1e-6 leaves a margin. */
-  static final double TOLERANCE = 1e-6;
-  private static final double STEP = 1e-6;
+  static final double TOLERANCE = GradCheck.DEFAULT_TOLERANCE;
 
   /** Small arguments for every {@code @Differentiable} method of the app, by "Class.method". */
   private static final Map<String, Function<Random, Object[]>> ARGUMENTS = Map.ofEntries(
@@ -43,8 +41,14 @@ final class GradientCheck {
       Map.entry("SeedProblems.firstLayerLoss",
           r -> new Object[] {matrix(4, 3, r), matrix(3, 2, r), vector(4, r), vector(2, r)}));
 
-  /** The outcome for one generated method; {@code problem} explains a failure to run at all. */
-  record Outcome(GeneratedMethods.Generated generated, double error, String problem) {
+  /**
+   * The outcome for one generated method.
+   *
+   * @param label the generated method, as {@code Class.method} with " (Workspace)" for the overload
+   * @param from the method it was derived from and its wrt parameters
+   * @param problem null, or what failed (the entry, both values, the error) or kept it from running
+   */
+  record Outcome(String label, String from, double error, String problem) {
     boolean passed() {
       return problem == null && error <= TOLERANCE;
     }
@@ -52,137 +56,43 @@ final class GradientCheck {
 
   private GradientCheck() {}
 
+  /** Checks the methods, grouped by the method they were derived from, in the order given. */
   static List<Outcome> run(List<GeneratedMethods.Generated> methods, long seed) {
     List<Outcome> outcomes = new ArrayList<>();
+    Set<String> done = new LinkedHashSet<>();
     for (GeneratedMethods.Generated g : methods) {
-      outcomes.add(check(g, new Random(seed)));
+      Class<?> model = g.forward().getDeclaringClass();
+      String key = model.getSimpleName() + "." + g.forward().getName();
+      if (done.add(key)) {
+        outcomes.addAll(check(model, g.forward().getName(), key, from(g), new Random(seed), seed));
+      }
     }
     return outcomes;
   }
 
-  static Outcome check(GeneratedMethods.Generated g, Random random) {
-    String key = g.forward().getDeclaringClass().getSimpleName() + "." + g.forward().getName();
+  private static List<Outcome> check(Class<?> model, String method, String key, String from,
+      Random random, long seed) {
     Function<Random, Object[]> arguments = ARGUMENTS.get(key);
     if (arguments == null) {
-      return new Outcome(g, Double.NaN, "no sample arguments for " + key
-          + " (add them to GradientCheck.ARGUMENTS)");
+      return List.of(new Outcome(key, from, Double.NaN, "no sample arguments for " + key
+          + " (add them to GradientCheck.ARGUMENTS)"));
     }
+    GradCheck check = GradCheck.of(model, method).seed(seed);
     try {
-      return new Outcome(g, error(g, arguments.apply(random), random), null);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      Throwable cause = e instanceof InvocationTargetException ? e.getCause() : e;
-      return new Outcome(g, Double.NaN, cause.getClass().getSimpleName() + ": " + cause.getMessage());
-    }
-  }
-
-  private static double error(GeneratedMethods.Generated g, Object[] args, Random random)
-      throws ReflectiveOperationException {
-    Method forward = g.forward();
-    int[] wrt = wrtIndices(forward, g.wrt());
-    int outputs = flatten(forward.invoke(null, args)).length;
-    double[] gradOut = g.kind() == GeneratedMethods.Kind.VJP ? vector(outputs, random) : null;
-
-    // The generated method's results, one flat array per wrt parameter.
-    double[][] generated = new double[wrt.length][];
-    List<Object> call = new ArrayList<>(List.of(args));
-    if (gradOut != null) {
-      call.add(gradOut);
-    }
-    for (int k = 0; k < wrt.length; k++) {
-      int size = flatten(args[wrt[k]]).length;
-      generated[k] = new double[g.kind() == GeneratedMethods.Kind.JACOBIAN ? size * outputs : size];
-      call.add(generated[k]);
-    }
-    if (g.workspace()) {
-      Workspace workspace = new Workspace();
-      call.add(workspace);
-      // Twice: the second call runs on the buffers the first one left behind.
-      g.method().invoke(null, call.toArray());
-    }
-    g.method().invoke(null, call.toArray());
-
-    double worstDifference = 0;
-    double largest = 0;
-    for (int k = 0; k < wrt.length; k++) {
-      double[] numeric = numeric(forward, args, wrt[k], gradOut, g.kind(), outputs);
-      for (int i = 0; i < numeric.length; i++) {
-        worstDifference = Math.max(worstDifference, Math.abs(numeric[i] - generated[k][i]));
-        largest = Math.max(largest, Math.max(Math.abs(numeric[i]), Math.abs(generated[k][i])));
+      List<Outcome> outcomes = new ArrayList<>();
+      for (GradCheck.Result r : check.measure(arguments.apply(random))) {
+        outcomes.add(new Outcome(r.label(), from, r.error(), r.failure()));
       }
+      return outcomes;
+    } catch (RuntimeException e) {
+      return List.of(new Outcome(key, from, Double.NaN,
+          e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
-    return largest == 0 ? worstDifference : worstDifference / largest;
   }
 
-  /**
-   * Central differences of the forward method in parameter {@code index}, laid out as the
-   * generated method lays them out: a gradient (scalar f), ∑ⱼ gradOutⱼ ∂fⱼ/∂wᵢ (VJP), or
-   * ∂fⱼ/∂wᵢ at i·m + j (Jacobian).
-   */
-  private static double[] numeric(Method forward, Object[] args, int index, double[] gradOut,
-      GeneratedMethods.Kind kind, int outputs) throws ReflectiveOperationException {
-    boolean scalar = args[index] instanceof Double;
-    double[] w = scalar ? new double[] {(Double) args[index]} : flatten(args[index]);
-    double[] result = new double[kind == GeneratedMethods.Kind.JACOBIAN ? w.length * outputs : w.length];
-    for (int i = 0; i < w.length; i++) {
-      double saved = w[i];
-      double h = STEP * Math.max(1, Math.abs(saved));
-      w[i] = saved + h;
-      double[] up = flatten(forward.invoke(null, withScalar(args, index, scalar, w[0])));
-      w[i] = saved - h;
-      double[] down = flatten(forward.invoke(null, withScalar(args, index, scalar, w[0])));
-      w[i] = saved;
-      for (int j = 0; j < outputs; j++) {
-        double slope = (up[j] - down[j]) / (2 * h);
-        switch (kind) {
-          case GRAD -> result[i] = slope;
-          case VJP -> result[i] += gradOut[j] * slope;
-          case JACOBIAN -> result[i * outputs + j] = slope;
-        }
-      }
-    }
-    return result;
-  }
-
-  private static Object[] withScalar(Object[] args, int index, boolean scalar, double value) {
-    if (!scalar) {
-      return args;
-    }
-    Object[] copy = args.clone();
-    copy[index] = value;
-    return copy;
-  }
-
-  /** The positions of the wrt parameters among the forward method's parameters. */
-  private static int[] wrtIndices(Method forward, List<String> wrt) {
-    Parameter[] params = forward.getParameters();
-    int[] indices = new int[wrt.size()];
-    for (int k = 0; k < wrt.size(); k++) {
-      indices[k] = -1;
-      for (int i = 0; i < params.length; i++) {
-        if (params[i].getName().equals(wrt.get(k))) {
-          indices[k] = i;
-        }
-      }
-      if (indices[k] < 0) {
-        throw new IllegalStateException(forward.getName() + " has no parameter " + wrt.get(k)
-            + " (compile with -parameters)");
-      }
-    }
-    return indices;
-  }
-
-  /** A value as the flat array the generated code uses: the backing array itself, not a copy. */
-  private static double[] flatten(Object value) {
-    if (value instanceof Double d) {
-      return new double[] {d};
-    }
-    if (value instanceof double[] v) {
-      return v;
-    }
-    if (value instanceof Matrix m) {
-      return m.data();
-    }
-    throw new IllegalArgumentException("not a double, double[] or Matrix: " + value);
+  private static String from(GeneratedMethods.Generated g) {
+    return g.forward().getDeclaringClass().getSimpleName() + "." + g.forward().getName()
+        + " wrt " + String.join(", ", g.wrt());
   }
 
   private static Object[] logitsArguments(Random r) {

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -70,6 +71,10 @@ public final class Main implements Callable<Integer> {
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
+    // Named on the command line, in errors too, as the help names them: in lower case.
+    cli.registerConverter(Activation.class, lowerCase(Activation.class));
+    cli.registerConverter(Optimizer.Kind.class, lowerCase(Optimizer.Kind.class));
+    cli.registerConverter(TrainingConfig.Schedule.class, lowerCase(TrainingConfig.Schedule.class));
     cli.setParameterExceptionHandler(Main::badUsage);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof Digits.DataException || e instanceof java.io.IOException) {
@@ -79,6 +84,22 @@ public final class Main implements Callable<Integer> {
       throw e;
     });
     return cli;
+  }
+
+  /** Reads an enum option's value by its lower-case name, in any case. */
+  static <E extends Enum<E>> CommandLine.ITypeConverter<E> lowerCase(Class<E> type) {
+    return value -> {
+      List<String> names = new ArrayList<>();
+      for (E constant : type.getEnumConstants()) {
+        String name = constant.name().toLowerCase(Locale.ROOT);
+        if (name.equalsIgnoreCase(value)) {
+          return constant;
+        }
+        names.add(name);
+      }
+      throw new CommandLine.TypeConversionException("expected one of " + String.join(", ", names)
+          + ", but was '" + value + "'");
+    };
   }
 
   /** Options before any command belong to train, the default command. */

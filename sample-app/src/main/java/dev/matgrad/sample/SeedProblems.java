@@ -49,10 +49,11 @@ public final class SeedProblems {
     return matmul(transpose(B), sigmoid(matmul(transpose(A), x)));
   }
 
-  /** Problem 7: f(A) = ‖Aᵀx‖₂²; the notes: ∇_A f = 2xxᵀA. */
+  /** Problem 7: f(A) = ‖y‖₂² with y = Aᵀx, as the notes name it; the notes: ∇_A f = 2xyᵀ. */
   @Differentiable(wrt = "A")
   public static double squaredNormOfLinearMapWrtA(Matrix A, double[] x) {
-    return sumSq(matmul(transpose(A), x));
+    double[] y = matmul(transpose(A), x);
+    return sumSq(y);
   }
 
   /**

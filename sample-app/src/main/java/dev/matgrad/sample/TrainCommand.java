@@ -178,8 +178,12 @@ final class TrainCommand implements Callable<Integer> {
         config.activation().label(), config.hidden(),
         config.members() == 1 ? "" : " (ensemble of " + config.members() + ")",
         evaluationName, Format.percent(result.accuracy()));
-    TrainingReport.write(report, config, trainingDescription, evaluationDescription,
-        evaluationName, result, summary, plot.getFileName().toString());
+    try {
+      TrainingReport.write(report, config, trainingDescription, evaluationDescription,
+          evaluationName, result, summary, plot.getFileName().toString());
+    } catch (IOException e) {
+      throw new IOException("cannot write " + report + ": " + FileProblems.reason(e, report), e);
+    }
     try {
       TrainingPlot.write(plot, result.epochs(), evaluationName, title,
           validate ? Double.NaN : TrainingReport.KNN_BASELINE);
@@ -194,6 +198,10 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /**
+   * Creates the output folder and proves it writable with a scratch file, so that a folder the
+   * run could not write into stops it before training, with the operating system's reason.
+   */
   private void createOutputFolder() throws IOException {
     if (Files.exists(output) && !Files.isDirectory(output)) {
       throw new IOException("the output folder " + output + " is a file");
@@ -201,7 +209,14 @@ final class TrainCommand implements Callable<Integer> {
     try {
       Files.createDirectories(output);
     } catch (IOException e) {
-      throw new IOException("cannot create the output folder " + output + ": " + e, e);
+      throw new IOException("cannot create the output folder " + output + ": "
+          + FileProblems.reason(e, output), e);
+    }
+    try {
+      Files.delete(Files.createTempFile(output, ".matgrad-", ".tmp"));
+    } catch (IOException e) {
+      throw new IOException("cannot write into the output folder " + output + ": "
+          + FileProblems.reason(e, output), e);
     }
   }
 

@@ -127,7 +127,7 @@ class CliTest {
       assertTrue(cli.out().contains("Problem " + n + ". "), cli.out());
     }
     // Problem 8 as the processor states it and as the notes do.
-    assertTrue(cli.out().contains("∇_A f = x (dh ⊙ h ⊙ (1 − h))ᵀ"), cli.out());
+    assertTrue(cli.out().contains("∇_A f = 2 x (diag(h ⊙ (1 − h)) B (Bᵀ h − c))ᵀ"), cli.out());
     assertTrue(cli.out().contains("∇_A L = 2x (diag(σ(Aᵀx) ⊙ (1 − σ(Aᵀx))) B (Bᵀσ(Aᵀx) − c))ᵀ"),
         cli.out());
     assertFalse(cli.out().contains("does not record"), cli.out());

@@ -6,6 +6,7 @@ import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeSpec;
 import dev.matgrad.processor.ast.MethodSource;
+import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
 import dev.matgrad.processor.passes.Program;
 import java.util.ArrayList;
@@ -153,8 +154,15 @@ public final class GradientsWriter {
         case GRAD -> lines.add("∇_" + w.name() + " f = " + derivative);
         case VJP -> lines.add("(∂f/∂" + w.name() + ") ḡ = " + derivative);
         case JACOBIAN -> {
-          lines.add("column j of ∂f/∂" + w.name() + " = (∂f/∂" + w.name() + ") e_j, with ḡ = e_j:");
-          lines.add("    = " + derivative);
+          // ∂f/∂x as a matrix when both are vectors and the product reads M ḡ.
+          boolean vectors = w.shape().kind() == Kind.VECTOR && p.output().shape().kind() == Kind.VECTOR;
+          String jacobian = vectors && g != null ? doc.jacobian(g) : null;
+          if (jacobian != null) {
+            lines.add("∂f/∂" + w.name() + " = " + jacobian);
+          } else {
+            lines.add("column j of ∂f/∂" + w.name() + " = (∂f/∂" + w.name() + ") e_j, with ḡ = e_j:");
+            lines.add("    = " + derivative);
+          }
         }
         case HVP -> lines.add("(∇²f dir)_" + w.name() + " = " + derivative);
         case HESSIAN -> {

@@ -13,8 +13,8 @@ public final class Notation {
   }
 
   /**
-   * Whether a scalar factor written before s needs parentheses: only when s is a sum,
-   * difference, quotient or Hadamard product (2 A x, but 2 (a + b)).
+   * Whether a scalar factor written before s needs parentheses: only when s is a sum or a
+   * difference (2 A x, 2 a ⊙ b and 2 a / b read the same either way, but 2 (a + b)).
    */
   public static String factorOperand(String s) {
     int depth = 0;
@@ -24,7 +24,7 @@ public final class Notation {
         depth++;
       } else if (c == ')' || c == ']') {
         depth--;
-      } else if (depth == 0 && (c == '+' || c == '−' || c == '⊙' || c == '/')) {
+      } else if (depth == 0 && (c == '+' || c == '−')) {
         return paren(s);
       }
     }
@@ -51,6 +51,39 @@ public final class Notation {
       }
     }
     return false;
+  }
+
+  /**
+   * Whether s is one power whose base and exponent are each one operand, {@code (a / b)^(p − 1)}
+   * or {@code x^2}: it binds tighter than any product.
+   */
+  public static boolean isPower(String s) {
+    int depth = 0;
+    int caret = -1;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '(' || c == '[') {
+        depth++;
+      } else if (c == ')' || c == ']') {
+        depth--;
+      } else if (depth == 0 && c == '^') {
+        if (caret >= 0) {
+          return false;
+        }
+        caret = i;
+      }
+    }
+    if (caret <= 0 || caret == s.length() - 1) {
+      return false;
+    }
+    String base = s.substring(0, caret);
+    String exponent = s.substring(caret + 1);
+    return paren(base).equals(base) && paren(exponent).equals(exponent);
+  }
+
+  /** s without one pair of parentheses around all of it: {@code (a + b)} is {@code a + b}. */
+  public static String unwrap(String s) {
+    return isWrapped(s) ? s.substring(1, s.length() - 1) : s;
   }
 
   private static boolean isWrapped(String s) {

@@ -1,0 +1,120 @@
+package dev.matgrad.processor;
+
+import static dev.matgrad.processor.ProcessorTesting.classLoader;
+import static dev.matgrad.processor.ProcessorTesting.compile;
+import static dev.matgrad.processor.ProcessorTesting.type;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.matgrad.Derivation;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the derivation is printed (Javadoc and {@code @Derivation}): tidied as the seed notes
+ * write it, one rule per test.
+ */
+class DerivationNotationTest {
+  private static Map<String, List<String>> notation;
+
+  @BeforeAll
+  static void compileOnce() throws Exception {
+    var compilation = compile(type("p.N", """
+        @Differentiable
+        static double l1(double[] x) {
+          return norm1(x);
+        }
+
+        @Differentiable
+        static double twice(double[] x) {
+          return dot(x, x);
+        }
+
+        @Differentiable(wrt = "x")
+        static double pNorm(double[] x, double p) {
+          return normP(x, p);
+        }
+
+        @Differentiable(wrt = "x")
+        static double[] linear(Matrix A, double[] x) {
+          return matmul(transpose(A), x);
+        }
+
+        @Differentiable(wrt = "A")
+        static double[] linearInA(Matrix A, double[] x) {
+          return matmul(transpose(A), x);
+        }
+
+        @Differentiable(wrt = "x")
+        static double[] layer(Matrix A, Matrix B, double[] x) {
+          return matmul(transpose(B), tanh(matmul(transpose(A), x)));
+        }
+
+        @Differentiable(wrt = "x")
+        static double[] scaled(double[] x, double c) {
+          return scale(c, x);
+        }
+
+        @Differentiable
+        static double sharedAdjoint(Matrix W, double[] v) {
+          double[] h = matmul(W, v);
+          return sumSq(tanh(h));
+        }
+        """));
+    Class<?> gradients = classLoader(compilation).loadClass("p.NGradients");
+    notation = new TreeMap<>();
+    for (Method m : gradients.getMethods()) {
+      Derivation d = m.getAnnotation(Derivation.class);
+      if (d != null) {
+        notation.put(m.getName(), Arrays.asList(d.notation()));
+      }
+    }
+  }
+
+  @Test
+  void anAdjointOfOneIsLeftOut() {
+    assertEquals(List.of("f = ‖x‖₁", "∇_x f = sign(x)"), notation.get("l1Grad"));
+    assertEquals("∇_x f = sign(x) ⊙ (|x| / ‖x‖_p)^(p − 1)", notation.get("pNormGrad").get(1));
+  }
+
+  @Test
+  void aSumOfTheSameTermIsFolded() {
+    assertEquals(List.of("f = xᵀ x", "∇_x f = 2 x"), notation.get("twiceGrad"));
+  }
+
+  @Test
+  void aJacobianOfVectorsThatReadsMTimesTheAdjointIsStatedAsM() {
+    assertEquals(List.of("f = Aᵀ x", "∂f/∂x = A"), notation.get("linearJacobian"));
+    assertEquals(List.of("f = Aᵀ x", "(∂f/∂x) ḡ = A ḡ"), notation.get("linearVjp"));
+  }
+
+  @Test
+  void aJacobianWithRespectToAMatrixKeepsItsColumnForm() {
+    assertEquals("column j of ∂f/∂A = (∂f/∂A) e_j, with ḡ = e_j:",
+        notation.get("linearInAJacobian").get(1));
+  }
+
+  @Test
+  void anElementwiseDerivativeOfAProductIsADiagonalFactorInTheNotesOrder() {
+    assertEquals("∂f/∂x = A diag(1 − tanh(Aᵀ x)²) B", notation.get("layerJacobian").get(1));
+  }
+
+  @Test
+  void aScalarFactorComesBeforeTheArray() {
+    // The adjoint rule multiplies ḡ by c; it prints as c ḡ, and its Jacobian keeps the column
+    // form (c alone would hide the identity in c I).
+    assertEquals(List.of("f = c x", "(∂f/∂x) ḡ = c ḡ"), notation.get("scaledVjp"));
+    assertEquals("    = c ḡ", notation.get("scaledJacobian").get(2));
+  }
+
+  @Test
+  void anAdjointUsedTwiceKeepsItsName() {
+    List<String> lines = notation.get("sharedAdjointGrad");
+    assertEquals(List.of("f = ‖tanh(h)‖²", "∇_W f = dh vᵀ", "∇_v f = Wᵀ dh", "where",
+        "  h = W v", "  dh = 2 tanh(h) ⊙ (1 − tanh(h)²)"), lines);
+  }
+}
