@@ -359,6 +359,39 @@ final class MethodCompiler implements Callees {
     return findIn(type(owner), name, args, at);
   }
 
+  @Override
+  public Number constant(MethodSource caller, String qualifier, String name) {
+    if (!qualifier.isEmpty()) {
+      TypeElement t = resolveType(caller, qualifier);
+      return t == null ? null : constantOf(t, name);
+    }
+    for (Element c = type(caller.owner()); c instanceof TypeElement t; c = c.getEnclosingElement()) {
+      Number value = constantOf(t, name);
+      if (value != null) {
+        return value;
+      }
+    }
+    return null;
+  }
+
+  /** The static final double or int constant {@code name} that {@code type} has or inherits. */
+  private Number constantOf(TypeElement type, String name) {
+    for (Element e : env.getElementUtils().getAllMembers(type)) {
+      if (e.getKind() == ElementKind.FIELD && e.getSimpleName().contentEquals(name)
+          && e.getModifiers().contains(Modifier.STATIC) && e.getModifiers().contains(Modifier.FINAL)
+          && e instanceof VariableElement v) {
+        Object value = v.getConstantValue();
+        if (value instanceof Double || value instanceof Integer) {
+          return (Number) value;
+        }
+        if (value instanceof Float f) {
+          return f.doubleValue();
+        }
+      }
+    }
+    return null;
+  }
+
   /** The methods called {@code name} that {@code type} declares or inherits. */
   private List<ExecutableElement> methodsNamed(TypeElement type, String name) {
     List<ExecutableElement> methods = new ArrayList<>();

@@ -253,7 +253,7 @@ class BodyDiagnosticsTest {
             }
             """, "return sum(x + 1.0);", "the Java operator + on a double[]", "Ops.add"),
         bad("""
-            static final double SCALE = 2.0;
+            static double SCALE = 2.0;
 
             @Differentiable
             static double qualifiedField(double x) {
@@ -319,7 +319,7 @@ class BodyDiagnosticsTest {
   static Stream<Arguments> unknownNames() {
     return Stream.of(
         bad("""
-            static final double SCALE = 2.0;
+            static double SCALE = 2.0;
 
             @Differentiable
             static double readsField(double x) {

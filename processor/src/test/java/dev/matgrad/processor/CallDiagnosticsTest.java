@@ -265,7 +265,7 @@ class CallDiagnosticsTest {
   @Test
   void calleeWhoseNamesDoNotResolveIsInvalid() {
     JavaFileObject src = classC("""
-        static final double RATE = 0.1;
+        static double RATE = 0.1;
 
         @Differentiable
         static double decay(double x) {

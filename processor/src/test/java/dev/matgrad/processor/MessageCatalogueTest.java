@@ -237,7 +237,7 @@ class MessageCatalogueTest {
         }
         """, "return x * 'a';");
     add(Message.UNKNOWN_NAME, """
-        static final double RATE = 0.5;
+        static double RATE = 0.5;
 
         @Differentiable
         static double decay(double x) {

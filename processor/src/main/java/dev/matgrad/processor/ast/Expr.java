@@ -25,6 +25,9 @@ public sealed interface Expr {
   /** {@code x.length}. */
   record Length(Expr target, Origin origin) implements Expr {}
 
+  /** {@code C.NAME}: a field of a class, read only as a {@code static final} constant. */
+  record Field(String qualifier, String name, Origin origin) implements Expr {}
+
   /** {@code x[i]}. */
   record Index(Expr array, Expr index, Origin origin) implements Expr {}
 

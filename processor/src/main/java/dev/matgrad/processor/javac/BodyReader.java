@@ -214,6 +214,9 @@ final class BodyReader {
         if (member.equals("length")) {
           return new Expr.Length(expr(m.getExpression()), origin(e));
         }
+        if (target != null) {
+          return new Expr.Field(target, member, origin(e));
+        }
         return invalid(e, Message.UNSUPPORTED_EXPRESSION, "the field access " + e);
       }
       case METHOD_INVOCATION: {

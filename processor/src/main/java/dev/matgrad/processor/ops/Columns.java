@@ -104,11 +104,7 @@ public final class Columns {
       .shape((g, args, flags, origin) -> args.get(0).shape())
       .lower((e, n) -> Rules.eachColumn(e, n.arg(0), (col, at) -> {
         String x = e.ref(n.arg(0));
-        String max = e.fresh("max");
-        e.add("double " + max + " = " + e.doubles("NEGATIVE_INFINITY"));
-        e.open(Emitter.loop(col.row(), e.rows(n)));
-        e.add(max + " = " + e.math("max") + "(" + max + ", " + x + "[" + at + "])");
-        e.close();
+        String max = columnMaximum(e, n, x, col, at);
         String sum = e.fresh("sum");
         e.add("double " + sum + " = 0.0");
         e.open(Emitter.loop(col.row(), e.rows(n)));
@@ -130,11 +126,7 @@ public final class Columns {
       .shape((g, args, flags, origin) -> args.get(0).shape())
       .lower((e, n) -> Rules.eachColumn(e, n.arg(0), (col, at) -> {
         String x = e.ref(n.arg(0));
-        String max = e.fresh("max");
-        e.add("double " + max + " = " + e.doubles("NEGATIVE_INFINITY"));
-        e.open(Emitter.loop(col.row(), e.rows(n)));
-        e.add(max + " = " + e.math("max") + "(" + max + ", " + x + "[" + at + "])");
-        e.close();
+        String max = columnMaximum(e, n, x, col, at);
         String sum = e.fresh("sumExp");
         e.add("double " + sum + " = 0.0");
         e.open(Emitter.loop(col.row(), e.rows(n)));
@@ -155,6 +147,17 @@ public final class Columns {
       .jvp((g, n, t) -> minusColumnSums(g, t.get(0),
           g.apply(Arithmetic.MUL, null, g.apply(Functions.EXP, null, n), t.get(0))))
       .build();
+
+  /** Declares a local holding the largest entry of x's current column and returns its name. */
+  private static String columnMaximum(Emitter e, Node.Apply n, String x, Rules.Column col,
+      String at) {
+    String max = e.fresh("max");
+    e.add("double " + max + " = " + e.doubles("NEGATIVE_INFINITY"));
+    e.open(Emitter.loop(col.row(), e.rows(n)));
+    e.add(max + " = " + e.math("max") + "(" + max + ", " + x + "[" + at + "])");
+    e.close();
+    return max;
+  }
 
   /** y ⊙ (s − 1 (yᵀ s)) per column, y = softmax(x): its derivative applied to s. */
   private static Node softmaxDerivative(Graph g, Node.Apply y, Node s) {

@@ -30,4 +30,11 @@ public interface Callees {
    * when it has one that cannot be inlined.
    */
   MethodSource find(String owner, String name, List<Kind> args, Origin at);
+
+  /**
+   * The value of the {@code static final} double or int constant {@code name} that the caller's
+   * code sees (its class, superclasses and enclosing classes when {@code qualifier} is empty,
+   * else the class {@code qualifier} names): a Double or an Integer, or null if there is none.
+   */
+  Number constant(MethodSource caller, String qualifier, String name);
 }

@@ -239,6 +239,15 @@ public final class Resolve {
     return got == want ? value : graph.apply(Arithmetic.TO_DOUBLE, at(origin), value);
   }
 
+  /** A static final double or int constant the method's code sees, as a constant node, or null. */
+  private Node constant(MethodSource method, String qualifier, String name) {
+    Number value = callees.constant(method, qualifier, name);
+    if (value instanceof Integer i) {
+      return graph.intConstant(i);
+    }
+    return value == null ? null : graph.constant(value.doubleValue());
+  }
+
   private Node expr(Expr e, MethodSource method, Map<String, Node> scope) {
     if (e instanceof Expr.Invalid) {
       throw new Poisoned();
@@ -252,7 +261,20 @@ public final class Resolve {
       }
       Node n = scope.get(name.name());
       if (n == null) {
+        n = constant(method, "", name.name());
+      }
+      if (n == null) {
         throw new CompileError(e.origin(), Message.UNKNOWN_NAME, name.name());
+      }
+      return n;
+    }
+    if (e instanceof Expr.Field field) {
+      Node n = scope.containsKey(field.qualifier()) ? null
+          : constant(method, field.qualifier(), field.name());
+      if (n == null) {
+        throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
+            "the field access " + field.qualifier() + "." + field.name()
+                + " (only static final double and int constants can be read)");
       }
       return n;
     }
