@@ -675,8 +675,10 @@ final class Mutator {
             "@Differentiable(hessian = true)"));
         String modifiers = random.nextInt(3) == 0 ? m.modifiers().replace("static ", "")
             : m.modifiers();
+        // An annotation without wrt differentiates every parameter, whatever the method had.
+        List<String> wrtNames = annotation.contains("wrt") ? m.wrtNames() : null;
         setMethod(method, new MethodModel(m.source(), m.classes(), m.indent(), modifiers,
-            m.result(), m.name(), m.params(), m.wrtNames(), annotation, m.body()));
+            m.result(), m.name(), m.params(), wrtNames, annotation, m.body()));
         done("annotation", m, annotation + (modifiers.equals(m.modifiers()) ? "" : " not static"));
       }
     }
