@@ -363,7 +363,9 @@ final class MethodCompiler implements Callees {
   public Number constant(MethodSource caller, String qualifier, String name) {
     if (!qualifier.isEmpty()) {
       TypeElement t = resolveType(caller, qualifier);
-      return t == null ? null : constantOf(t, name);
+      // The user's constants, not the JDK's (Double.MAX_VALUE is no value to differentiate at).
+      boolean jdk = t != null && t.getQualifiedName().toString().matches("javax?\\..*");
+      return t == null || jdk ? null : constantOf(t, name);
     }
     for (Element c = type(caller.owner()); c instanceof TypeElement t; c = c.getEnclosingElement()) {
       Number value = constantOf(t, name);

@@ -274,7 +274,7 @@ public final class Resolve {
       if (n == null) {
         throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
             "the field access " + field.qualifier() + "." + field.name()
-                + " (only static final double and int constants can be read)");
+                + " (only static final double and int constants of your own classes can be read)");
       }
       return n;
     }
