@@ -23,7 +23,7 @@ class WorkspaceTest {
    * cannot tell). The minimum discounts one-off allocations by the JVM itself (the first use of
    * the measuring bean, a recompilation) while any allocation per call shows in every run.
    */
-  private static Long allocatedBytes(Runnable calls) {
+  static Long allocatedBytes(Runnable calls) {
     if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean mx)
         || !mx.isThreadAllocatedMemorySupported()) {
       return null;

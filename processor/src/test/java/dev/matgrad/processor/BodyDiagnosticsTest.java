@@ -43,26 +43,6 @@ class BodyDiagnosticsTest {
     return Stream.of(
         bad("""
             @Differentiable
-            static double ifStatement(double x) {
-              double y = x;
-              if (x > 0.0) {
-                y = 2.0 * x;
-              }
-              return y;
-            }
-            """, "if (x > 0.0) {", "an if statement"),
-        bad("""
-            @Differentiable
-            static double forLoop(double x) {
-              double y = x;
-              for (int i = 0; i < 3; i++) {
-                y = y * x;
-              }
-              return y;
-            }
-            """, "for (int i = 0; i < 3; i++) {", "a for loop"),
-        bad("""
-            @Differentiable
             static double forEachLoop(double[] xs) {
               double s = 0.0;
               for (double v : xs) {
@@ -70,7 +50,7 @@ class BodyDiagnosticsTest {
               }
               return s;
             }
-            """, "for (double v : xs) {", "a for loop"),
+            """, "for (double v : xs) {", "a for-each loop"),
         bad("""
             @Differentiable
             static double whileLoop(double x) {
@@ -104,11 +84,99 @@ class BodyDiagnosticsTest {
             """, "switch (n) {", "a switch statement"),
         bad("""
             @Differentiable
-            static double conditional(double x) {
-              double y = x * x;
-              return x > 0.0 ? y : -y;
+            static double breaks(double[] x) {
+              double s = 0.0;
+              for (int i = 0; i < x.length; i++) {
+                if (x[i] < 0.0) {
+                  break;
+                }
+                s += x[i];
+              }
+              return s;
             }
-            """, "return x > 0.0 ? y : -y;", "the conditional operator ?:"));
+            """, "break;", "break"),
+        bad("""
+            @Differentiable
+            static double continues(double[] x) {
+              double s = 0.0;
+              for (int i = 0; i < x.length; i++) {
+                if (x[i] < 0.0) {
+                  continue;
+                }
+                s += x[i];
+              }
+              return s;
+            }
+            """, "continue;", "continue"),
+        bad("""
+            @Differentiable
+            static double returnsInLoop(double[] x) {
+              for (int i = 0; i < x.length; i++) {
+                return x[i];
+              }
+              return 0.0;
+            }
+            """, "return x[i];", "a return inside a loop"),
+        bad("""
+            @Differentiable
+            static double intDivisionInBranch(double x, int n, int k) {
+              int q = n > 0 ? k / n : 0;
+              return x * q;
+            }
+            """, "int q = n > 0 ? k / n : 0;", "k / n inside a branch"));
+  }
+
+  static Stream<Arguments> loopForms() {
+    return Stream.of(
+        bad("""
+            @Differentiable
+            static double writesIndex(double[] x) {
+              double s = 0.0;
+              for (int i = 0; i < x.length; i++) {
+                s += x[i];
+                i = i + 1;
+              }
+              return s;
+            }
+            """, "i = i + 1;", "its index i is assigned inside the loop"),
+        bad("""
+            @Differentiable
+            static double movingBound(double x) {
+              int n = 3;
+              double s = 0.0;
+              for (int i = 0; i < n; i++) {
+                s += x;
+                n = n - 1;
+              }
+              return s;
+            }
+            """, "for (int i = 0; i < n; i++) {", "reads n, which the loop assigns"),
+        bad("""
+            @Differentiable
+            static double notEqual(double x) {
+              double s = 0.0;
+              for (int i = 0; i != 3; i++) {
+                s += x;
+              }
+              return s;
+            }
+            """, "for (int i = 0; i != 3; i++) {", "its condition must compare the index"),
+        bad("""
+            @Differentiable
+            static double twoUpdates(double x) {
+              double s = 0.0;
+              for (int i = 0, j = 0; i < 3; i++, j++) {
+                s += x;
+              }
+              return s;
+            }
+            """, "for (int i = 0, j = 0; i < 3; i++, j++) {", "one int index"));
+  }
+
+  @ParameterizedTest
+  @MethodSource
+  void loopForms(String members, String line, String[] mentions) {
+    assertOnlyError("loop-form", members, line, mentions);
   }
 
   @ParameterizedTest
@@ -359,13 +427,6 @@ class BodyDiagnosticsTest {
               return x;
             }
             """, "String label = \"x\";", "a local of type String"),
-        bad("""
-            @Differentiable
-            static double booleanLocal(double x) {
-              boolean positive = x > 0.0;
-              return x;
-            }
-            """, "boolean positive = x > 0.0;", "a local of type boolean"),
         bad("""
             @Differentiable
             static double uninitialised(double x) {

@@ -199,10 +199,24 @@ class MessageCatalogueTest {
     // ---- the body
     add(Message.CONTROL_FLOW, """
         @Differentiable
-        static double absolute(double x) {
-          return x > 0.0 ? x : -x;
+        static double halve(double x) {
+          double y = x;
+          while (y > 1.0) {
+            y = y / 2.0;
+          }
+          return y;
         }
-        """, "return x > 0.0 ? x : -x;");
+        """, "while (y > 1.0) {");
+    add(Message.LOOP_FORM, """
+        @Differentiable
+        static double everyOther(double x) {
+          double s = 0.0;
+          for (int i = 0; i != 4; i += 2) {
+            s += x;
+          }
+          return s;
+        }
+        """, "for (int i = 0; i != 4; i += 2) {");
     add(Message.UNSUPPORTED_STATEMENT, """
         @Differentiable
         static double asserting(double x) {
@@ -296,7 +310,7 @@ class MessageCatalogueTest {
     add(Message.CALLEE_INVALID, """
         @Differentiable
         static double broken(double x) {
-          return x > 0.0 ? x : 0.0;
+          return x * 1.0f;
         }
 
         @Differentiable

@@ -37,6 +37,21 @@ public sealed interface Expr {
   /** One of {@code + - * / %}. */
   record Binary(char operator, Expr left, Expr right, Origin origin) implements Expr {}
 
+  /** A comparison {@code < <= > >= == !=}: a condition. */
+  record Compare(String operator, Expr left, Expr right, Origin origin) implements Expr {}
+
+  /** {@code &&} or {@code ||} of conditions; the right operand is evaluated only when needed. */
+  record Logical(String operator, Expr left, Expr right, Origin origin) implements Expr {}
+
+  /** {@code !condition}. */
+  record Not(Expr operand, Origin origin) implements Expr {}
+
+  /** {@code true} or {@code false}. */
+  record Bool(boolean value, Origin origin) implements Expr {}
+
+  /** {@code condition ? a : b}. */
+  record Conditional(Expr condition, Expr ifTrue, Expr ifFalse, Origin origin) implements Expr {}
+
   /** A cast to a primitive type, e.g. {@code (double) n}. */
   record Cast(String type, Expr operand, Origin origin) implements Expr {}
 

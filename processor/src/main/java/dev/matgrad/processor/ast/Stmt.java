@@ -10,6 +10,17 @@ public sealed interface Stmt {
   /** {@code name = value;} (compound assignments are read as {@code name = name op value}). */
   record Assign(String name, Expr value, Origin origin) implements Stmt {}
 
+  /**
+   * {@code for (int index = start; index comparison end; index += step) body}, the condition
+   * written with the index on the left and the step signed ({@code i--} is a step of −1).
+   */
+  record For(String index, Expr start, String comparison, Expr end, Expr step,
+      java.util.List<Stmt> body, Origin origin) implements Stmt {}
+
+  /** {@code if (condition) then else otherwise}; {@code otherwise} is empty without an else. */
+  record If(Expr condition, java.util.List<Stmt> then, java.util.List<Stmt> otherwise,
+      Origin origin) implements Stmt {}
+
   /** {@code return value;} */
   record Return(Expr value, Origin origin) implements Stmt {}
 }

@@ -71,7 +71,9 @@ final class Lowering implements Emitter {
     for (Node n : program.graph().nodes()) {
       if (n instanceof Node.Apply a) {
         for (Node arg : a.args()) {
-          onlyElementwise.merge(arg, a.op().isElementwise(), Boolean::logicalAnd);
+          // a loop reads its initial values entry by entry, like an elementwise op
+          onlyElementwise.merge(arg, a.op().isElementwise() || a.op().loop() != null,
+              Boolean::logicalAnd);
         }
       }
     }
@@ -128,6 +130,11 @@ final class Lowering implements Emitter {
 
   boolean isFused(Node n) {
     return fused.contains(n);
+  }
+
+  /** The program's nodes, in order. */
+  List<Node> nodes() {
+    return program.graph().nodes();
   }
 
   /** The generated method's variable for user parameter {@code name}. */
@@ -219,6 +226,13 @@ final class Lowering implements Emitter {
    */
   void lower(Node.Apply n) {
     nodeNames.clear();
+    if (n.op().isInPlace()) {
+      // An accumulator updated where it is: the result is the argument's storage.
+      vars.put(n, ref(n.arg(0)));
+      comment(n);
+      n.op().lower(this, n);
+      return;
+    }
     if (!vars.containsKey(n)) {
       vars.put(n, nameFor(n));
       if (n.shape().isArray()) {
@@ -242,6 +256,9 @@ final class Lowering implements Emitter {
 
   /** How a value is called in comments: parameters by their own name, constants by value. */
   private String displayName(Node n) {
+    if (n instanceof Node.Apply loop && loop.op().loop() != null) {
+      return "the loop " + loop.op().loop().header();
+    }
     if (n instanceof Node.Param p) {
       return program.params().contains(p) ? p.name() : ref(p);
     }
@@ -399,6 +416,39 @@ final class Lowering implements Emitter {
   @Override
   public String scratch(String size) {
     return newArray(size);
+  }
+
+  /** What a forward loop recorded: its tape array, one record's width and each value's offset. */
+  record Tape(String array, String width, Map<Integer, String> offsets) {}
+
+  private final Map<Node, Tape> tapes = new HashMap<>();
+  private final Map<Node, String> counters = new HashMap<>();
+
+  /** Registers the tape a forward loop writes. */
+  void tape(Node loop, Tape tape) {
+    tapes.put(loop, tape);
+  }
+
+  /** Registers the iteration counter (0, 1, ... in forward order) of the loop with this index. */
+  void counter(Node index, String counter) {
+    counters.put(index, counter);
+  }
+
+  @Override
+  public void readTape(Node.Apply n) {
+    Tape tape = tapes.get(n.arg(0));
+    String at = counters.get(n.arg(1)) + " * " + tape.width() + " + " + tape.offsets().get(n.flags());
+    if (n.shape().isArray()) {
+      String base = fresh("at");
+      add("int " + base + " = " + at);
+      String j = fresh("j");
+      open(Emitter.loop(j, size(n)));
+      add(ref(n) + "[" + j + "] = " + tape.array() + "[" + base + " + " + j + "]");
+      close();
+    } else {
+      String read = tape.array() + "[" + at + "]";
+      add(declare(n) + " = " + (n.shape().kind() == Kind.INT ? "(int) " + read : read));
+    }
   }
 
   @Override

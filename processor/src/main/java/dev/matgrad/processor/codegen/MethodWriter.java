@@ -11,6 +11,8 @@ import dev.matgrad.processor.ir.Dims;
 import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.ir.Regions;
+import dev.matgrad.processor.ops.ControlFlow;
 import dev.matgrad.processor.passes.Program;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -192,6 +194,8 @@ final class MethodWriter {
 
     Set<Node> used = usedNodes();
     lower.bindParameters(used);
+    regions = Regions.of(program.graph());
+    loops = new LoopWriter(lower, used, regions, this::emit);
     Node seed = program.seed();
     Set<Node> keep = new HashSet<>(program.gradients().values());
     keep.add(program.output());
@@ -204,10 +208,10 @@ final class MethodWriter {
       hessian(code, used);
     } else if (mode == Mode.JACOBIAN) {
       Set<Node> reverse = dependsOnSeed(seed);
-      lower.planFusion(used, keep, (n, c) -> reverse.contains(n) == reverse.contains(c));
+      lower.planFusion(used, keep, (n, c) -> sameLoop(n, c) && reverse.contains(n) == reverse.contains(c));
       jacobian(code, used, reverse);
     } else {
-      lower.planFusion(used, keep, (n, c) -> true);
+      lower.planFusion(used, keep, this::sameLoop);
       if (mode == Mode.VJP) {
         lower.bind(seed, gradOut);
       }
@@ -215,17 +219,21 @@ final class MethodWriter {
         bindDirections(directionNames);
       }
       Map<Node, String> direct = directOutputs();
-      for (Node n : program.graph().nodes()) {
-        if (used.contains(n) && n instanceof Node.Apply a) {
-          emit(a, direct.get(n));
-        }
-      }
+      loops.write(program.graph().nodes(), n -> true, direct);
       writeGradients(code, direct);
       if (mode == Mode.GRAD) {
         code.addStatement("return $L", lower.ref(program.output()));
       }
     }
     return code.build();
+  }
+
+  private Regions regions;
+  private LoopWriter loops;
+
+  /** Whether two nodes are computed in the same loop body (or both outside every loop). */
+  private boolean sameLoop(Node a, Node b) {
+    return regions.loopOf(a) == regions.loopOf(b);
   }
 
   /** Runtime checks that the parameters' shapes fit together, before anything is written. */
@@ -373,6 +381,7 @@ final class MethodWriter {
     for (Node.Param w : program.wrt()) {
       Node g = program.gradients().get(w.name());
       if (g instanceof Node.Apply a && a.shape().isArray() && !readers.containsKey(g)
+          && !ControlFlow.isLoopResult(a) && !a.op().isInPlace()
           && g != program.output() && !direct.containsKey(g) && !lower.readsAsScalar(g)) {
         direct.put(g, outputNames.get(w.name()));
       }
@@ -417,14 +426,24 @@ final class MethodWriter {
   private List<Node.Apply> allocateRepeated(Set<Node> used, Set<Node> repeated) {
     List<Node.Apply> nodes = new ArrayList<>();
     for (Node n : program.graph().nodes()) {
-      if (used.contains(n) && n instanceof Node.Apply a && repeated.contains(n)) {
+      if (used.contains(n) && n instanceof Node.Apply a && repeated.contains(outermost(n))) {
         nodes.add(a);
-        if (a.shape().isArray() && !lower.readsAsScalar(a) && !lower.isFused(a)) {
+        if (a.shape().isArray() && !lower.readsAsScalar(a) && !lower.isFused(a)
+            && !ControlFlow.isLoopResult(a) && !a.op().isInPlace()) {
           lower.allocate(a);
         }
       }
     }
     return nodes;
+  }
+
+  /** The top-level node n is computed in: itself, or the outermost loop around it. */
+  private Node outermost(Node n) {
+    Node at = n;
+    for (Node loop = regions.loopOf(at); loop != null; loop = regions.loopOf(at)) {
+      at = loop;
+    }
+    return at;
   }
 
   /** One output or direction array's length check, with the parameter's shape in the message. */
@@ -513,7 +532,8 @@ final class MethodWriter {
   private void sweepUnitDirections(CodeBlock.Builder code, Set<Node> used, Set<Node> keep,
       Runnable beforeLoop, SweepRow row) {
     Set<Node> tangentPart = program.graph().dependents(program.directions(), true);
-    lower.planFusion(used, keep, (n, c) -> tangentPart.contains(n) == tangentPart.contains(c));
+    lower.planFusion(used, keep,
+        (n, c) -> sameLoop(n, c) && tangentPart.contains(n) == tangentPart.contains(c));
     Map<String, String> dirs = new LinkedHashMap<>();
     for (Node.Param w : program.wrt()) {
       String dir = lower.local("dir_" + w.name());
@@ -523,12 +543,8 @@ final class MethodWriter {
       dirs.put(w.name(), dir);
     }
     bindDirections(dirs);
-    for (Node n : program.graph().nodes()) {
-      if (used.contains(n) && n instanceof Node.Apply a && !tangentPart.contains(n)) {
-        emit(a, null);
-      }
-    }
-    List<Node.Apply> perEntry = allocateRepeated(used, tangentPart);
+    loops.write(program.graph().nodes(), n -> !tangentPart.contains(n), Map.of());
+    allocateRepeated(used, tangentPart);
     beforeLoop.run();
     for (Node.Param along : program.wrt()) {
       String dir = dirs.get(along.name());
@@ -537,11 +553,7 @@ final class MethodWriter {
       lower.open("for (int " + i + " = 0; " + i + " < "
           + (along.shape().isScalar() ? "1" : lower.size(along)) + "; " + i + "++)");
       code.addStatement("$L[$L] = 1.0", dir, i);
-      for (Node.Apply a : perEntry) {
-        if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
-          lower.lower(a);
-        }
-      }
+      loops.write(program.graph().nodes(), tangentPart::contains, Map.of());
       row.write(along, i);
       code.addStatement("$L[$L] = 0.0", dir, i);
       lower.close();
@@ -556,15 +568,15 @@ final class MethodWriter {
   private void jvp(CodeBlock.Builder code, Set<Node> used) {
     bindDirections(outputNames);
     Node t = program.tangent();
-    lower.planFusion(used, t == null ? Set.of() : Set.of(t), (n, c) -> true);
+    lower.planFusion(used, t == null ? Set.of() : Set.of(t), this::sameLoop);
     boolean direct = !program.scalarValued() && t instanceof Node.Apply
         && !Graph.uses(program.graph().nodes()).containsKey(t) && !lower.readsAsScalar(t)
-        && t.shape().isArray();
-    for (Node n : program.graph().nodes()) {
-      if (used.contains(n) && n instanceof Node.Apply a) {
-        emit(a, direct && n == t ? jvpOut : null);
-      }
+        && t.shape().isArray() && !ControlFlow.isLoopResult(t);
+    Map<Node, String> directOut = new HashMap<>();
+    if (direct) {
+      directOut.put(t, jvpOut);
     }
+    loops.write(program.graph().nodes(), n -> true, directOut);
     if (program.scalarValued()) {
       code.addStatement("return $L", t == null ? "0.0" : lower.ref(t));
     } else if (t == null) {
@@ -598,11 +610,7 @@ final class MethodWriter {
     code.addStatement("return");
     code.endControlFlow();
     Node seed = program.seed();
-    for (Node n : program.graph().nodes()) {
-      if (used.contains(n) && n instanceof Node.Apply a && !dependsOnSeed.contains(n)) {
-        emit(a, null);
-      }
-    }
+    loops.write(program.graph().nodes(), n -> !dependsOnSeed.contains(n), Map.of());
     String m = lower.size(program.output());
     String seedVar = lower.local("seed");
     code.addStatement("double[] $L = $L", seedVar, lower.newArray(m));
@@ -614,15 +622,11 @@ final class MethodWriter {
       }
     }
     // Allocate the reverse pass's arrays here, then lower its statements into the loop body.
-    List<Node.Apply> reverse = allocateRepeated(used, dependsOnSeed);
+    allocateRepeated(used, dependsOnSeed);
     String j = lower.local("j");
     lower.open("for (int " + j + " = 0; " + j + " < " + m + "; " + j + "++)");
     code.addStatement("$L[$L] = 1.0", seedVar, j);
-    for (Node.Apply a : reverse) {
-      if (!lower.readsAsScalar(a) && !lower.isFused(a)) {
-        lower.lower(a);
-      }
-    }
+    loops.write(program.graph().nodes(), dependsOnSeed::contains, Map.of());
     for (Node.Param w : program.wrt()) {
       Node g = program.gradients().get(w.name());
       if (g == null) {

@@ -71,6 +71,12 @@ public interface Emitter {
   /** Remembers names under (n, what) until the current block closes (see {@link #recall}). */
   void remember(Node n, String what, java.util.List<String> names);
 
+  /**
+   * Declares and assigns a TAPE_READ node: the value its forward loop recorded, at the start of
+   * the iteration the reverse loop is in.
+   */
+  void readTape(Node.Apply n);
+
   /** The user's method being generated, for run-time error messages ("nll: A is singular"). */
   String methodName();
 

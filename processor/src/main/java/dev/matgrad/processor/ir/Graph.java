@@ -66,6 +66,11 @@ public final class Graph {
     return make(op, null, 0, args, shape);
   }
 
+  /** An op of given shape with op-specific flags (which value of a loop is read). */
+  public Node applyShapedWithFlags(Op op, List<Node> args, int flags, Shape shape) {
+    return make(op, null, flags, args, shape);
+  }
+
   public Node applyShaped(Op op, Node arg, Shape shape) {
     return applyShaped(op, List.of(arg), shape);
   }

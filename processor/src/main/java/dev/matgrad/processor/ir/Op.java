@@ -110,6 +110,10 @@ public final class Op {
   private final boolean spreadsScalar;
   private final int[] constantArgs;
   private final Double scaleFactor;
+  private final LoopSpec loop;
+  private final boolean inPlace;
+  private final Op addsInto;
+  private final java.util.function.Predicate<Node.Apply> mayThrow;
 
   private Op(Builder b) {
     this.name = b.name;
@@ -130,6 +134,10 @@ public final class Op {
     this.spreadsScalar = b.spreadsScalar;
     this.constantArgs = b.constantArgs;
     this.scaleFactor = b.scaleFactor;
+    this.loop = b.loop;
+    this.inPlace = b.inPlace;
+    this.addsInto = b.addsInto;
+    this.mayThrow = b.mayThrow;
   }
 
   /** Starts an op of the given category. */
@@ -157,6 +165,10 @@ public final class Op {
     private boolean spreadsScalar;
     private int[] constantArgs = new int[0];
     private Double scaleFactor;
+    private LoopSpec loop;
+    private boolean inPlace;
+    private Op addsInto;
+    private java.util.function.Predicate<Node.Apply> mayThrow = n -> false;
 
     private Builder(String name, Category category) {
       this.name = name;
@@ -251,6 +263,44 @@ public final class Op {
       return this;
     }
 
+    /** A counted loop (its body is the sub-graph between its parameters and results). */
+    public Builder loop(LoopSpec spec) {
+      this.loop = spec;
+      return this;
+    }
+
+    /**
+     * The op updates its first argument's array in place (an accumulator a loop carries, read by
+     * nothing else), so the result needs no storage of its own.
+     */
+    public Builder inPlace() {
+      this.inPlace = true;
+      return this;
+    }
+
+    /**
+     * {@code acc + this} is {@code scatter(acc, this op's arguments...)}: a sparse array (one
+     * non-zero entry) added into an accumulator without being filled in (O(1), not O(n)).
+     */
+    public Builder addsInto(Op scatter) {
+      this.addsInto = scatter;
+      return this;
+    }
+
+    /**
+     * The lowering may throw at run time (an index out of range, a division of ints by zero, a
+     * singular matrix) for the nodes the predicate accepts: such a node is not computed for a
+     * branch not taken.
+     */
+    public Builder mayThrow(java.util.function.Predicate<Node.Apply> when) {
+      this.mayThrow = when;
+      return this;
+    }
+
+    public Builder mayThrow() {
+      return mayThrow(n -> true);
+    }
+
     public Op build() {
       return new Op(this);
     }
@@ -321,6 +371,26 @@ public final class Op {
       }
     }
     return true;
+  }
+
+  /** Whether computing n may throw at run time (see Builder#mayThrow). */
+  public boolean mayThrow(Node.Apply n) {
+    return mayThrow.test(n);
+  }
+
+  /** The loop this op is, or null (see Builder#loop). */
+  public LoopSpec loop() {
+    return loop;
+  }
+
+  /** Whether the op updates its first argument in place (see Builder#inPlace). */
+  public boolean isInPlace() {
+    return inPlace;
+  }
+
+  /** The op adding this one into an accumulator in place, or null (see Builder#addsInto). */
+  public Op addsInto() {
+    return addsInto;
   }
 
   /** The constant the op multiplies its one argument by, or null (see Builder#scalesBy). */

@@ -6,6 +6,9 @@ import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IfTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.IdentifierTree;
@@ -95,7 +98,7 @@ final class BodyReader {
         VariableTree v = (VariableTree) s;
         String type = v.getType() == null ? "var" : typeName(v.getType().toString());
         String name = v.getName().toString();
-        if (!List.of("double", "double[]", "Matrix", "int", "var").contains(type)) {
+        if (!List.of("double", "double[]", "Matrix", "int", "boolean", "var").contains(type)) {
           // its initializer is not read: its errors would only repeat this one
           out.add(new Stmt.Local(name, "var", invalid(s, Message.UNSUPPORTED_STATEMENT,
               "a local of type " + type + "; locals may be double, double[], Matrix, int or var"),
@@ -123,12 +126,118 @@ final class BodyReader {
       }
       case BLOCK -> readBlock((BlockTree) s, out);
       case EMPTY_STATEMENT -> { }
-      case IF -> invalid(s, Message.CONTROL_FLOW, "an if statement");
-      case FOR_LOOP, ENHANCED_FOR_LOOP -> invalid(s, Message.CONTROL_FLOW, "a for loop");
+      case IF -> {
+        IfTree t = (IfTree) s;
+        List<Stmt> then = new ArrayList<>();
+        readStatement(t.getThenStatement(), then);
+        List<Stmt> otherwise = new ArrayList<>();
+        if (t.getElseStatement() != null) {
+          readStatement(t.getElseStatement(), otherwise);
+        }
+        out.add(new Stmt.If(expr(t.getCondition()), then, otherwise, origin(s)));
+      }
+      case FOR_LOOP -> {
+        Stmt loop = forLoop((ForLoopTree) s);
+        if (loop != null) {
+          out.add(loop);
+        }
+      }
+      case ENHANCED_FOR_LOOP -> invalid(s, Message.CONTROL_FLOW, "a for-each loop");
+      case BREAK -> invalid(s, Message.CONTROL_FLOW, "break");
+      case CONTINUE -> invalid(s, Message.CONTROL_FLOW, "continue");
       case WHILE_LOOP, DO_WHILE_LOOP -> invalid(s, Message.CONTROL_FLOW, "a while loop");
       case SWITCH -> invalid(s, Message.CONTROL_FLOW, "a switch statement");
       default -> invalid(s, Message.UNSUPPORTED_STATEMENT, describe(s));
     }
+  }
+
+  /**
+   * A counted loop, or null when its header is not one of the supported forms (reported; its
+   * body is still read, so that its errors are reported too).
+   */
+  private Stmt forLoop(ForLoopTree loop) {
+    List<Stmt> body = new ArrayList<>();
+    readStatement(loop.getStatement(), body);
+    String problem = null;
+    String index = null;
+    Expr start = null;
+    if (loop.getInitializer().size() != 1
+        || !(loop.getInitializer().get(0) instanceof VariableTree v)
+        || v.getInitializer() == null || !"int".equals(String.valueOf(v.getType()))) {
+      problem = "its initialisation must declare one int index, int i = a";
+    } else {
+      index = v.getName().toString();
+      start = expr(v.getInitializer());
+    }
+    String comparison = null;
+    Expr end = null;
+    if (problem == null) {
+      ExpressionTree c = loop.getCondition();
+      if (c instanceof BinaryTree b && comparison(b.getKind()) != null) {
+        String op = comparison(b.getKind());
+        if (isName(b.getLeftOperand(), index)) {
+          comparison = op;
+          end = expr(b.getRightOperand());
+        } else if (isName(b.getRightOperand(), index)) {
+          comparison = switch (op) {
+            case "<" -> ">";
+            case "<=" -> ">=";
+            case ">" -> "<";
+            case ">=" -> "<=";
+            default -> op;
+          };
+          end = expr(b.getLeftOperand());
+        }
+        if ("==".equals(comparison) || "!=".equals(comparison)) {
+          comparison = null;
+        }
+      }
+      if (comparison == null) {
+        problem = "its condition must compare the index with a bound, " + index + " < b (or <=, >, >=)";
+      }
+    }
+    Expr step = null;
+    if (problem == null) {
+      ExpressionTree u = loop.getUpdate().size() == 1 ? loop.getUpdate().get(0).getExpression() : null;
+      if (u != null && (u.getKind() == Tree.Kind.POSTFIX_INCREMENT || u.getKind() == Tree.Kind.PREFIX_INCREMENT)
+          && isName(((UnaryTree) u).getExpression(), index)) {
+        step = new Expr.Literal(1, true, origin(u));
+      } else if (u != null && (u.getKind() == Tree.Kind.POSTFIX_DECREMENT
+          || u.getKind() == Tree.Kind.PREFIX_DECREMENT) && isName(((UnaryTree) u).getExpression(), index)) {
+        step = new Expr.Literal(-1, true, origin(u));
+      } else if (u instanceof CompoundAssignmentTree c && isName(c.getVariable(), index)
+          && (c.getKind() == Tree.Kind.PLUS_ASSIGNMENT || c.getKind() == Tree.Kind.MINUS_ASSIGNMENT)) {
+        Expr k = expr(c.getExpression());
+        step = c.getKind() == Tree.Kind.PLUS_ASSIGNMENT ? k : new Expr.Unary('-', k, origin(u));
+      } else {
+        problem = "its update must be " + index + "++, " + index + "--, " + index + " += k or "
+            + index + " -= k";
+      }
+    }
+    if (problem != null) {
+      errors.add(new CompileError(origin(loop), Message.LOOP_FORM, problem));
+      return null;
+    }
+    return new Stmt.For(index, start, comparison, end, step, body, origin(loop));
+  }
+
+  private static String comparison(Tree.Kind kind) {
+    return switch (kind) {
+      case LESS_THAN -> "<";
+      case LESS_THAN_EQUAL -> "<=";
+      case GREATER_THAN -> ">";
+      case GREATER_THAN_EQUAL -> ">=";
+      case EQUAL_TO -> "==";
+      case NOT_EQUAL_TO -> "!=";
+      default -> null;
+    };
+  }
+
+  private static boolean isName(ExpressionTree e, String name) {
+    while (e instanceof ParenthesizedTree p) {
+      e = p.getExpression();
+    }
+    return name != null && e instanceof IdentifierTree id && id.getName().contentEquals(name);
   }
 
   /** The assignment, or null when it is unsupported (reported; its value is still read). */
@@ -190,9 +299,10 @@ final class BodyReader {
         return new Expr.Literal(((Number) ((LiteralTree) e).getValue()).doubleValue(), true, origin(e));
       case DOUBLE_LITERAL:
         return new Expr.Literal(((Number) ((LiteralTree) e).getValue()).doubleValue(), false, origin(e));
+      case BOOLEAN_LITERAL:
+        return new Expr.Bool((Boolean) ((LiteralTree) e).getValue(), origin(e));
       case LONG_LITERAL:
       case FLOAT_LITERAL:
-      case BOOLEAN_LITERAL:
       case CHAR_LITERAL:
       case STRING_LITERAL:
       case NULL_LITERAL:
@@ -270,8 +380,29 @@ final class BodyReader {
         }
         return new Expr.Cast(type, expr(c.getExpression()), origin(e));
       }
-      case CONDITIONAL_EXPRESSION:
-        return invalid(e, Message.CONTROL_FLOW, "the conditional operator ?:");
+      case CONDITIONAL_EXPRESSION: {
+        ConditionalExpressionTree c = (ConditionalExpressionTree) e;
+        return new Expr.Conditional(expr(c.getCondition()), expr(c.getTrueExpression()),
+            expr(c.getFalseExpression()), origin(e));
+      }
+      case LESS_THAN:
+      case LESS_THAN_EQUAL:
+      case GREATER_THAN:
+      case GREATER_THAN_EQUAL:
+      case EQUAL_TO:
+      case NOT_EQUAL_TO: {
+        BinaryTree b = (BinaryTree) e;
+        return new Expr.Compare(comparison(e.getKind()), expr(b.getLeftOperand()),
+            expr(b.getRightOperand()), origin(e));
+      }
+      case CONDITIONAL_AND:
+      case CONDITIONAL_OR: {
+        BinaryTree b = (BinaryTree) e;
+        return new Expr.Logical(e.getKind() == Tree.Kind.CONDITIONAL_AND ? "&&" : "||",
+            expr(b.getLeftOperand()), expr(b.getRightOperand()), origin(e));
+      }
+      case LOGICAL_COMPLEMENT:
+        return new Expr.Not(expr(((UnaryTree) e).getExpression()), origin(e));
       case ASSIGNMENT:
       case PLUS_ASSIGNMENT:
       case MINUS_ASSIGNMENT:

@@ -17,14 +17,32 @@ public final class Elements {
   /** x[i] of a vector, or the entry at flat index i of a matrix, with an int index. */
   public static final Op ELEMENT = Op.builder("ELEMENT", Op.Category.OTHER)
       .shape((g, args, flags, origin) -> Shape.scalar(g.dims()))
-      .lower((e, n) -> e.add(e.declare(n) + " = " + e.ref(n.arg(0)) + "[" + e.ref(n.arg(1)) + "]"))
+      .lower((e, n) -> e.add(e.declare(n) + " = " + guarded(e, n, 2,
+          e.ref(n.arg(0)) + "[" + e.ref(n.arg(1)) + "]")))
       .notation((a, n) -> a[0] + "[" + a[1] + "]")
-      .vjp((g, n, grad) -> Arrays.asList(
-          g.applyShaped(Elements.ONE_HOT, List.of(grad, n.arg(1)), n.arg(0).shape()), null))
+      .vjp((g, n, grad) -> Arrays.asList(oneHot(g, grad, n.arg(1), n, 2), null, null))
       .jvp(Rules.linear())
-      .constantArgs(1)
+      .constantArgs(1, 2)
       .linear()
       .build();
+
+  /**
+   * An element read in a branch has a third argument, the condition under which the branch is
+   * taken: elsewhere the index may be out of range (x[i - 1] where i > 0 guards it), so the read
+   * gives 0 there instead of throwing.
+   */
+  private static String guarded(Emitter e, Node.Apply n, int guardArg, String read) {
+    return n.args().size() > guardArg ? "(" + e.ref(n.arg(guardArg)) + " != 0 ? " + read + " : 0.0)"
+        : read;
+  }
+
+  /** grad at flat index i of an array shaped like n's argument 0, under n's guard if it has one. */
+  private static Node oneHot(dev.matgrad.processor.ir.Graph g, Node grad, Node index, Node.Apply n,
+      int guardArg) {
+    List<Node> args = n.args().size() > guardArg ? List.of(grad, index, n.arg(guardArg))
+        : List.of(grad, index);
+    return g.applyShaped(Elements.ONE_HOT, args, n.arg(0).shape());
+  }
 
   /** A.get(i, j) of a matrix, with int indices checked as Matrix.get checks them. */
   public static final Op MATRIX_ELEMENT = Op.builder("MATRIX_ELEMENT", Op.Category.OTHER)
@@ -33,20 +51,22 @@ public final class Elements {
         Node m = n.arg(0);
         String i = e.ref(n.arg(1));
         String j = e.ref(n.arg(2));
-        e.open("if (" + i + " < 0 || " + i + " >= " + e.rows(m) + " || " + j + " < 0 || " + j
-            + " >= " + e.cols(m) + ")");
+        String guard = n.args().size() > 3 ? e.ref(n.arg(3)) + " != 0 && " : "";
+        e.open("if (" + guard + "(" + i + " < 0 || " + i + " >= " + e.rows(m) + " || " + j
+            + " < 0 || " + j + " >= " + e.cols(m) + "))");
         e.add("throw new IndexOutOfBoundsException(\"(\" + " + i + " + \", \" + " + j
             + " + \") is outside a \" + " + e.rows(m) + " + \"×\" + " + e.cols(m)
             + " + \" Matrix\")");
         e.close();
-        e.add(e.declare(n) + " = " + e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + j + "]");
+        e.add(e.declare(n) + " = " + guarded(e, n, 3,
+            e.ref(m) + "[" + i + " * " + e.cols(m) + " + " + j + "]"));
       })
       .notation((a, n) -> a[0] + "[" + a[1] + ", " + a[2] + "]")
-      .vjp((g, n, grad) -> Arrays.asList(g.applyShaped(Elements.ONE_HOT, List.of(grad,
+      .vjp((g, n, grad) -> Arrays.asList(oneHot(g, grad,
           g.apply(Arithmetic.ADD, null, g.apply(Arithmetic.MUL, null, n.arg(1),
-              g.apply(Elements.COLS, null, n.arg(0))), n.arg(2))), n.arg(0).shape()), null, null))
+              g.apply(Elements.COLS, null, n.arg(0))), n.arg(2)), n, 3), null, null, null))
       .jvp(Rules.linear())
-      .constantArgs(1, 2)
+      .constantArgs(1, 2, 3)
       .linear()
       .build();
 
@@ -70,6 +90,7 @@ public final class Elements {
       .jvp(Rules.linear())
       .constantArgs(1)
       .linear()
+      .mayThrow()
       .build();
 
   /** Column j of a matrix as a vector, with the index checked as Ops.col checks it. */
@@ -91,6 +112,7 @@ public final class Elements {
       .jvp(Rules.linear())
       .constantArgs(1)
       .linear()
+      .mayThrow()
       .build();
 
   /** A matrix of the shape given, zero but for row i = v (the adjoint of row). */
@@ -189,13 +211,23 @@ public final class Elements {
   public static final Op ONE_HOT = Op.builder("ONE_HOT", Op.Category.OTHER)
       .lower((e, n) -> {
         Rules.fill(e, n, "0.0");
-        e.add(e.ref(n) + "[" + e.ref(n.arg(1)) + "] = " + e.ref(n.arg(0)));
+        String write = e.ref(n) + "[" + e.ref(n.arg(1)) + "] = " + e.ref(n.arg(0));
+        if (n.args().size() > 2) {
+          e.open("if (" + e.ref(n.arg(2)) + " != 0)");
+          e.add(write);
+          e.close();
+        } else {
+          e.add(write);
+        }
       })
       .notation((a, n) -> Notation.paren(a[0]) + " e_" + a[1])
-      .vjp((g, n, grad) -> Arrays.asList(g.apply(ELEMENT, null, grad, n.arg(1)), null))
+      .vjp((g, n, grad) -> Arrays.asList(
+          g.apply(ELEMENT, null, 0, n.args().size() > 2 ? List.of(grad, n.arg(1), n.arg(2))
+              : List.of(grad, n.arg(1))), null, null))
       .jvp(Rules.linear())
-      .constantArgs(1)
+      .constantArgs(1, 2)
       .linear()
+      .addsInto(ControlFlow.ADD_AT)
       .build();
 
   /** The number of entries of an array, as an int (used by mean's adjoint). */

@@ -45,6 +45,7 @@ public final class Factorizations {
         return List.of(g.apply(Arithmetic.NEG, null, timesTransposed(g, db, n)), db);
       })
       .jvp((g, n, t) -> uncheckedSolve(g, n.arg(0), rhsTangent(g, n, t, 0)))
+      .mayThrow()
       .build();
 
   /**
@@ -63,6 +64,7 @@ public final class Factorizations {
       })
       .jvp((g, n, t) -> g.apply(Factorizations.SOLVE_TRANSPOSED, null, n.arg(0),
           rhsTangent(g, n, t, LinearAlgebra.TRANSPOSE_LEFT)))
+      .mayThrow()
       .build();
 
   /** A⁻¹, as Ops computes it: the solve of A X = I. */
@@ -80,6 +82,7 @@ public final class Factorizations {
           product(g, n, grad, LinearAlgebra.TRANSPOSE_LEFT), n, LinearAlgebra.TRANSPOSE_RIGHT))))
       .jvp((g, n, t) -> g.apply(Arithmetic.NEG, null,
           product(g, product(g, n, t.get(0), 0), n, 0)))
+      .mayThrow()
       .build();
 
   /** det A = (−1)ˢ Π U_kk; it never throws (a singular matrix gives 0 or rounding noise). */
@@ -105,6 +108,7 @@ public final class Factorizations {
       .vjp((g, n, grad) -> List.of(inverseTransposedTimes(g, n.arg(0),
           g.apply(Arithmetic.MUL, null, grad, n))))
       .jvp((g, n, t) -> g.apply(Arithmetic.MUL, null, n, traceOfSolve(g, n.arg(0), t.get(0))))
+      .mayThrow()
       .build();
 
   /** ln |det A| = Σ ln |U_kk|; it never throws (an exactly zero pivot gives −∞). */
@@ -124,6 +128,7 @@ public final class Factorizations {
       // Ā = ḡ A⁻ᵀ; the tangent is tr(A⁻¹ Ȧ).
       .vjp((g, n, grad) -> List.of(inverseTransposedTimes(g, n.arg(0), grad)))
       .jvp((g, n, t) -> traceOfSolve(g, n.arg(0), t.get(0)))
+      .mayThrow()
       .build();
 
   /**
@@ -158,6 +163,7 @@ public final class Factorizations {
             triangularSolve(g, n, s, 0)), 0);
         return product(g, n, lower(g, m, HALF_DIAGONAL), 0);
       })
+      .mayThrow()
       .build();
 
   /**
@@ -183,6 +189,7 @@ public final class Factorizations {
             (n.flags() & TRANSPOSED) != 0 ? LinearAlgebra.TRANSPOSE_LEFT : 0);
         return g.apply(Factorizations.TRIANGULAR_SOLVE, null, n.flags(), List.of(n.arg(0), rhs));
       })
+      .mayThrow()
       .build();
 
   /** tril(X), or Φ(X) (the diagonal halved) with {@link #HALF_DIAGONAL}: a linear mask. */

@@ -12,7 +12,9 @@ import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
 import dev.matgrad.processor.ir.Op;
+import dev.matgrad.processor.ir.LoopSpec;
 import dev.matgrad.processor.ops.Arithmetic;
+import dev.matgrad.processor.ops.ControlFlow;
 import dev.matgrad.processor.ops.Elements;
 import dev.matgrad.processor.ops.OpTable;
 import dev.matgrad.processor.ir.Shape;
@@ -106,65 +108,406 @@ public final class Resolve {
   }
 
   /**
+   * The names visible where a statement is resolved: each local's value and declared kind
+   * (null for a var whose initialiser failed), and the indices of the loops around it.
+   */
+  private static final class Env {
+    final Map<String, Node> scope;
+    final Map<String, Kind> declared;
+    final Set<String> parameters;
+    final Set<String> loopIndices;
+    final int loopDepth;
+
+    Env(Map<String, Node> scope, Map<String, Kind> declared, Set<String> parameters,
+        Set<String> loopIndices, int loopDepth) {
+      this.scope = scope;
+      this.declared = declared;
+      this.parameters = parameters;
+      this.loopIndices = loopIndices;
+      this.loopDepth = loopDepth;
+    }
+
+    /** A nested block: it sees the locals declared so far; its own declarations stay in it. */
+    Env nested() {
+      return new Env(new HashMap<>(scope), new HashMap<>(declared), parameters, loopIndices,
+          loopDepth);
+    }
+  }
+
+  /**
+   * While a branch (or the right operand of && and ||) is resolved: the condition under which it
+   * runs. Everything is computed either way and chosen afterwards, so an element read in it is
+   * guarded by this condition (x[i - 1] under i > 0 must not throw where i is 0).
+   */
+  private Node guard;
+
+  /**
    * Resolves a body in the given scope (parameters bound); returns the returned value, or null
    * when it failed. Each statement's errors are collected and the next statement is resolved.
    */
   private Node body(MethodSource method, Map<String, Node> scope) {
     Set<String> parameters = new LinkedHashSet<>();
     method.parameters().forEach(p -> parameters.add(p.name()));
-    Map<String, Kind> declared = new HashMap<>();
-    Node result = null;
-    boolean returned = false;
-    for (Stmt s : method.body()) {
-      if (returned) {
-        errors.add(new CompileError(s.origin(), Message.UNREACHABLE_STATEMENT));
-        break;
-      }
+    Env env = new Env(scope, new HashMap<>(), parameters, new HashSet<>(), 0);
+    Outcome outcome = block(method.body(), 0, env, method);
+    if (!outcome.always) {
+      errors.add(new CompileError(method.origin(), Message.MISSING_RETURN));
+    }
+    return outcome.value;
+  }
+
+  /**
+   * How a block ends: it returns on every path ({@code always}), on the paths where
+   * {@code returnedWhen} holds (a return inside an if), or on none; {@code value} is what it
+   * returns (null if none, or if resolving it failed).
+   */
+  private record Outcome(boolean always, Node returnedWhen, Node value) {
+    static final Outcome FALLS_THROUGH = new Outcome(false, null, null);
+
+    boolean never() {
+      return !always && returnedWhen == null;
+    }
+  }
+
+  private Node and(Node a, Node b) {
+    return graph.apply(ControlFlow.AND, null, a, b);
+  }
+
+  private Node or(Node a, Node b) {
+    return graph.apply(ControlFlow.OR, null, a, b);
+  }
+
+  /** Resolves statements {@code from}.. of a block. */
+  private Outcome block(List<Stmt> stmts, int from, Env env, MethodSource method) {
+    for (int k = from; k < stmts.size(); k++) {
+      Stmt s = stmts.get(k);
       try {
         if (s instanceof Stmt.Local local) {
           // declared before its value is resolved: if that fails, the local is still known
           Kind kind = local.declaredType().equals("var") ? null
+              : local.declaredType().equals("boolean") ? Kind.INT
               : Kind.ofJavaType(local.declaredType());
-          declared.put(local.name(), kind);
-          Node value = expr(local.init(), method, scope);
+          env.declared.put(local.name(), kind);
+          Node value = expr(local.init(), method, env.scope);
           if (kind == null) {
             kind = value.shape().kind();
-            declared.put(local.name(), kind);
+            env.declared.put(local.name(), kind);
           }
           value = convert(value, kind, local.name(), local.origin());
-          define(scope, local.name(), value);
+          define(env.scope, local.name(), value);
         } else if (s instanceof Stmt.Assign assign) {
-          if (parameters.contains(assign.name())) {
-            throw new CompileError(assign.origin(), Message.WRITE_TO_PARAMETER, assign.name());
-          }
-          if (!declared.containsKey(assign.name())) {
-            throw new CompileError(assign.origin(), Message.UNKNOWN_NAME, assign.name());
-          }
-          Kind kind = declared.get(assign.name());
-          Node value = expr(assign.value(), method, scope);
-          if (kind == null) {
-            // a var whose initializer failed: its type is unknown, so it stays poisoned
-            continue;
-          }
-          value = convert(value, kind, assign.name(), assign.origin());
-          define(scope, assign.name(), value);
+          assign(assign, env, method);
         } else if (s instanceof Stmt.Return ret) {
-          returned = true;
-          Kind kind = Kind.ofJavaType(method.returnType());
-          result = convert(expr(ret.value(), method, scope), kind,
-              "the result of " + method.name(), ret.origin());
+          if (env.loopDepth > 0) {
+            throw new CompileError(ret.origin(), Message.CONTROL_FLOW, "a return inside a loop");
+          }
+          Node result = null;
+          try {
+            Kind kind = Kind.ofJavaType(method.returnType());
+            result = convert(expr(ret.value(), method, env.scope), kind,
+                "the result of " + method.name(), ret.origin());
+          } catch (CompileError error) {
+            errors.addAll(error.errors());
+          } catch (Poisoned quiet) {
+            // reported where it failed
+          }
+          if (k + 1 < stmts.size()) {
+            errors.add(new CompileError(stmts.get(k + 1).origin(), Message.UNREACHABLE_STATEMENT));
+          }
+          return new Outcome(true, null, result);
+        } else if (s instanceof Stmt.If branch) {
+          Outcome outcome = branch(branch, env, method);
+          if (outcome.always) {
+            if (k + 1 < stmts.size()) {
+              errors.add(new CompileError(stmts.get(k + 1).origin(), Message.UNREACHABLE_STATEMENT));
+            }
+            return outcome;
+          }
+          if (!outcome.never()) {
+            // Some paths returned: the rest of the block runs on the others.
+            int next = k + 1;
+            Outcome rest = inBranch(not(outcome.returnedWhen), s.origin(),
+                () -> block(stmts, next, env, method));
+            Node value = rest.value == null ? outcome.value
+                : choose(outcome.returnedWhen, outcome.value, rest.value, s.origin());
+            if (rest.always) {
+              return new Outcome(true, null, value);
+            }
+            return new Outcome(false, rest.never() ? outcome.returnedWhen
+                : or(outcome.returnedWhen, rest.returnedWhen), value);
+          }
+        } else if (s instanceof Stmt.For loop) {
+          loop(loop, env, method);
         }
       } catch (CompileError error) {
         errors.addAll(error.errors());
-        poison(s, declared);
+        poison(s, env.declared);
       } catch (Poisoned quiet) {
-        poison(s, declared);
+        poison(s, env.declared);
       }
     }
-    if (!returned) {
-      errors.add(new CompileError(method.origin(), Message.MISSING_RETURN));
+    return Outcome.FALLS_THROUGH;
+  }
+
+  private void assign(Stmt.Assign assign, Env env, MethodSource method) {
+    if (env.parameters.contains(assign.name())) {
+      throw new CompileError(assign.origin(), Message.WRITE_TO_PARAMETER, assign.name());
     }
-    return result;
+    if (env.loopIndices.contains(assign.name())) {
+      throw new CompileError(assign.origin(), Message.LOOP_FORM,
+          "its index " + assign.name() + " is assigned inside the loop");
+    }
+    if (!env.declared.containsKey(assign.name())) {
+      throw new CompileError(assign.origin(), Message.UNKNOWN_NAME, assign.name());
+    }
+    Kind kind = env.declared.get(assign.name());
+    Node value = expr(assign.value(), method, env.scope);
+    if (kind == null) {
+      // a var whose initializer failed: its type is unknown, so it stays poisoned
+      return;
+    }
+    value = convert(value, kind, assign.name(), assign.origin());
+    define(env.scope, assign.name(), value);
+  }
+
+  /** A condition: an int 0 or 1 (comparisons, &&, ||, !, boolean locals and literals). */
+  private Node condition(Expr e, MethodSource method, Map<String, Node> scope) {
+    Node c = expr(e, method, scope);
+    if (c.shape().kind() != Kind.INT) {
+      throw new CompileError(e.origin(), Message.TYPE_MISMATCH, "the condition " + e.origin().source(),
+          "boolean", c.shape().kind().javaType());
+    }
+    return c;
+  }
+
+  /** The guard inside a branch taken when {@code c} holds. */
+  private Node guardedBy(Node c) {
+    return guard == null ? c : graph.apply(ControlFlow.AND, null, guard, c);
+  }
+
+  private Node not(Node c) {
+    return graph.apply(ControlFlow.NOT, null, c);
+  }
+
+  /**
+   * Resolves {@code compute} as a branch under {@code taken}: its nodes are computed whether or
+   * not it is taken, so none may throw (element reads are guarded instead).
+   */
+  private <T> T inBranch(Node taken, Origin origin, java.util.function.Supplier<T> compute) {
+    Node outer = guard;
+    guard = guardedBy(taken);
+    int mark = graph.nodes().size();
+    try {
+      T result = compute.get();
+      for (Node n : graph.nodes().subList(mark, graph.nodes().size())) {
+        if (n instanceof Node.Apply a && a.op().mayThrow(a)) {
+          throw new CompileError(a.origin() == null ? origin : a.origin(), Message.CONTROL_FLOW,
+              (a.origin() == null ? a.op().name() : a.origin().source())
+                  + " inside a branch or after && or || (it may throw where the branch is not"
+                  + " taken; compute it before the if)");
+        }
+      }
+      return result;
+    } finally {
+      guard = outer;
+    }
+  }
+
+  /**
+   * An if statement: each side is resolved, and each local either side assigns becomes the
+   * choice between the two values on the paths that go on after the if. A side that returns
+   * makes the if return on the paths through it.
+   */
+  private Outcome branch(Stmt.If s, Env env, MethodSource method) {
+    Node c = condition(s.condition(), method, env.scope);
+    Env thenEnv = env.nested();
+    Env elseEnv = env.nested();
+    Outcome a = inBranch(c, s.origin(), () -> block(s.then(), 0, thenEnv, method));
+    Outcome b = inBranch(not(c), s.origin(), () -> block(s.otherwise(), 0, elseEnv, method));
+    if (!a.always && !b.always) {
+      merge(c, env, thenEnv, elseEnv);
+    } else if (!a.always) {
+      env.scope.putAll(thenEnv.scope);
+    } else if (!b.always) {
+      env.scope.putAll(elseEnv.scope);
+    }
+    if (a.never() && b.never()) {
+      return Outcome.FALLS_THROUGH;
+    }
+    Node value = a.value == null ? b.value : b.value == null ? a.value
+        : choose(c, a.value, b.value, s.origin());
+    if (a.always && b.always) {
+      return new Outcome(true, null, value);
+    }
+    Node whenA = a.always ? c : a.never() ? null : and(c, a.returnedWhen);
+    Node whenB = b.always ? not(c) : b.never() ? null : and(not(c), b.returnedWhen);
+    return new Outcome(false, whenA == null ? whenB : whenB == null ? whenA : or(whenA, whenB),
+        value);
+  }
+
+  /** c ? a : b, an int widened to double where the other side is a double; null if either failed. */
+  private Node choose(Node c, Node a, Node b, Origin origin) {
+    if (a == null || b == null) {
+      return null;
+    }
+    if (a.shape().kind() != b.shape().kind()) {
+      Kind want = a.shape().kind() == Kind.INT ? b.shape().kind() : a.shape().kind();
+      Node wa = widen(a, want, origin);
+      Node wb = widen(b, want, origin);
+      if (wa == null || wb == null) {
+        throw new CompileError(origin, Message.TYPE_MISMATCH, "the other side of " + origin.source(),
+            a.shape().kind().javaType(), b.shape().kind().javaType());
+      }
+      a = wa;
+      b = wb;
+    }
+    return a == b ? a : graph.apply(ControlFlow.SELECT, at(origin), c, a, b);
+  }
+
+  /** After an if that falls through: each outer local assigned on either side is chosen by c. */
+  private void merge(Node c, Env env, Env thenEnv, Env elseEnv) {
+    for (String name : env.declared.keySet()) {
+      Node before = env.scope.get(name);
+      Node a = thenEnv.scope.get(name);
+      Node b = elseEnv.scope.get(name);
+      boolean failed = poisoned.contains(name);
+      if (failed || a == null || b == null || (a == before && b == before)) {
+        continue;
+      }
+      define(env.scope, name, choose(c, a, b, null));
+    }
+  }
+
+  /** The locals a block assigns (in nested blocks too), in order of first assignment. */
+  private static Set<String> assignedIn(List<Stmt> stmts, Set<String> into) {
+    for (Stmt s : stmts) {
+      if (s instanceof Stmt.Assign a) {
+        into.add(a.name());
+      } else if (s instanceof Stmt.If i) {
+        assignedIn(i.then(), into);
+        assignedIn(i.otherwise(), into);
+      } else if (s instanceof Stmt.For f) {
+        assignedIn(f.body(), into);
+      }
+    }
+    return into;
+  }
+
+  /** The names an expression reads. */
+  private static void namesIn(Expr e, Set<String> into) {
+    List<Expr> parts = new ArrayList<>();
+    if (e instanceof Expr.Name n) {
+      into.add(n.name());
+    } else if (e instanceof Expr.Call c) {
+      into.add(c.qualifier());
+      parts.addAll(c.args());
+    } else if (e instanceof Expr.Length l) {
+      parts.add(l.target());
+    } else if (e instanceof Expr.Index i) {
+      parts.addAll(List.of(i.array(), i.index()));
+    } else if (e instanceof Expr.Unary u) {
+      parts.add(u.operand());
+    } else if (e instanceof Expr.Binary b) {
+      parts.addAll(List.of(b.left(), b.right()));
+    } else if (e instanceof Expr.Compare b) {
+      parts.addAll(List.of(b.left(), b.right()));
+    } else if (e instanceof Expr.Logical b) {
+      parts.addAll(List.of(b.left(), b.right()));
+    } else if (e instanceof Expr.Not n) {
+      parts.add(n.operand());
+    } else if (e instanceof Expr.Conditional c) {
+      parts.addAll(List.of(c.condition(), c.ifTrue(), c.ifFalse()));
+    } else if (e instanceof Expr.Cast c) {
+      parts.add(c.operand());
+    }
+    parts.forEach(p -> namesIn(p, into));
+  }
+
+  /**
+   * A counted loop: the locals declared before it and assigned in it are carried (parameters of
+   * the body, its results the values after one iteration); afterwards they name the loop's
+   * results. Locals declared in the body stay in it.
+   */
+  private void loop(Stmt.For s, Env env, MethodSource method) {
+    Set<String> assigned = assignedIn(s.body(), new LinkedHashSet<>());
+    Set<String> boundNames = new HashSet<>();
+    namesIn(s.end(), boundNames);
+    namesIn(s.step(), boundNames);
+    for (String name : boundNames) {
+      if (assigned.contains(name) && env.declared.containsKey(name)) {
+        throw new CompileError(s.origin(), Message.LOOP_FORM,
+            "its bound or step reads " + name + ", which the loop assigns");
+      }
+    }
+    List<Node> bounds = each(List.of(s.start(), s.end(), s.step()), method, env.scope);
+    for (int b = 0; b < 3; b++) {
+      if (bounds.get(b).shape().kind() != Kind.INT) {
+        throw new CompileError(s.origin(), Message.LOOP_FORM,
+            "its " + List.of("start", "bound", "step").get(b) + " is a "
+                + bounds.get(b).shape().kind().javaType() + ", not an int");
+      }
+    }
+    List<String> carried = new ArrayList<>();
+    for (String name : assigned) {
+      if (env.declared.containsKey(name) && !env.parameters.contains(name)
+          && !env.loopIndices.contains(name) && !name.equals(s.index())) {
+        if (poisoned.contains(name) || env.declared.get(name) == null) {
+          throw new Poisoned();
+        }
+        carried.add(name);
+      }
+    }
+    Env bodyEnv = new Env(new HashMap<>(env.scope), new HashMap<>(env.declared), env.parameters,
+        new HashSet<>(env.loopIndices), env.loopDepth + 1);
+    Node.Param index = graph.param(s.index(), Shape.integer(graph.dims()));
+    bodyEnv.scope.put(s.index(), index);
+    bodyEnv.declared.put(s.index(), Kind.INT);
+    bodyEnv.loopIndices.add(s.index());
+    List<Node> inits = new ArrayList<>();
+    List<Node.Param> params = new ArrayList<>();
+    for (String name : carried) {
+      Node init = env.scope.get(name);
+      inits.add(init);
+      Node.Param p = graph.param(name, init.shape());
+      params.add(p);
+      bodyEnv.scope.put(name, p);
+    }
+    int errorsBefore = errors.size();
+    Set<String> poisonedBefore = new HashSet<>(poisoned);
+    block(s.body(), 0, bodyEnv, method);
+    boolean failed = errors.size() > errorsBefore || !poisonedBefore.containsAll(poisoned);
+    if (failed) {
+      carried.forEach(poisoned::add);
+      throw new Poisoned();
+    }
+    List<Node> results = new ArrayList<>();
+    for (int k = 0; k < carried.size(); k++) {
+      Node init = inits.get(k);
+      Node result = bodyEnv.scope.get(carried.get(k));
+      Shape a = init.shape();
+      Shape b = result.shape();
+      if (a.kind() != b.kind()) {
+        throw new CompileError(s.origin(), Message.TYPE_MISMATCH, carried.get(k) + " in the loop",
+            a.kind().javaType(), b.kind().javaType());
+      }
+      String context = "the loop carrying " + carried.get(k);
+      graph.dims().unify(a.rows(), b.rows(), context);
+      graph.dims().unify(a.cols(), b.cols(), context);
+      results.add(result);
+    }
+    String update = s.step() instanceof Expr.Literal l
+        ? s.index() + (l.value() > 0 ? "++" : "--")
+        : s.step() instanceof Expr.Unary u && u.operator() == '-'
+            ? s.index() + " -= " + u.operand().origin().source()
+            : s.index() + " += " + s.step().origin().source();
+    String header = "for (int " + s.index() + " = " + s.start().origin().source() + "; " + s.index()
+        + " " + s.comparison() + " " + s.end().origin().source() + "; " + update + ")";
+    LoopSpec spec = new LoopSpec(carried.size(), s.comparison(), false, header);
+    Node loop = graph.apply(ControlFlow.loop(spec), at(s.origin()), 0,
+        LoopSpec.args(bounds.get(0), bounds.get(1), bounds.get(2), inits, results, index, params));
+    for (int k = 0; k < carried.size(); k++) {
+      define(env.scope, carried.get(k), ControlFlow.result(graph, loop, k, inits.get(k).shape()));
+    }
   }
 
   /** Binds a local to a value that resolved. */
@@ -295,7 +638,7 @@ public final class Resolve {
             "indexing a " + array.shape().kind().javaType() + " with a "
                 + i.shape().kind().javaType());
       }
-      return graph.apply(Elements.ELEMENT, at(e.origin()), array, i);
+      return graph.apply(Elements.ELEMENT, at(e.origin()), 0, guarded(array, i));
     }
     if (e instanceof Expr.Unary unary) {
       Node operand = numeric(expr(unary.operand(), method, scope), unary.operator(), e);
@@ -320,6 +663,10 @@ public final class Resolve {
       };
       return graph.apply(op, at(e.origin()), left, right);
     }
+    if (e instanceof Expr.Bool || e instanceof Expr.Not || e instanceof Expr.Compare
+        || e instanceof Expr.Logical || e instanceof Expr.Conditional) {
+      return conditionExpr(e, method, scope);
+    }
     if (e instanceof Expr.Cast cast) {
       Node operand = numeric(expr(cast.operand(), method, scope), '(', e);
       if (cast.type().equals("double")) {
@@ -334,6 +681,47 @@ public final class Resolve {
     return call((Expr.Call) e, method, scope);
   }
 
+  /** An element read's arguments, with the guard of the branch it is in (see #guard). */
+  private List<Node> guarded(Node... args) {
+    List<Node> all = new ArrayList<>(List.of(args));
+    if (guard != null) {
+      all.add(guard);
+    }
+    return all;
+  }
+
+  private Node conditionExpr(Expr e, MethodSource method, Map<String, Node> scope) {
+    if (e instanceof Expr.Bool b) {
+      return graph.intConstant(b.value() ? 1 : 0);
+    }
+    if (e instanceof Expr.Not not) {
+      return not(condition(not.operand(), method, scope));
+    }
+    if (e instanceof Expr.Compare c) {
+      List<Node> operands = each(List.of(c.left(), c.right()), method, scope);
+      Node left = numeric(operands.get(0), 'c', e);
+      Node right = numeric(operands.get(1), 'c', e);
+      if (left.shape().kind() != right.shape().kind()) {
+        left = widen(left, Kind.SCALAR, e.origin());
+        right = widen(right, Kind.SCALAR, e.origin());
+      }
+      return graph.apply(ControlFlow.comparison(c.operator()), at(e.origin()), left, right);
+    }
+    if (e instanceof Expr.Logical l) {
+      Node left = condition(l.left(), method, scope);
+      // The right operand counts only where the left does not decide: it is a branch.
+      Node right = inBranch(l.operator().equals("&&") ? left : not(left), e.origin(),
+          () -> condition(l.right(), method, scope));
+      return graph.apply(l.operator().equals("&&") ? ControlFlow.AND : ControlFlow.OR,
+          at(e.origin()), left, right);
+    }
+    Expr.Conditional c = (Expr.Conditional) e;
+    Node test = condition(c.condition(), method, scope);
+    Node a = inBranch(test, e.origin(), () -> expr(c.ifTrue(), method, scope));
+    Node b = inBranch(not(test), e.origin(), () -> expr(c.ifFalse(), method, scope));
+    return choose(test, a, b, e.origin());
+  }
+
   private static Node numeric(Node n, char operator, Expr e) {
     if (!n.shape().isScalar()) {
       String hint = switch (operator) {
@@ -344,7 +732,8 @@ public final class Resolve {
         default -> "";
       };
       throw new CompileError(e.origin(), Message.UNSUPPORTED_EXPRESSION,
-          "the Java operator " + (operator == '(' ? "cast" : String.valueOf(operator)) + " on a "
+          "the Java operator " + (operator == '(' ? "cast" : operator == 'c' ? "comparison"
+              : String.valueOf(operator)) + " on a "
               + n.shape().kind().javaType() + hint);
     }
     return n;
@@ -421,7 +810,7 @@ public final class Resolve {
       Node i = indices.get(0);
       Node j = indices.get(1);
       if (i.shape().kind() == Kind.INT && j.shape().kind() == Kind.INT) {
-        return graph.apply(Elements.MATRIX_ELEMENT, at(call.origin()), receiver, i, j);
+        return graph.apply(Elements.MATRIX_ELEMENT, at(call.origin()), 0, guarded(receiver, i, j));
       }
     }
     throw new CompileError(call.origin(), Message.UNSUPPORTED_EXPRESSION,

@@ -3,11 +3,16 @@ package dev.matgrad.processor.passes;
 import dev.matgrad.processor.CompileError;
 import dev.matgrad.processor.Message;
 import dev.matgrad.processor.ir.Graph;
+import dev.matgrad.processor.ir.Kind;
+import dev.matgrad.processor.ir.LoopSpec;
 import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.ir.Regions;
 import dev.matgrad.processor.ops.Arithmetic;
+import dev.matgrad.processor.ops.ControlFlow;
 import dev.matgrad.processor.ops.Reductions;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +23,13 @@ import java.util.Set;
  * parameters, applying each op's adjoint rule from the op table. A value used several times
  * (fan-out) gets the sum of its contributions. Only values that depend on a wrt parameter are
  * visited, so constants cost nothing.
+ *
+ * <p>A loop is reversed by a loop running its indices backwards. Its body is the adjoint of a
+ * copy of the forward body: the copy recomputes, from the index and from what the forward loop
+ * recorded on its tape (the carried values at the start of each iteration, only those the
+ * adjoint reads), the forward values the adjoint rules need. The reverse loop carries the
+ * adjoints of the carried values backwards and accumulates the adjoints of the values the body
+ * reads from outside (an element read adds into one entry, O(1)).
  */
 public final class ReverseMode {
   private ReverseMode() {}
@@ -31,67 +43,240 @@ public final class ReverseMode {
   public static Program run(Program forward, String seed) {
     Graph g = forward.graph();
     Set<Node> active = activeNodes(forward);
-    int forwardCount = g.nodes().size();
+    Regions regions = Regions.of(g);
     Node seedNode = seed == null ? g.constant(1.0) : g.param(seed, forward.output().shape());
-    Map<Node, List<Node>> contributions = new HashMap<>();
-    Map<Node, Node> adjoints = new HashMap<>();
+    Walk top = new Walk(forward, active, new HashSet<>(regions.body(null)));
     if (active.contains(forward.output())) {
-      contributions.put(forward.output(), new ArrayList<>(List.of(seedNode)));
+      top.contribute(forward.output(), seedNode);
     }
-    // Ids are topological, so walking them downwards visits every use before its definition.
-    List<Node> order = new ArrayList<>(g.nodes().subList(0, forwardCount));
-    for (int k = order.size() - 1; k >= 0; k--) {
-      Node n = order.get(k);
-      List<Node> parts = contributions.get(n);
-      if (parts == null) {
-        continue;
-      }
-      Node adjoint = parts.get(0);
-      for (int p = 1; p < parts.size(); p++) {
-        adjoint = g.apply(Arithmetic.ADD, null, adjoint, parts.get(p));
-      }
-      String name = g.variableNameOf(n);
-      if (name != null) {
-        g.hint(adjoint, "d" + name);
-      }
-      adjoints.put(n, adjoint);
-      if (!(n instanceof Node.Apply apply)) {
-        continue;
-      }
-      for (int i = 0; i < apply.args().size(); i++) {
-        if (active.contains(apply.arg(i)) && !apply.op().differentiableIn(i)) {
-          throw new CompileError(apply.origin(), Message.NOT_DIFFERENTIABLE_ARGUMENT,
-              apply.origin() == null ? apply.op().name() : apply.origin().source(),
-              "argument " + (i + 1), dependsOn(forward, apply.arg(i)));
-        }
-      }
-      List<Node> rule = apply.op().vjp(g, apply, adjoint);
-      for (int i = 0; i < apply.args().size(); i++) {
-        Node arg = apply.arg(i);
-        Node part = rule.get(i);
-        if (!active.contains(arg) || part == null) {
-          continue;
-        }
-        // A scalar broadcast over an array result collects the sum of its elementwise parts.
-        if (arg.shape().isScalar() && part.shape().isArray()) {
-          part = g.apply(Reductions.SUM, null, part);
-        }
-        contributions.computeIfAbsent(arg, x -> new ArrayList<>()).add(part);
-      }
-    }
+    top.run(regions.body(null));
     Map<String, Node> gradients = new LinkedHashMap<>();
     for (Node.Param w : forward.wrt()) {
-      gradients.put(w.name(), adjoints.get(w));
+      gradients.put(w.name(), top.adjoints.get(w));
     }
     return forward.withGradients(seedNode, gradients);
   }
 
+  /** The reverse sweep over the nodes of one region (the method, or a loop body's copy). */
+  private static final class Walk {
+    final Program program;
+    final Graph g;
+    final Set<Node> active;
+    /** The nodes of this region: contributions to anything else are accumulated for the caller. */
+    final Set<Node> local;
+    final Map<Node, List<Node>> contributions = new HashMap<>();
+    final Map<Node, List<Node>> captured = new LinkedHashMap<>();
+    final Map<Node, Node> adjoints = new HashMap<>();
+    /** For each loop whose results have adjoints: the adjoint of each result. */
+    final Map<Node, Map<Integer, Node>> loopSeeds = new HashMap<>();
+
+    Walk(Program program, Set<Node> active, Set<Node> local) {
+      this.program = program;
+      this.g = program.graph();
+      this.active = active;
+      this.local = local;
+    }
+
+    void contribute(Node target, Node part) {
+      // A scalar broadcast over an array result collects the sum of its elementwise parts.
+      if (target.shape().isScalar() && part.shape().isArray()) {
+        part = g.apply(Reductions.SUM, null, part);
+      }
+      (local.contains(target) ? contributions : captured)
+          .computeIfAbsent(target, x -> new ArrayList<>()).add(part);
+    }
+
+    void run(List<Node> order) {
+      // Ids are topological, so walking them downwards visits every use before its definition.
+      for (int k = order.size() - 1; k >= 0; k--) {
+        Node n = order.get(k);
+        if (n instanceof Node.Apply loop && loop.op().loop() != null) {
+          Map<Integer, Node> seeds = loopSeeds.get(loop);
+          if (seeds != null) {
+            reverseLoop(loop, seeds);
+          }
+          continue;
+        }
+        List<Node> parts = contributions.get(n);
+        if (parts == null) {
+          continue;
+        }
+        Node adjoint = sum(parts);
+        String name = g.variableNameOf(n);
+        if (name != null) {
+          g.hint(adjoint, "d" + name);
+        }
+        adjoints.put(n, adjoint);
+        if (!(n instanceof Node.Apply apply)) {
+          continue;
+        }
+        if (ControlFlow.isLoopResult(apply)) {
+          loopSeeds.computeIfAbsent(apply.arg(0), x -> new HashMap<>()).put(apply.flags(), adjoint);
+          continue;
+        }
+        if (ControlFlow.isTapeRead(apply)) {
+          continue;
+        }
+        for (int i = 0; i < apply.args().size(); i++) {
+          if (active.contains(apply.arg(i)) && !apply.op().differentiableIn(i)) {
+            throw new CompileError(apply.origin(), Message.NOT_DIFFERENTIABLE_ARGUMENT,
+                apply.origin() == null ? apply.op().name() : apply.origin().source(),
+                "argument " + (i + 1), dependsOn(program, apply.arg(i)));
+          }
+        }
+        List<Node> rule = apply.op().vjp(g, apply, adjoint);
+        for (int i = 0; i < apply.args().size(); i++) {
+          Node arg = apply.arg(i);
+          Node part = rule.get(i);
+          if (active.contains(arg) && part != null) {
+            contribute(arg, part);
+          }
+        }
+      }
+    }
+
+    Node sum(List<Node> parts) {
+      Node total = parts.get(0);
+      for (int p = 1; p < parts.size(); p++) {
+        total = g.apply(Arithmetic.ADD, null, total, parts.get(p));
+      }
+      return total;
+    }
+
+    /**
+     * The reverse loop of {@code loop}, given the adjoints of its results: contributes the
+     * adjoints of its initial values and of what its body reads from outside.
+     */
+    void reverseLoop(Node.Apply loop, Map<Integer, Node> seeds) {
+      LoopSpec spec = loop.op().loop();
+      Regions regions = Regions.of(g);
+      Node.Param index = g.param(spec.index(loop).name(), spec.index(loop).shape());
+      Map<Node, Node> copy = new HashMap<>();
+      copy.put(spec.index(loop), index);
+      List<Integer> carried = new ArrayList<>();
+      Map<Integer, Node> tapeReads = new HashMap<>();
+      for (int k = 0; k < spec.carried(); k++) {
+        Node.Param p = spec.param(loop, k);
+        Node read = g.applyShapedWithFlags(ControlFlow.TAPE_READ, List.of(loop, index), k,
+            p.shape());
+        g.inheritNames(g, p, read);
+        copy.put(p, read);
+        tapeReads.put(k, read);
+        if (active.contains(p)) {
+          carried.add(k);
+          active.add(read);
+        }
+      }
+      List<Node> body = Copies.body(g, regions, loop, copy, active);
+      Set<Node> bodyLocal = new HashSet<>(body);
+      bodyLocal.addAll(tapeReads.values());
+      Walk inner = new Walk(program, active, bodyLocal);
+      List<Node.Param> params = new ArrayList<>();
+      List<Node> inits = new ArrayList<>();
+      for (int k : carried) {
+        Node.Param p = spec.param(loop, k);
+        String name = g.variableNameOf(p);
+        Node.Param adjoint = g.param((name == null ? "carried" : "d" + name), p.shape());
+        params.add(adjoint);
+        Node seed = seeds.get(k);
+        inits.add(seed != null ? seed : zeros(p));
+        Node result = copy.getOrDefault(spec.result(loop, k), spec.result(loop, k));
+        if (active.contains(result)) {
+          inner.contribute(result, adjoint);
+        }
+      }
+      List<Node> ordered = new ArrayList<>(tapeReads.values());
+      ordered.addAll(Copies.direct(g, body));
+      inner.run(ordered);
+      List<Node> results = new ArrayList<>();
+      for (int k : carried) {
+        Node a = inner.adjoints.get(tapeReads.get(k));
+        results.add(a != null ? a : zeros(spec.param(loop, k)));
+      }
+      // The adjoints of values read from outside the body, accumulated over the iterations.
+      List<Node> outside = new ArrayList<>(inner.captured.keySet());
+      for (Node c : outside) {
+        String name = g.variableNameOf(c);
+        Node.Param acc = g.param(name == null ? "acc" : "d" + name, c.shape());
+        params.add(acc);
+        inits.add(zeros(c));
+        Node total = acc;
+        for (Node part : inner.captured.get(c)) {
+          if (part instanceof Node.Apply sparse && sparse.op().addsInto() != null) {
+            List<Node> args = new ArrayList<>(List.of(total));
+            args.addAll(sparse.args());
+            total = g.apply(sparse.op().addsInto(), null, 0, args);
+          } else {
+            total = g.apply(Arithmetic.ADD, null, total, part);
+          }
+        }
+        results.add(total);
+      }
+      LoopSpec reversed = new LoopSpec(params.size(), spec.comparison(), true, spec.header());
+      Node reverse = g.apply(ControlFlow.loop(reversed), loop.origin(), 0, LoopSpec.args(
+          LoopSpec.start(loop), LoopSpec.end(loop), LoopSpec.step(loop), inits, results, index,
+          params));
+      int slot = 0;
+      for (int k : carried) {
+        Node init = spec.init(loop, k);
+        Node adjoint = ControlFlow.result(g, reverse, slot++, init.shape());
+        if (active.contains(init)) {
+          contribute(init, adjoint);
+        }
+      }
+      for (Node c : outside) {
+        contribute(c, ControlFlow.result(g, reverse, slot++, c.shape()));
+      }
+    }
+
+    Node zeros(Node like) {
+      return like.shape().isScalar() ? g.constant(0.0)
+          : g.broadcast(Arithmetic.BROADCAST, g.constant(0.0), like.shape());
+    }
+  }
+
   /**
-   * The nodes whose value depends on at least one wrt parameter. Ints (sizes, indices) are never
-   * active: x.length depends on x's shape, not on its values.
+   * The nodes whose value depends on at least one wrt parameter. Ints (sizes, indices,
+   * conditions) are never active: x.length depends on x's shape, not on its values. A value a
+   * loop carries is active if its initial value or its value after an iteration is.
    */
   static Set<Node> activeNodes(Program p) {
-    return p.graph().dependents(p.wrt(), false);
+    Graph g = p.graph();
+    Set<Node> sources = new HashSet<>(p.wrt());
+    while (true) {
+      Set<Node> active = new HashSet<>();
+      for (Node n : g.nodes()) {
+        if (sources.contains(n)) {
+          active.add(n);
+        } else if (n instanceof Node.Apply a && a.shape().kind() != Kind.INT) {
+          if (ControlFlow.isLoopResult(a)) {
+            Node.Apply loop = (Node.Apply) a.arg(0);
+            if (sources.contains(loop.op().loop().param(loop, a.flags()))) {
+              active.add(n);
+            }
+          } else if (a.args().stream().anyMatch(active::contains)) {
+            active.add(n);
+          }
+        }
+      }
+      boolean changed = false;
+      for (Node n : g.nodes()) {
+        if (n instanceof Node.Apply loop && loop.op().loop() != null) {
+          LoopSpec spec = loop.op().loop();
+          for (int k = 0; k < spec.carried(); k++) {
+            Node.Param param = spec.param(loop, k);
+            if (param.shape().kind() != Kind.INT && !sources.contains(param)
+                && (active.contains(spec.init(loop, k)) || active.contains(spec.result(loop, k)))) {
+              sources.add(param);
+              changed = true;
+            }
+          }
+        }
+      }
+      if (!changed) {
+        return active;
+      }
+    }
   }
 
   /** The wrt parameters that {@code n} depends on, comma-separated. */

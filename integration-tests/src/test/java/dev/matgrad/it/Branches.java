@@ -1,0 +1,91 @@
+package dev.matgrad.it;
+
+import static dev.matgrad.Ops.*;
+
+import dev.matgrad.Differentiable;
+
+/** if/else, else-if chains, ?:, conditions and returns in branches. */
+public final class Branches {
+  private Branches() {}
+
+  /** A Huber loss summed over residuals: a branch inside a loop. */
+  @Differentiable
+  public static double huber(double[] r, double delta) {
+    double s = 0;
+    for (int i = 0; i < r.length; i++) {
+      double a = Math.abs(r[i]);
+      if (a <= delta) {
+        s += 0.5 * r[i] * r[i];
+      } else {
+        s += delta * (a - 0.5 * delta);
+      }
+    }
+    return s;
+  }
+
+  /** Returns in branches, an else-if chain and a conditional expression. */
+  @Differentiable
+  public static double piecewise(double x) {
+    if (x > 1) {
+      return Math.log(x) + 1;
+    } else if (x > 0) {
+      return x * x * 0.5 + 0.5;
+    }
+    return x >= -1 ? 0.5 * Math.exp(x) : 0.5 * Math.exp(-1) * (x + 2);
+  }
+
+  /** An if without an else, a boolean local, !, && and ||. */
+  @Differentiable
+  public static double conditions(double x, double y) {
+    double s = x * y;
+    boolean bothPositive = x > 0 && y > 0;
+    if (bothPositive) {
+      s = s * 2;
+    }
+    if (!(x < y) || x == 0.0) {
+      s += Math.sin(x);
+    } else {
+      s -= y * y;
+    }
+    return s;
+  }
+
+  /** Element reads guarded by the branch: x[i - 1] only where i > 0, also after &&. */
+  @Differentiable
+  public static double guardedReads(double[] x) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (i > 0) {
+        s += x[i] * x[i - 1];
+      }
+      s += i + 1 < x.length && x[i + 1] > x[i] ? x[i + 1] : 0.5 * x[i];
+    }
+    return s;
+  }
+
+  /** A branch choosing arrays, and a loop inside a branch. */
+  @Differentiable
+  public static double arrays(double[] x, double t) {
+    double[] y = tanh(x);
+    if (t > 0) {
+      y = scale(t, y);
+      for (int i = 0; i < 3; i++) {
+        y = add(y, x);
+      }
+    } else {
+      y = sub(x, y);
+    }
+    return sumSq(y) + (t > 1 ? t * sum(y) : t);
+  }
+
+  /** An int chosen by a branch, widened to double. */
+  @Differentiable
+  public static double intBranch(double x, int n) {
+    int k = n > 2 ? n - 2 : 0;
+    double s = x;
+    for (int i = 0; i < k; i++) {
+      s = s * x + 1;
+    }
+    return s;
+  }
+}

@@ -1,0 +1,149 @@
+package dev.matgrad.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.matgrad.Matrix;
+import dev.matgrad.Workspace;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * {@link Loops} and {@link Branches} against central differences (gradients, VJPs with the
+ * dot-product test, Jacobians and JVPs: see {@link GradientChecker}) at random shapes, and
+ * against values known exactly.
+ */
+class ControlFlowGradientTest {
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {901, 902, 903, 904})
+  void countedLoops(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(2, 9);
+    GradientChecker.of(Loops.class, "rosenbrock").check(in.vector(n));
+    GradientChecker.of(Loops.class, "product").check(in.vector(n));
+    GradientChecker.of(Loops.class, "pairEnergy").check(in.vector(3 * in.dim(2, 5)));
+    GradientChecker.of(Loops.class, "headerForms").wrt(0).check(in.vector(n), in.dim(1, 3));
+    GradientChecker.of(Loops.class, "euler").check(in.scalar(), in.scalar(),
+        in.scalar(Inputs.Domain.POSITIVE));
+    GradientChecker.of(Loops.class, "swaps").check(in.scalar(), in.scalar(), in.dim(0, 6));
+    GradientChecker.of(Loops.class, "maybeEmpty").wrt(0).check(in.vector(n), in.dim(0, 5));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {911, 912, 913})
+  void loopsCarryingArrays(long seed) {
+    Inputs in = new Inputs(seed);
+    int h = in.dim(1, 5);
+    int d = in.dim(1, 4);
+    int steps = in.dim(1, 5);
+    GradientChecker.of(Loops.class, "rnn").check(scaled(in.matrix(h, h), 0.5), in.matrix(h, d),
+        in.vector(h), in.matrix(d, steps), in.vector(h));
+    int k = in.dim(1, 4);
+    GradientChecker.of(Loops.class, "matrixPower").wrt(0)
+        .check(scaled(in.matrix(k, k), 0.6), in.dim(1, 4));
+    GradientChecker.of(Loops.class, "entries").check(in.matrix(in.dim(), d), in.vector(d));
+    GradientChecker.of(Loops.class, "fixedPointSteps").wrt(0, 1)
+        .check(scaled(in.matrix(h, h), 0.5), in.vector(h), steps);
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {921, 922, 923, 924})
+  void branches(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(1, 9);
+    GradientChecker.of(Branches.class, "huber").check(in.vector(n),
+        in.scalar(Inputs.Domain.POSITIVE));
+    GradientChecker.of(Branches.class, "conditions").check(in.scalar(), in.scalar());
+    GradientChecker.of(Branches.class, "guardedReads").check(in.vector(n));
+    GradientChecker.of(Branches.class, "arrays").check(in.vector(n), 2 * in.scalar());
+    GradientChecker.of(Branches.class, "intBranch").wrt(0).check(in.scalar(), in.dim(0, 6));
+    for (double x : new double[] {2.5, 0.5, -0.5, -3.0}) {
+      GradientChecker.of(Branches.class, "piecewise").check(x + 0.1 * in.scalar());
+    }
+  }
+
+  @Test
+  void rosenbrockIsStationaryAtItsMinimum() {
+    double[] x = {1, 1, 1, 1, 1};
+    double[] grad = new double[5];
+    assertEquals(0.0, LoopsGradients.rosenbrockGrad(x, grad));
+    assertArrayEquals(new double[5], grad);
+  }
+
+  @Test
+  void productGradientIsTheProductOfTheOthers() {
+    double[] x = {2, 3, 5, 7};
+    double[] grad = new double[4];
+    assertEquals(210.0, LoopsGradients.productGrad(x, grad));
+    assertArrayEquals(new double[] {105, 70, 42, 30}, grad);
+  }
+
+  @Test
+  void aLoopThatDoesNotRunLeavesTheInitialValue() {
+    double[] x = {3, 4};
+    double[] grad = {9, 9};
+    assertEquals(3.0, LoopsGradients.maybeEmptyGrad(x, 0, grad));
+    assertArrayEquals(new double[] {1, 0}, grad);
+  }
+
+  @Test
+  void guardedReadsDoNotThrowWhereTheBranchIsNotTaken() {
+    double[] x = {0.5};
+    double[] grad = new double[1];
+    // i = 0 only: x[i - 1] and x[i + 1] are outside x, and neither branch reading them is taken.
+    assertEquals(0.25, BranchesGradients.guardedReadsGrad(x, grad));
+    assertArrayEquals(new double[] {0.5}, grad);
+  }
+
+  @Test
+  void theDerivativeIsThatOfThePathTaken() {
+    double[] grad = new double[1];
+    assertEquals(Math.log(2.0) + 1, BranchesGradients.piecewiseGrad(2.0, grad));
+    assertEquals(0.5, grad[0], 1e-15);
+    assertEquals(0.5 * 0.25 + 0.5, BranchesGradients.piecewiseGrad(0.5, grad));
+    assertEquals(0.5, grad[0], 1e-15);
+  }
+
+  @Test
+  void loopGradientsAllocateNothingOnceTheWorkspaceIsSized() {
+    Inputs in = new Inputs(930);
+    double[] x = in.vector(50);
+    double[] gx = new double[50];
+    Matrix w = scaled(in.matrix(6, 6), 0.5);
+    Matrix u = in.matrix(6, 3);
+    double[] b = in.vector(6);
+    Matrix xs = in.matrix(3, 10);
+    double[] h0 = in.vector(6);
+    double[] gw = new double[36];
+    double[] gu = new double[18];
+    double[] gb = new double[6];
+    double[] gxs = new double[30];
+    double[] gh = new double[6];
+    Workspace ws = new Workspace();
+    double[] sink = new double[1];
+    Runnable calls = () -> {
+      for (int i = 0; i < 200; i++) {
+        sink[0] += LoopsGradients.productGrad(x, gx, ws);
+        sink[0] += LoopsGradients.pairEnergyGrad(x, gx, ws);
+        sink[0] += LoopsGradients.rnnGrad(w, u, b, xs, h0, gw, gu, gb, gxs, gh, ws);
+      }
+    };
+    calls.run();
+    Long bytes = WorkspaceTest.allocatedBytes(calls);
+    if (bytes != null) {
+      assertEquals(0L, bytes, "bytes allocated by 600 calls with a sized workspace");
+    }
+    assertTrue(Double.isFinite(sink[0]));
+  }
+
+  private static Matrix scaled(Matrix m, double s) {
+    double[] d = m.data().clone();
+    for (int i = 0; i < d.length; i++) {
+      d[i] *= s;
+    }
+    return new Matrix(m.rows(), m.cols(), d);
+  }
+}

@@ -1,0 +1,220 @@
+package dev.matgrad.processor.codegen;
+
+import dev.matgrad.processor.ir.Emitter;
+import dev.matgrad.processor.ir.Kind;
+import dev.matgrad.processor.ir.LoopSpec;
+import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.ir.Regions;
+import dev.matgrad.processor.ops.ControlFlow;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiConsumer;
+import java.util.function.Predicate;
+
+/**
+ * Writes the nodes of a region in order, each loop as a Java {@code for} loop around its body:
+ * the carried values live in locals (arrays in workspace buffers) declared before it and
+ * assigned at the end of each iteration. A forward loop whose reverse loop reads its carried
+ * values records them at the start of each iteration on a tape (a workspace buffer, one record
+ * per iteration); the reverse loop runs the same indices backwards and reads the records back.
+ */
+final class LoopWriter {
+  private final Lowering lower;
+  private final Set<Node> used;
+  private final Regions regions;
+  /** Writes one plain node (through the lowering, unless it is fused or read as a scalar). */
+  private final BiConsumer<Node.Apply, String> emitOne;
+
+  LoopWriter(Lowering lower, Set<Node> used, Regions regions,
+      BiConsumer<Node.Apply, String> emitOne) {
+    this.lower = lower;
+    this.used = used;
+    this.regions = regions;
+    this.emitOne = emitOne;
+  }
+
+  /** Writes the used top-level nodes that {@code include} accepts, loops with their bodies. */
+  void write(List<Node> nodes, Predicate<Node> include, Map<Node, String> direct) {
+    for (Node n : nodes) {
+      if (used.contains(n) && n instanceof Node.Apply a && regions.loopOf(n) == null
+          && include.test(n)) {
+        writeNode(a, direct.get(n));
+      }
+    }
+  }
+
+  private void writeNode(Node.Apply a, String direct) {
+    if (a.op().loop() != null) {
+      writeLoop(a);
+    } else if (!ControlFlow.isLoopResult(a)) {
+      emitOne.accept(a, direct);
+    }
+  }
+
+  /** Whether a node is the storage of the loop's value (not written by the lowering). */
+  private static boolean isTrivial(Node n) {
+    return ControlFlow.isLoopResult(n);
+  }
+
+  private void writeLoop(Node.Apply loop) {
+    LoopSpec spec = loop.op().loop();
+    Emitter e = lower;
+    List<String> vars = new ArrayList<>();
+    for (int k = 0; k < spec.carried(); k++) {
+      Node.Param p = spec.param(loop, k);
+      Node init = spec.init(loop, k);
+      String var = lower.nameFor(p);
+      vars.add(var);
+      lower.bind(p, var);
+      if (p.shape().isArray()) {
+        e.add("double[] " + var + " = " + lower.newArray(e.size(p)));
+        copy(var, init, e.size(p));
+      } else {
+        e.add((p.shape().kind() == Kind.INT ? "int " : "double ") + var + " = " + e.ref(init));
+      }
+    }
+    String start = e.ref(LoopSpec.start(loop));
+    String end = e.ref(LoopSpec.end(loop));
+    String step = e.ref(LoopSpec.step(loop));
+    String index = lower.nameFor(spec.index(loop));
+    lower.bind(spec.index(loop), index);
+    // The values a reverse loop reads back: recorded at the start of each iteration.
+    TreeSet<Integer> taped = new TreeSet<>();
+    for (Node n : used) {
+      if (ControlFlow.isTapeRead(n) && ((Node.Apply) n).arg(0) == loop) {
+        taped.add(((Node.Apply) n).flags());
+      }
+    }
+    String counter = null;
+    String trips = null;
+    if (spec.reversed() || !taped.isEmpty()) {
+      trips = lower.local("trips");
+      e.add("int " + trips + " = " + tripCount(spec, start, end, step));
+    }
+    String tape = null;
+    Map<Integer, String> offsets = new LinkedHashMap<>();
+    String width = "0";
+    if (!taped.isEmpty()) {
+      StringBuilder w = new StringBuilder();
+      for (int k : taped) {
+        offsets.put(k, w.length() == 0 ? "0" : w.toString());
+        Node p = spec.param(loop, k);
+        w.append(w.length() == 0 ? "" : " + ").append(p.shape().isArray() ? "(" + e.size(p) + ")" : "1");
+      }
+      width = lower.local("width");
+      e.add("int " + width + " = " + w);
+      tape = lower.local("tape");
+      e.add("double[] " + tape + " = " + lower.newArray("(" + trips + ") * " + width));
+      lower.tape(loop, new Lowering.Tape(tape, width, offsets));
+    }
+    lower.code().add("// $L\n", spec.reversed() ? "the adjoint of " + spec.header()
+        + ", its indices backwards" : spec.header());
+    if (spec.reversed()) {
+      counter = lower.local("k");
+      e.open("for (int " + counter + " = " + trips + " - 1; " + counter + " >= 0; " + counter + "--)");
+      e.add("int " + index + " = " + start + " + " + counter + " * " + step);
+    } else if (tape != null) {
+      counter = lower.local("k");
+      e.open("for (int " + index + " = " + start + ", " + counter + " = 0; " + index + " "
+          + spec.comparison() + " " + end + "; " + index + " += " + step + ", " + counter + "++)");
+    } else {
+      e.open("for (int " + index + " = " + start + "; " + index + " " + spec.comparison() + " "
+          + end + "; " + index + " += " + step + ")");
+    }
+    if (counter != null) {
+      lower.counter(spec.index(loop), counter);
+    }
+    for (int k : taped) {
+      Node p = spec.param(loop, k);
+      String at = counter + " * " + width + " + " + offsets.get(k);
+      if (p.shape().isArray()) {
+        String j = lower.local("j");
+        e.open(Emitter.loop(j, e.size(p)));
+        e.add(tape + "[" + at + " + " + j + "] = " + vars.get(k) + "[" + j + "]");
+        e.close();
+      } else {
+        e.add(tape + "[" + at + "] = " + vars.get(k));
+      }
+    }
+    for (Node n : lower.nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a && regions.loopOf(n) == loop
+          && regions.ownerOf(n) == null) {
+        writeNode(a, null);
+      }
+    }
+    update(loop, spec, vars);
+    e.close();
+    for (Node n : used) {
+      if (isTrivial(n) && ((Node.Apply) n).arg(0) == loop) {
+        lower.bind(n, vars.get(((Node.Apply) n).flags()));
+      }
+    }
+  }
+
+  /** var = value, entry by entry for arrays (a broadcast scalar fills). */
+  private void copy(String var, Node value, String size) {
+    String j = lower.local("j");
+    lower.open(Emitter.loop(j, size));
+    lower.add(var + "[" + j + "] = " + lower.at(value, j));
+    lower.close();
+  }
+
+  /**
+   * The carried values after an iteration. A result that is another carried value (a swap)
+   * is read into a temporary first, so that no assignment sees one made before it.
+   */
+  private void update(Node.Apply loop, LoopSpec spec, List<String> vars) {
+    Map<Integer, String> saved = new LinkedHashMap<>();
+    for (int k = 0; k < spec.carried(); k++) {
+      Node r = spec.result(loop, k);
+      Node.Apply owner = regions.ownerOf(r);
+      if (owner == loop && r != spec.param(loop, k)) {
+        String t = lower.local("previous");
+        if (r.shape().isArray()) {
+          lower.add("double[] " + t + " = " + lower.newArray(lower.size(r)));
+          copy(t, r, lower.size(r));
+        } else {
+          lower.add((r.shape().kind() == Kind.INT ? "int " : "double ") + t + " = " + lower.ref(r));
+        }
+        saved.put(k, t);
+      }
+    }
+    for (int k = 0; k < spec.carried(); k++) {
+      Node r = spec.result(loop, k);
+      Node p = spec.param(loop, k);
+      if (r == p) {
+        continue;
+      }
+      String value = saved.get(k);
+      if (p.shape().isArray()) {
+        if (value != null) {
+          String j = lower.local("j");
+          lower.open(Emitter.loop(j, lower.size(p)));
+          lower.add(vars.get(k) + "[" + j + "] = " + value + "[" + j + "]");
+          lower.close();
+        } else if (lower.readsAsScalar(r) || lower.isFused(r) || !lower.ref(r).equals(vars.get(k))) {
+          copy(vars.get(k), r, lower.size(p));
+        }
+      } else {
+        lower.add(vars.get(k) + " = " + (value != null ? value : lower.ref(r)));
+      }
+    }
+  }
+
+  /**
+   * The number of iterations of {@code for (i = start; i cmp end; i += step)}, in long arithmetic
+   * so that no bound near the int range overflows.
+   */
+  private static String tripCount(LoopSpec spec, String start, String end, String step) {
+    boolean inclusive = spec.comparison().endsWith("=");
+    String from = spec.ascending() ? start : end;
+    String to = spec.ascending() ? end : start;
+    String stride = spec.ascending() ? "(long) " + step : "-(long) " + step;
+    return from + " " + (inclusive ? "<=" : "<") + " " + to + " ? (int) (((long) " + to + " - "
+        + from + (inclusive ? "" : " - 1") + ") / (" + stride + ") + 1) : 0";
+  }
+}

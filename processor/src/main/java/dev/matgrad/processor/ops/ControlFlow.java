@@ -1,0 +1,151 @@
+package dev.matgrad.processor.ops;
+
+import dev.matgrad.processor.ir.Graph;
+import dev.matgrad.processor.ir.LoopSpec;
+import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.ir.Op;
+import dev.matgrad.processor.ir.Shape;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Conditions, choices and loops. A condition is an int, 0 or 1, and is never differentiated. A
+ * branch is a choice between the values each side computes ({@link #SELECT}); a loop is a region
+ * (see {@link LoopSpec}) whose derivatives the reverse- and forward-mode passes build as loops.
+ */
+public final class ControlFlow {
+  private ControlFlow() {}
+
+  /** {@code c ? a : b} for a condition c, elementwise when a and b are arrays. */
+  public static final Op SELECT = Op.builder("SELECT", Op.Category.ELEMENTWISE)
+      .shape((g, args, flags, origin) -> Rules.elementwiseShape(g, args.subList(1, 3), origin, true))
+      .formula((e, a) -> "(" + a[0] + " != 0 ? " + a[1] + " : " + a[2] + ")")
+      .notation((a, n) -> "(" + a[0] + " ? " + a[1] + " : " + a[2] + ")")
+      // The side not taken gets exactly 0, whatever the other side's value (an ∞ stays out).
+      .vjp((g, n, grad) -> Arrays.asList(null,
+          select(g, n.arg(0), grad, zero(g, grad)), select(g, n.arg(0), zero(g, grad), grad)))
+      .jvp((g, n, t) -> t.get(1) == null && t.get(2) == null ? null
+          : select(g, n.arg(0), t.get(1) == null ? zero(g, t.get(2)) : t.get(1),
+              t.get(2) == null ? zero(g, t.get(1)) : t.get(2)))
+      .keepsInts()
+      .constantArgs(0)
+      .build();
+
+  public static Node select(Graph g, Node condition, Node a, Node b) {
+    return g.apply(SELECT, null, condition, a, b);
+  }
+
+  private static Node zero(Graph g, Node like) {
+    return like.shape().isScalar() ? g.constant(0.0) : Rules.zerosLike(g, like);
+  }
+
+  /** A comparison of ints or doubles, as Java evaluates it (NaN compares false but for !=). */
+  public static Op comparison(String operator) {
+    return switch (operator) {
+      case "<" -> LESS;
+      case "<=" -> LESS_EQUAL;
+      case ">" -> GREATER;
+      case ">=" -> GREATER_EQUAL;
+      case "==" -> EQUAL;
+      case "!=" -> NOT_EQUAL;
+      default -> throw new IllegalArgumentException(operator);
+    };
+  }
+
+  public static final Op LESS = compare("LESS", "<");
+  public static final Op LESS_EQUAL = compare("LESS_EQUAL", "<=");
+  public static final Op GREATER = compare("GREATER", ">");
+  public static final Op GREATER_EQUAL = compare("GREATER_EQUAL", ">=");
+  public static final Op EQUAL = compare("EQUAL", "==");
+  public static final Op NOT_EQUAL = compare("NOT_EQUAL", "!=");
+
+  private static Op compare(String name, String operator) {
+    return Op.builder(name, Op.Category.OTHER)
+        .shape((g, args, flags, origin) -> Shape.integer(g.dims()))
+        .lower((e, n) -> e.add(e.declare(n) + " = " + e.ref(n.arg(0)) + " " + operator + " "
+            + e.ref(n.arg(1)) + " ? 1 : 0"))
+        .notation((a, n) -> "[" + a[0] + " " + operator + " " + a[1] + "]")
+        .build();
+  }
+
+  /** a && b on conditions (b is computed either way: what may throw in it is guarded). */
+  public static final Op AND = logical("AND", "&&");
+
+  public static final Op OR = logical("OR", "||");
+
+  private static Op logical(String name, String operator) {
+    return Op.builder(name, Op.Category.OTHER)
+        .shape((g, args, flags, origin) -> Shape.integer(g.dims()))
+        .lower((e, n) -> e.add(e.declare(n) + " = " + e.ref(n.arg(0)) + " != 0 " + operator + " "
+            + e.ref(n.arg(1)) + " != 0 ? 1 : 0"))
+        .notation((a, n) -> a[0] + " " + operator + " " + a[1])
+        .build();
+  }
+
+  public static final Op NOT = Op.builder("NOT", Op.Category.OTHER)
+      .shape((g, args, flags, origin) -> Shape.integer(g.dims()))
+      .lower((e, n) -> e.add(e.declare(n) + " = " + e.ref(n.arg(0)) + " != 0 ? 0 : 1"))
+      .notation((a, n) -> "!" + a[0])
+      .build();
+
+  /** A new loop op; each loop node has its own (loops are never shared). */
+  public static Op loop(LoopSpec spec) {
+    return Op.builder(spec.reversed() ? "REVERSE_LOOP" : "LOOP", Op.Category.OTHER)
+        .shape((g, args, flags, origin) -> Shape.integer(g.dims()))
+        .lower((e, n) -> {
+          throw new IllegalStateException("a loop is written by the code generator");
+        })
+        .notation((a, n) -> spec.header())
+        .loop(spec)
+        .build();
+  }
+
+  /** The value carried k (the flags) of a loop, after its last iteration. */
+  public static final Op LOOP_RESULT = Op.builder("LOOP_RESULT", Op.Category.OTHER)
+      .lower((e, n) -> {
+        throw new IllegalStateException("a loop's result is bound by the code generator");
+      })
+      .notation((a, n) -> a[0])
+      .build();
+
+  public static Node result(Graph g, Node loop, int k, Shape shape) {
+    return g.applyShapedWithFlags(LOOP_RESULT, List.of(loop), k, shape);
+  }
+
+  /**
+   * In a reverse loop, the value carried k (the flags) of a forward loop (argument 0) at the start
+   * of the same iteration (argument 1 is the reverse loop's index): the forward loop records it.
+   */
+  public static final Op TAPE_READ = Op.builder("TAPE_READ", Op.Category.OTHER)
+      .lower((e, n) -> e.readTape(n))
+      .notation((a, n) -> "tape(" + a[0] + ")")
+      .build();
+
+  /** acc with v added at flat index i: {@code acc[i] += v}, in place (a one-hot added in). */
+  public static final Op ADD_AT = Op.builder("ADD_AT", Op.Category.OTHER)
+      .shape((g, args, flags, origin) -> args.get(0).shape())
+      .lower((e, n) -> {
+        String write = e.ref(n) + "[" + e.ref(n.arg(2)) + "] += " + e.ref(n.arg(1));
+        if (n.args().size() > 3) {
+          e.open("if (" + e.ref(n.arg(3)) + " != 0)");
+          e.add(write);
+          e.close();
+        } else {
+          e.add(write);
+        }
+      })
+      .notation((a, n) -> a[0] + " + " + a[1] + " e_" + a[2])
+      .inPlace()
+      .constantArgs(2, 3)
+      .build();
+
+  /** Whether n reads carried value n.flags() of the loop n.arg(0) after the loop. */
+  public static boolean isLoopResult(Node n) {
+    return n instanceof Node.Apply a && a.op() == LOOP_RESULT;
+  }
+
+  /** Whether n reads, in a reverse loop, what the forward loop n.arg(0) recorded. */
+  public static boolean isTapeRead(Node n) {
+    return n instanceof Node.Apply a && a.op() == TAPE_READ;
+  }
+}
