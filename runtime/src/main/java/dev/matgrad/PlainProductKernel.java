@@ -1,13 +1,13 @@
 package dev.matgrad;
 
 /**
- * The plain-Java product kernel, the default: op(B) is packed into panels of {@value #NR}-column
- * strips, op(A) into {@value #MR}-row strips, and a 4×4 register tile of {@link Math#fma}
+ * The plain-Java product kernel, the default: {@link PackedProductKernel} packs op(B) into panels
+ * of {@value #NR}-column strips and op(A) into {@value #MR}-row strips, and a 4×4 register tile of {@link Math#fma}
  * accumulators runs over each pair. The JIT does not vectorise such a tile, but it keeps all 16
  * sums in registers, so two scalar FMAs issue per cycle: about twice the throughput of the
  * triple loops the JIT does vectorise, whose loads and stores of C bound them.
  */
-final class PlainProductKernel implements ProductKernel {
+final class PlainProductKernel extends PackedProductKernel {
   static final int MR = 4;
   static final int NR = 4;
   /** A depth block: one packed strip of op(A), KC·MR doubles (8 KiB), stays in L1. */
@@ -15,95 +15,18 @@ final class PlainProductKernel implements ProductKernel {
   /** A column block: the packed panel of op(B), KC·NC doubles (512 KiB), stays in L2. */
   static final int NC = 256;
 
+  PlainProductKernel() {
+    super(MR, NR, KC, NC);
+  }
+
   @Override
   public String name() {
     return "plain";
   }
 
   @Override
-  public int packedASize() {
-    return KC * MR + MR * NR; // the strip, then scratch for a partial tile
-  }
-
-  @Override
-  public int packedBSize() {
-    return KC * NC;
-  }
-
-  @Override
-  public int tileRows() {
-    return MR;
-  }
-
-  @Override
-  public int tileCols() {
-    return NR;
-  }
-
-  @Override
-  public void multiplyAdd(int m, int n, int k,
-      double[] a, int aOffset, int aRowStride, int aColStride,
-      double[] b, int bOffset, int bRowStride, int bColStride,
-      double[] c, int cOffset, int ldc,
-      double[] packedA, double[] packedB) {
-    for (int jc = 0; jc < n; jc += NC) {
-      int nb = Math.min(NC, n - jc);
-      for (int pc = 0; pc < k; pc += KC) {
-        int kb = Math.min(KC, k - pc);
-        packB(b, bOffset + pc * bRowStride + jc * bColStride, bRowStride, bColStride, kb, nb, packedB);
-        for (int ic = 0; ic < m; ic += MR) {
-          int mr = Math.min(MR, m - ic);
-          packA(a, aOffset + ic * aRowStride + pc * aColStride, aRowStride, aColStride, kb, mr, packedA);
-          int cRow = cOffset + ic * ldc + jc;
-          for (int js = 0; js < nb; js += NR) {
-            tile(kb, packedA, packedB, js * kb, c, cRow + js, ldc, mr, Math.min(NR, nb - js));
-          }
-        }
-      }
-    }
-  }
-
-  /** Strip s of the panel holds columns s·NR.., as kb rows of NR, zero-padded past the last column. */
-  private static void packB(double[] b, int offset, int rowStride, int colStride, int kb, int nb,
-      double[] packed) {
-    for (int js = 0; js < nb; js += NR) {
-      int nr = Math.min(NR, nb - js);
-      int strip = js * kb;
-      for (int q = 0; q < NR; q++) {
-        int src = offset + (js + q) * colStride;
-        int dst = strip + q;
-        if (q < nr) {
-          for (int p = 0; p < kb; p++) {
-            packed[dst + p * NR] = b[src + p * rowStride];
-          }
-        } else {
-          for (int p = 0; p < kb; p++) {
-            packed[dst + p * NR] = 0.0;
-          }
-        }
-      }
-    }
-  }
-
-  /** kb columns of MR rows, zero-padded past the last row. */
-  private static void packA(double[] a, int offset, int rowStride, int colStride, int kb, int mr,
-      double[] packed) {
-    for (int r = 0; r < MR; r++) {
-      int src = offset + r * rowStride;
-      if (r < mr) {
-        for (int p = 0; p < kb; p++) {
-          packed[p * MR + r] = a[src + p * colStride];
-        }
-      } else {
-        for (int p = 0; p < kb; p++) {
-          packed[p * MR + r] = 0.0;
-        }
-      }
-    }
-  }
-
-  private static void tile(int kb, double[] pa, double[] pb, int pbOffset, double[] c, int cOffset,
-      int ldc, int mr, int nr) {
+  void tile(int kb, double[] pa, double[] pb, int pbOffset, double[] c, int cOffset, int ldc,
+      int rows, int cols) {
     double c00 = 0, c01 = 0, c02 = 0, c03 = 0;
     double c10 = 0, c11 = 0, c12 = 0, c13 = 0;
     double c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -136,7 +59,7 @@ final class PlainProductKernel implements ProductKernel {
       c32 = Math.fma(a3, b2, c32);
       c33 = Math.fma(a3, b3, c33);
     }
-    if (mr == MR && nr == NR) {
+    if (rows == MR && cols == NR) {
       int o = cOffset;
       c[o] += c00; c[o + 1] += c01; c[o + 2] += c02; c[o + 3] += c03;
       o += ldc;
@@ -153,10 +76,6 @@ final class PlainProductKernel implements ProductKernel {
     pa[t + 4] = c10; pa[t + 5] = c11; pa[t + 6] = c12; pa[t + 7] = c13;
     pa[t + 8] = c20; pa[t + 9] = c21; pa[t + 10] = c22; pa[t + 11] = c23;
     pa[t + 12] = c30; pa[t + 13] = c31; pa[t + 14] = c32; pa[t + 15] = c33;
-    for (int r = 0; r < mr; r++) {
-      for (int q = 0; q < nr; q++) {
-        c[cOffset + r * ldc + q] += pa[t + r * NR + q];
-      }
-    }
+    addPartialTile(pa, c, cOffset, ldc, rows, cols);
   }
 }

@@ -5,14 +5,14 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The product kernel on the JDK's Vector API: the blocking and packing of {@link
- * PlainProductKernel}, with a register tile of 4 rows × 2 vectors (16 columns on AVX-512) of FMA
+ * PackedProductKernel}, with a register tile of 4 rows × 2 vectors (16 columns on AVX-512) of FMA
  * accumulators, each step loading two vectors of op(B) and broadcasting four entries of op(A).
  *
  * <p>This class is compiled on its own, with {@code --add-modules jdk.incubator.vector}, and
  * {@link Products} loads it by name only when that module is in the JVM's boot layer, so without
  * the flag it is never linked.
  */
-final class VectorProductKernel implements ProductKernel {
+final class VectorProductKernel extends PackedProductKernel {
   private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
   static final int MR = 4;
@@ -22,101 +22,18 @@ final class VectorProductKernel implements ProductKernel {
   /** The packed panel of op(B), KC·NC doubles (1 MiB), stays in L2. */
   static final int NC = 512;
 
+  VectorProductKernel() {
+    super(MR, NR, KC, NC);
+  }
+
   @Override
   public String name() {
     return "vector";
   }
 
   @Override
-  public int packedASize() {
-    return KC * MR + MR * NR; // the strip, then scratch for a partial tile
-  }
-
-  @Override
-  public int packedBSize() {
-    return KC * ((NC + NR - 1) / NR * NR);
-  }
-
-  @Override
-  public int tileRows() {
-    return MR;
-  }
-
-  @Override
-  public int tileCols() {
-    return NR;
-  }
-
-  @Override
-  public void multiplyAdd(int m, int n, int k,
-      double[] a, int aOffset, int aRowStride, int aColStride,
-      double[] b, int bOffset, int bRowStride, int bColStride,
-      double[] c, int cOffset, int ldc,
-      double[] packedA, double[] packedB) {
-    for (int jc = 0; jc < n; jc += NC) {
-      int nb = Math.min(NC, n - jc);
-      for (int pc = 0; pc < k; pc += KC) {
-        int kb = Math.min(KC, k - pc);
-        packB(b, bOffset + pc * bRowStride + jc * bColStride, bRowStride, bColStride, kb, nb, packedB);
-        for (int ic = 0; ic < m; ic += MR) {
-          int mr = Math.min(MR, m - ic);
-          packA(a, aOffset + ic * aRowStride + pc * aColStride, aRowStride, aColStride, kb, mr, packedA);
-          int cRow = cOffset + ic * ldc + jc;
-          for (int js = 0; js < nb; js += NR) {
-            tile(kb, packedA, packedB, js * kb, c, cRow + js, ldc, mr, Math.min(NR, nb - js));
-          }
-        }
-      }
-    }
-  }
-
-  /** Strip s of the panel holds columns s·NR.., as kb rows of NR, zero-padded past the last column. */
-  private static void packB(double[] b, int offset, int rowStride, int colStride, int kb, int nb,
-      double[] packed) {
-    for (int js = 0; js < nb; js += NR) {
-      int nr = Math.min(NR, nb - js);
-      int strip = js * kb;
-      if (colStride == 1 && nr == NR) {
-        for (int p = 0; p < kb; p++) {
-          System.arraycopy(b, offset + p * rowStride + js, packed, strip + p * NR, NR);
-        }
-        continue;
-      }
-      for (int q = 0; q < NR; q++) {
-        int src = offset + (js + q) * colStride;
-        int dst = strip + q;
-        if (q < nr) {
-          for (int p = 0; p < kb; p++) {
-            packed[dst + p * NR] = b[src + p * rowStride];
-          }
-        } else {
-          for (int p = 0; p < kb; p++) {
-            packed[dst + p * NR] = 0.0;
-          }
-        }
-      }
-    }
-  }
-
-  /** kb columns of MR rows, zero-padded past the last row. */
-  private static void packA(double[] a, int offset, int rowStride, int colStride, int kb, int mr,
-      double[] packed) {
-    for (int r = 0; r < MR; r++) {
-      int src = offset + r * rowStride;
-      if (r < mr) {
-        for (int p = 0; p < kb; p++) {
-          packed[p * MR + r] = a[src + p * colStride];
-        }
-      } else {
-        for (int p = 0; p < kb; p++) {
-          packed[p * MR + r] = 0.0;
-        }
-      }
-    }
-  }
-
-  private static void tile(int kb, double[] pa, double[] pb, int pbOffset, double[] c, int cOffset,
-      int ldc, int mr, int nr) {
+  void tile(int kb, double[] pa, double[] pb, int pbOffset, double[] c, int cOffset, int ldc,
+      int rows, int cols) {
     DoubleVector c00 = DoubleVector.zero(SPECIES);
     DoubleVector c01 = c00;
     DoubleVector c10 = c00;
@@ -143,7 +60,7 @@ final class VectorProductKernel implements ProductKernel {
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
     }
-    if (mr == MR && nr == NR) {
+    if (rows == MR && cols == NR) {
       int o = cOffset;
       addInto(c00, c, o);
       addInto(c01, c, o + LANES);
@@ -168,11 +85,7 @@ final class VectorProductKernel implements ProductKernel {
     c21.intoArray(pa, t + 2 * NR + LANES);
     c30.intoArray(pa, t + 3 * NR);
     c31.intoArray(pa, t + 3 * NR + LANES);
-    for (int r = 0; r < mr; r++) {
-      for (int q = 0; q < nr; q++) {
-        c[cOffset + r * ldc + q] += pa[t + r * NR + q];
-      }
-    }
+    addPartialTile(pa, c, cOffset, ldc, rows, cols);
   }
 
   private static void addInto(DoubleVector sum, double[] c, int offset) {

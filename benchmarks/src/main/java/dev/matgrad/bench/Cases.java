@@ -2,10 +2,12 @@ package dev.matgrad.bench;
 
 import static dev.matgrad.Ops.addToEachColumn;
 import static dev.matgrad.Ops.logSoftmax;
+import static dev.matgrad.Ops.mean;
 import static dev.matgrad.Ops.matmul;
 import static dev.matgrad.Ops.mul;
 import static dev.matgrad.Ops.relu;
 import static dev.matgrad.Ops.sigmoid;
+import static dev.matgrad.Ops.softplus;
 import static dev.matgrad.Ops.sub;
 import static dev.matgrad.Ops.sum;
 import static dev.matgrad.Ops.sumSq;
@@ -41,5 +43,24 @@ public final class Cases {
   @Differentiable(wrt = "X")
   public static double traceQuadratic(Matrix X, Matrix A) {
     return trace(matmul(matmul(transpose(X), A), X));
+  }
+
+  /**
+   * The seed notes' σ-layer f(x) = Bᵀ σ(Aᵀ x) (A: d×n, B: n×m, x: d); its Jacobian w.r.t. x is
+   * A diag(σ'(Aᵀx)) B (d×m), which {@code sigmoidLayerJacobian} computes.
+   */
+  @Differentiable(wrt = "x")
+  public static double[] sigmoidLayer(Matrix A, Matrix B, double[] x) {
+    return matmul(transpose(B), sigmoid(matmul(transpose(A), x)));
+  }
+
+  /**
+   * L2-regularised logistic regression, the mean over the rows of X (samples × features, labels
+   * y in {0, 1}); ∇²_w = Xᵀ diag(σ(Xw) ⊙ (1 − σ(Xw))) X / samples + 2λI.
+   */
+  @Differentiable(wrt = "w", hessian = true)
+  public static double logistic(double[] w, Matrix X, double[] y, double lambda) {
+    double[] z = matmul(X, w);
+    return mean(sub(softplus(z), mul(y, z))) + lambda * sumSq(w);
   }
 }

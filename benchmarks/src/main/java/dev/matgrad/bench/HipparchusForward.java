@@ -1,5 +1,7 @@
 package dev.matgrad.bench;
 
+import org.hipparchus.analysis.differentiation.DSFactory;
+import org.hipparchus.analysis.differentiation.DerivativeStructure;
 import org.hipparchus.analysis.differentiation.Gradient;
 
 /**
@@ -43,6 +45,57 @@ public final class HipparchusForward {
         loss = loss.add(r.square());
       }
       System.arraycopy(loss.getGradient(), 0, gradA, 0, params);
+      return loss.getValue();
+    }
+  }
+
+  /**
+   * The L2-regularised logistic loss's Hessian with {@link DerivativeStructure} at order 2: every
+   * intermediate carries all (p + 1)(p + 2)/2 derivatives up to order 2 in the p weights, so the
+   * cost grows with p² per operation; this baseline runs at a small feature count.
+   */
+  public static final class LogisticHessian {
+    private final Inputs.Logistic in;
+    private final DSFactory factory;
+    private final int[] orders;
+
+    public LogisticHessian(Inputs.Logistic in) {
+      this.in = in;
+      this.factory = new DSFactory(in.features, 2);
+      this.orders = new int[in.features];
+    }
+
+    /** Writes the Hessian (p×p, row-major) and returns the loss. */
+    public double hessian(double[] hess) {
+      int p = in.features;
+      int samples = in.samples;
+      double[] x = in.X.data();
+      DerivativeStructure[] w = new DerivativeStructure[p];
+      for (int k = 0; k < p; k++) {
+        w[k] = factory.variable(k, in.w[k]);
+      }
+      double[] row = new double[p];
+      DerivativeStructure total = factory.constant(0.0);
+      for (int i = 0; i < samples; i++) {
+        System.arraycopy(x, i * p, row, 0, p);
+        DerivativeStructure z = w[0].linearCombination(row, w);
+        // softplus(z) − y z
+        total = total.add(z.exp().add(1.0).log().subtract(z.multiply(in.y[i])));
+      }
+      DerivativeStructure reg = w[0].square();
+      for (int k = 1; k < p; k++) {
+        reg = reg.add(w[k].square());
+      }
+      DerivativeStructure loss = total.divide(samples).add(reg.multiply(in.lambda));
+      for (int a = 0; a < p; a++) {
+        for (int b = 0; b < p; b++) {
+          orders[a]++;
+          orders[b]++;
+          hess[a * p + b] = loss.getPartialDerivative(orders);
+          orders[a]--;
+          orders[b]--;
+        }
+      }
       return loss.getValue();
     }
   }

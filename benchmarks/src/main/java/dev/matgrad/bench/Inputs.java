@@ -93,6 +93,37 @@ public final class Inputs {
     }
   }
 
+  /**
+   * L2-regularised logistic regression: X is samples × features with entries of variance
+   * 1/features, w standard normal (so Xw is about standard normal: σ' stays away from 0), labels
+   * drawn from the model itself.
+   */
+  public static final class Logistic {
+    public final int features;
+    public final int samples;
+    public final double[] w;
+    public final Matrix X;
+    public final double[] y;
+    public final double lambda = 1e-3;
+
+    public Logistic(int features, int samples) {
+      Random r = new Random(4000L + 31L * features + samples);
+      this.features = features;
+      this.samples = samples;
+      w = gaussian(r, features, 1, 1.0).data();
+      X = gaussian(r, samples, features, 1.0 / Math.sqrt(features));
+      y = new double[samples];
+      double[] x = X.data();
+      for (int i = 0; i < samples; i++) {
+        double z = 0.0;
+        for (int k = 0; k < features; k++) {
+          z += x[i * features + k] * w[k];
+        }
+        y[i] = r.nextDouble() < 1.0 / (1.0 + Math.exp(-z)) ? 1.0 : 0.0;
+      }
+    }
+  }
+
   static Matrix gaussian(Random r, int rows, int cols, double scale) {
     double[] data = new double[rows * cols];
     for (int i = 0; i < data.length; i++) {

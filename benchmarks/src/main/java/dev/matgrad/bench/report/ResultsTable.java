@@ -28,6 +28,10 @@ public final class ResultsTable {
   static final double TAPE_SPEEDUP = 30.0;
   static final double TORCH_THROUGHPUT_SHARE = 0.5;
   static final double PROCESSOR_MS_PER_METHOD = 10.0;
+  static final double JACOBIAN_HAND_BOUND = 1.5;
+  static final double HESSIAN_HAND_BOUND = 1.5;
+  static final double HESSIAN_SPEEDUP = 20.0;
+  static final double HVP_GRAD_BOUND = 5.0;
   /**
    * The gc profiler charges JMH's own per-iteration bookkeeping (a few KiB) to the benchmark; a
    * method whose bytes per iteration stay under this allocates nothing per call.
@@ -157,6 +161,36 @@ public final class ResultsTable {
     }
   }
 
+  /**
+   * The Jacobian and second-derivative benchmarks, by "Class.method": each class measures one
+   * case, so its cells are the implementations; the JMH classes and their rows, in table order.
+   */
+  static final String[][] SECOND_ORDER_ROWS = {
+    {"SigmoidLayerJacobianBench", "σ-layer Jacobian A diag(σ') B, d=n=m=256"},
+    {"LogisticHessianBench", "logistic regression Hessian, 256 features × 2,000 samples"},
+    {"LogisticHessianTapeBench", "logistic regression Hessian, 32 features × 2,000 samples"},
+  };
+
+  /** Their implementations, in column order: JMH method name and heading. */
+  static final String[][] SECOND_ORDER_IMPLS = {
+    {"generated", "generated (fJacobian / fHessian)"},
+    {"generatedWs", "generated + Workspace"},
+    {"hand", "hand-written closed form"},
+    {"hvpSweeps", "N fHvp sweeps"},
+    {"hipparchus", "Hipparchus DerivativeStructure (order 2)"},
+    {"grad", "fGrad + Workspace"},
+    {"hvp", "fHvp + Workspace"},
+  };
+
+  static boolean secondOrderClass(String className) {
+    for (String[] row : SECOND_ORDER_ROWS) {
+      if (row[0].equals(className)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** A target's verdict in one case. */
   static final class Verdict {
     final String target;
@@ -186,6 +220,7 @@ public final class ResultsTable {
         ? (Map<?, ?>) Json.parse(Files.readString(costFile, StandardCharsets.UTF_8)) : null;
 
     Map<String, Case> cases = new LinkedHashMap<>();
+    Map<String, Measurement> secondOrder = new LinkedHashMap<>();
     Map<?, ?> first = runs.isEmpty() ? Map.of() : (Map<?, ?>) runs.get(0);
     for (Object o : runs) {
       Map<?, ?> run = (Map<?, ?>) o;
@@ -193,6 +228,13 @@ public final class ResultsTable {
       String className = benchmark.substring(0, benchmark.lastIndexOf('.'));
       className = className.substring(className.lastIndexOf('.') + 1);
       String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+      if (secondOrderClass(className)) {
+        Measurement m = measurement(run);
+        if (m != null) {
+          secondOrder.put(className + "." + method, m);
+        }
+        continue;
+      }
       String family = className.startsWith("FirstLayer") ? "FirstLayer"
           : className.startsWith("Mlp") ? "Mlp" : className.startsWith("Trace") ? "Trace" : null;
       if (family == null) {
@@ -201,28 +243,37 @@ public final class ResultsTable {
       Map<?, ?> params = (Map<?, ?>) run.get("params");
       String param = String.valueOf(params.containsKey("shape") ? params.get("shape") : params.get("size"));
       Case c = cases.computeIfAbsent(family + " " + param, k -> new Case(family, param));
-      Measurement m = new Measurement();
-      Map<?, ?> primary = (Map<?, ?>) run.get("primaryMetric");
-      if (primary == null) {
+      Measurement m = measurement(run);
+      if (m == null) {
         continue;
-      }
-      m.micros = toMicros(asDouble(primary.get("score")), (String) primary.get("scoreUnit"));
-      m.error = toMicros(asDouble(primary.get("scoreError")), (String) primary.get("scoreUnit"));
-      m.iterationSeconds = seconds(String.valueOf(run.get("measurementTime")));
-      Map<?, ?> secondary = (Map<?, ?>) run.get("secondaryMetrics");
-      if (secondary != null && secondary.get("gc.alloc.rate.norm") instanceof Map) {
-        m.bytesPerCall = asDouble(((Map<?, ?>) secondary.get("gc.alloc.rate.norm")).get("score"));
       }
       c.byImpl.put(method, m);
     }
     List<Case> ordered = new ArrayList<>(cases.values());
     ordered.sort((a, b) -> Integer.compare(a.order(), b.order()));
 
-    Report r = new Report(ordered, cost, first, revision);
+    Report r = new Report(ordered, secondOrder, cost, first, revision);
     Files.createDirectories(outDir);
     Files.writeString(outDir.resolve("results.md"), r.markdown(), StandardCharsets.UTF_8);
     Files.writeString(outDir.resolve("results.json"), r.json(), StandardCharsets.UTF_8);
     System.out.print(r.markdown());
+  }
+
+  /** One JMH run's time per call and bytes per call; null when it has no primary metric. */
+  static Measurement measurement(Map<?, ?> run) {
+    Map<?, ?> primary = (Map<?, ?>) run.get("primaryMetric");
+    if (primary == null) {
+      return null;
+    }
+    Measurement m = new Measurement();
+    m.micros = toMicros(asDouble(primary.get("score")), (String) primary.get("scoreUnit"));
+    m.error = toMicros(asDouble(primary.get("scoreError")), (String) primary.get("scoreUnit"));
+    m.iterationSeconds = seconds(String.valueOf(run.get("measurementTime")));
+    Map<?, ?> secondary = (Map<?, ?>) run.get("secondaryMetrics");
+    if (secondary != null && secondary.get("gc.alloc.rate.norm") instanceof Map) {
+      m.bytesPerCall = asDouble(((Map<?, ?>) secondary.get("gc.alloc.rate.norm")).get("score"));
+    }
+    return m;
   }
 
   /** A JMH number, which it writes as a string ("NaN") when undefined. */
@@ -308,6 +359,7 @@ public final class ResultsTable {
   /** Builds both outputs from the parsed cases. */
   static final class Report {
     final List<Case> cases;
+    final Map<String, Measurement> secondOrder;
     final Map<?, ?> cost;
     final Map<?, ?> settings;
     final String revision;
@@ -315,12 +367,15 @@ public final class ResultsTable {
     final String machine = machine();
     final String load = loadAverage();
 
-    Report(List<Case> cases, Map<?, ?> cost, Map<?, ?> settings, String revision) {
+    Report(List<Case> cases, Map<String, Measurement> secondOrder, Map<?, ?> cost, Map<?, ?> settings,
+        String revision) {
       this.cases = cases;
+      this.secondOrder = secondOrder;
       this.cost = cost;
       this.settings = settings;
       this.revision = revision;
       judge();
+      judgeSecondOrder();
     }
 
     static final String CHEAP = "value+gradient ≤ 3.0 × hand-written forward";
@@ -329,6 +384,108 @@ public final class ResultsTable {
     static final String TORCH = "≥ 0.5 × PyTorch's throughput (first layer 1024, MLP 784-512-10)";
     static final String ZERO = "0 bytes allocated per call (Workspace)";
     static final String PROCESSOR = "processor ≤ 10 ms per method";
+    static final String JACOBIAN = "fJacobian ≤ 1.5 × hand-written A diag(σ') B (σ-layer, 256)";
+    static final String HESSIAN_HAND = "fHessian ≤ 1.5 × hand-written XᵀDX/n + 2λI (logistic, 256 × 2,000)";
+    static final String HESSIAN_PEERS = "fHessian ≥ 20 × faster than N fHvp sweeps (256) and Hipparchus "
+        + "DerivativeStructure (32)";
+    static final String HVP = "fHvp ≤ 5 × fGrad (logistic, 256 × 2,000)";
+    static final String JACOBIAN_CASE = "σ-layer, d=n=m=256";
+    static final String LOGISTIC_CASE = "logistic, 256 × 2,000";
+    static final String LOGISTIC_TAPE_CASE = "logistic, 32 × 2,000";
+
+    /** A second-order benchmark's time, the Workspace variant of "generated" when it ran. */
+    Measurement second(String className, String method) {
+      if (method.equals("generated")) {
+        Measurement ws = secondOrder.get(className + ".generatedWs");
+        if (ws != null) {
+          return ws;
+        }
+      }
+      return secondOrder.get(className + "." + method);
+    }
+
+    double secondRatio(String className, String numerator, String denominator) {
+      Measurement n = second(className, numerator);
+      Measurement d = second(className, denominator);
+      return n == null || d == null ? Double.NaN : n.micros / d.micros;
+    }
+
+    /** Verdicts of the Jacobian and second-derivative targets, for the cases that ran. */
+    void judgeSecondOrder() {
+      String jac = "SigmoidLayerJacobianBench";
+      String hess = "LogisticHessianBench";
+      String tape = "LogisticHessianTapeBench";
+      if (secondOrder.containsKey(jac + ".hand")) {
+        double r = secondRatio(jac, "generated", "hand");
+        verdicts.add(new Verdict(JACOBIAN, JACOBIAN_CASE, r, r <= JACOBIAN_HAND_BOUND));
+      }
+      if (secondOrder.containsKey(hess + ".hand")) {
+        double r = secondRatio(hess, "generated", "hand");
+        verdicts.add(new Verdict(HESSIAN_HAND, LOGISTIC_CASE, r, r <= HESSIAN_HAND_BOUND));
+      }
+      if (secondOrder.containsKey(hess + ".hvpSweeps")) {
+        double r = secondRatio(hess, "hvpSweeps", "generated");
+        verdicts.add(new Verdict(HESSIAN_PEERS, LOGISTIC_CASE + " vs N fHvp sweeps", r, r >= HESSIAN_SPEEDUP));
+      }
+      if (secondOrder.containsKey(tape + ".hipparchus")) {
+        double r = secondRatio(tape, "hipparchus", "generated");
+        verdicts.add(new Verdict(HESSIAN_PEERS, LOGISTIC_TAPE_CASE + " vs Hipparchus", r, r >= HESSIAN_SPEEDUP));
+      }
+      if (secondOrder.containsKey(hess + ".hvp") && secondOrder.containsKey(hess + ".grad")) {
+        double r = secondRatio(hess, "hvp", "grad");
+        verdicts.add(new Verdict(HVP, LOGISTIC_CASE, r, r <= HVP_GRAD_BOUND));
+      }
+    }
+
+    /** The Jacobian and second-derivative section of the markdown; empty when none ran. */
+    String secondOrderMarkdown() {
+      if (secondOrder.isEmpty()) {
+        return "";
+      }
+      StringBuilder md = new StringBuilder();
+      md.append("\nJacobians and second derivatives, time per call, µs (each row one case; the generated "
+          + "method is fJacobian for the σ-layer, fHessian for logistic regression):\n\n");
+      List<String[]> present = new ArrayList<>();
+      for (String[] impl : SECOND_ORDER_IMPLS) {
+        for (String[] row : SECOND_ORDER_ROWS) {
+          if (secondOrder.containsKey(row[0] + "." + impl[0])) {
+            present.add(impl);
+            break;
+          }
+        }
+      }
+      md.append("| case |");
+      for (String[] impl : present) {
+        md.append(' ').append(impl[1]).append(" |");
+      }
+      md.append(" B/call generated + Workspace |\n|---|");
+      for (int i = 0; i <= present.size(); i++) {
+        md.append("---:|");
+      }
+      md.append('\n');
+      for (String[] row : SECOND_ORDER_ROWS) {
+        if (secondOrder.keySet().stream().noneMatch(k -> k.startsWith(row[0] + "."))) {
+          continue;
+        }
+        md.append("| ").append(row[1]).append(" |");
+        for (String[] impl : present) {
+          Measurement m = secondOrder.get(row[0] + "." + impl[0]);
+          md.append(' ').append(m == null ? "—" : time(m.micros)).append(" |");
+        }
+        md.append(' ').append(bytes(secondOrder.get(row[0] + ".generatedWs"))).append(" |\n");
+      }
+      md.append("\nTheir ratios (judged on generated + Workspace):\n\n")
+          .append("| case | generated ÷ hand-written (≤ 1.5) | N fHvp sweeps ÷ generated (≥ 20) "
+              + "| Hipparchus ÷ generated (≥ 20) | fHvp ÷ fGrad (≤ 5) |\n|---|---:|---:|---:|---:|\n");
+      md.append("| ").append(JACOBIAN_CASE).append(" | ").append(cell(find(JACOBIAN, JACOBIAN_CASE)))
+          .append(" | — | — | — |\n");
+      md.append("| ").append(LOGISTIC_CASE).append(" | ").append(cell(find(HESSIAN_HAND, LOGISTIC_CASE)))
+          .append(" | ").append(cell(find(HESSIAN_PEERS, LOGISTIC_CASE + " vs N fHvp sweeps")))
+          .append(" | — | ").append(cell(find(HVP, LOGISTIC_CASE))).append(" |\n");
+      md.append("| ").append(LOGISTIC_TAPE_CASE).append(" | — | — | ")
+          .append(cell(find(HESSIAN_PEERS, LOGISTIC_TAPE_CASE + " vs Hipparchus"))).append(" | — |\n");
+      return md.toString();
+    }
 
     double ratio(Case c, String numerator, String denominator) {
       Measurement n = "gen".equals(numerator) ? c.generated() : c.byImpl.get(numerator);
@@ -551,9 +708,12 @@ public final class ResultsTable {
             p.pass ? "PASS" : "**GAP**", num(cost, "insideMsPerMethod"), (long) num(cost, "generatedLines")));
       }
 
+      md.append(secondOrderMarkdown());
+
       md.append("\nTargets:\n\n| target | result | worst case |\n|---|---|---|\n");
       Map<String, List<Verdict>> byTarget = new LinkedHashMap<>();
-      for (String t : new String[] {CHEAP, HAND, TAPES, TORCH, ZERO, PROCESSOR}) {
+      for (String t : new String[] {CHEAP, HAND, TAPES, TORCH, ZERO, PROCESSOR, JACOBIAN,
+          HESSIAN_HAND, HESSIAN_PEERS, HVP}) {
         byTarget.put(t, new ArrayList<>());
       }
       for (Verdict v : verdicts) {
@@ -580,7 +740,14 @@ public final class ResultsTable {
           + "3dn + 4nm + 7n + 4m; MLP 4HDN + 6KHN + 4HN + 15KN + N (D inputs, H hidden, K classes, N batch); "
           + "trace 4n²k + 3nk (X n×k); the forward column uses the forward pass's count. "
           + "Workspace calls count as allocation-free when the gc profiler's bytes per iteration stay "
-          + "below JMH's own per-iteration bookkeeping (16 KiB).\n");
+          + "below JMH's own per-iteration bookkeeping (16 KiB)."
+          + (secondOrder.isEmpty() ? "" : " Jacobians and Hessians: every implementation's result was checked "
+              + "equal to the generated one (relative 1e-9) before timing; the hand-written Hessian computes the "
+              + "upper triangle of XᵀDX and mirrors it; \"N fHvp sweeps\" is the Hessian column by column, one "
+              + "generated fHvp (with a Workspace) per unit vector; Hipparchus DerivativeStructure at order 2 "
+              + "carries (p + 1)(p + 2)/2 derivatives through every operation, so it runs at 32 features "
+              + "(561 per value), where the generated fHessian is timed again for its ratio.")
+          + "\n");
       return md.toString();
     }
 
@@ -591,13 +758,17 @@ public final class ResultsTable {
       if (target.equals(PROCESSOR)) {
         return " ms per method";
       }
-      return target.equals(TAPES) || target.equals(TORCH) ? " × (their time ÷ generated)" : " ×";
+      return lowerBound(target) ? " × (their time ÷ generated)" : " ×";
+    }
+
+    static boolean lowerBound(String target) {
+      return target.equals(TAPES) || target.equals(TORCH) || target.equals(HESSIAN_PEERS);
     }
 
     /** The worst verdict: the largest ratio for upper bounds, the smallest for lower bounds. */
     static Verdict worst(String target, List<Verdict> vs) {
       Verdict worst = null;
-      boolean lowerBound = target.equals(TAPES) || target.equals(TORCH);
+      boolean lowerBound = lowerBound(target);
       for (Verdict v : vs) {
         if (Double.isNaN(v.ratio)) {
           continue;
@@ -671,6 +842,20 @@ public final class ResultsTable {
               .append(v instanceof Number ? Json.number(((Number) v).doubleValue()) : Json.quote(String.valueOf(v)));
         }
         j.append("},\n");
+      }
+      if (!secondOrder.isEmpty()) {
+        j.append("  \"secondOrder\": {");
+        int k = 0;
+        for (Map.Entry<String, Measurement> e : secondOrder.entrySet()) {
+          Measurement m = e.getValue();
+          j.append(k++ == 0 ? "\n" : ",\n").append("    ").append(Json.quote(e.getKey()))
+              .append(": {\"microsPerCall\": ").append(Json.number(m.micros))
+              .append(", \"error99_9\": ").append(Json.number(m.error))
+              .append(", \"bytesPerCall\": ").append(Json.number(m.bytesPerCall))
+              .append(", \"allocatesNothing\": ").append(m.allocatesNothing())
+              .append("}");
+        }
+        j.append("\n  },\n");
       }
       j.append("  \"targets\": [\n");
       for (int vi = 0; vi < verdicts.size(); vi++) {
