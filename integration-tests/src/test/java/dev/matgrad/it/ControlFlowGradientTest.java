@@ -65,6 +65,34 @@ class ControlFlowGradientTest {
     }
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {941, 942, 943})
+  void localArrays(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(2, 8);
+    GradientChecker.of(LocalArrayFixtures.class, "cumulative").check(in.vector(n));
+    GradientChecker.of(LocalArrayFixtures.class, "recurrence").check(in.vector(n), 0.8 * in.scalar());
+    GradientChecker.of(LocalArrayFixtures.class, "literal").check(in.scalar(), in.scalar());
+    GradientChecker.of(LocalArrayFixtures.class, "outerBuilt").check(in.vector(in.dim()),
+        in.vector(in.dim()));
+    GradientChecker.of(LocalArrayFixtures.class, "condWrite").check(in.vector(n));
+    GradientChecker.of(LocalArrayFixtures.class, "readOld").check(in.vector(2));
+    int r = in.dim(1, 3);
+    int c = in.dim(1, 3);
+    GradientChecker.of(LocalArrayFixtures.class, "wrapped").wrt(0).check(in.vector(r * c), r, c);
+    GradientChecker.of(LocalArrayFixtures.class, "literalWrites").check(in.scalar(), in.scalar());
+  }
+
+  @Test
+  void aMatrixOverDataOfTheWrongLengthIsRejectedBeforeAnythingIsWritten() {
+    double[] grad = {9, 9, 9, 9, 9};
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class,
+        () -> LocalArrayFixturesGradients.wrappedGrad(new double[5], 2, 3, grad));
+    assertTrue(e.getMessage().contains("data has length 5"), e.getMessage());
+    assertArrayEquals(new double[] {9, 9, 9, 9, 9}, grad);
+  }
+
   @Test
   void rosenbrockIsStationaryAtItsMinimum() {
     double[] x = {1, 1, 1, 1, 1};

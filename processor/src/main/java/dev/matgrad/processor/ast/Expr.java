@@ -52,6 +52,22 @@ public sealed interface Expr {
   /** {@code condition ? a : b}. */
   record Conditional(Expr condition, Expr ifTrue, Expr ifFalse, Origin origin) implements Expr {}
 
+  /** {@code new double[size]}: zeros. */
+  record NewArray(Expr size, Origin origin) implements Expr {}
+
+  /** {@code new double[] {a, b, ...}}. */
+  record ArrayOf(List<Expr> elements, Origin origin) implements Expr {}
+
+  /** {@code new Matrix(rows, cols, data)}. */
+  record NewMatrix(Expr rows, Expr cols, Expr data, Origin origin) implements Expr {}
+
+  /**
+   * The local {@code target} after an element write: {@code y[i] = value} (one index) or
+   * {@code M.set(i, j, value)} (two); {@code shown} is the element as written ({@code y[i]}).
+   */
+  record WithElement(String target, List<Expr> index, Expr value, String shown, Origin origin)
+      implements Expr {}
+
   /** A cast to a primitive type, e.g. {@code (double) n}. */
   record Cast(String type, Expr operand, Origin origin) implements Expr {}
 

@@ -169,7 +169,8 @@ final class Lowering implements Emitter {
 
   /** The int local holding a parameter's own dimension (not its class representative). */
   String dimOf(Dim d) {
-    return d.role() == Dim.Role.ONE ? "1" : dimVars.get(d);
+    return d.role() == Dim.Role.ONE ? "1" : d.role() == Dim.Role.CONSTANT ? d.param()
+        : d.role() == Dim.Role.VALUE ? paramVar(d.param()) : dimVars.get(d);
   }
 
   /** Binds parameters to variables: arrays as they are, Matrix parameters through data(). */
@@ -226,7 +227,7 @@ final class Lowering implements Emitter {
    */
   void lower(Node.Apply n) {
     nodeNames.clear();
-    if (n.op().isInPlace()) {
+    if (inPlaceWrites.contains(n)) {
       // An accumulator updated where it is: the result is the argument's storage.
       vars.put(n, ref(n.arg(0)));
       comment(n);
@@ -344,7 +345,7 @@ final class Lowering implements Emitter {
 
   private String dimExpression(Dim d) {
     Dim root = dims.find(d);
-    return root.role() == Dim.Role.ONE ? "1" : dimVars.get(root);
+    return dimOf(root);
   }
 
   @Override
@@ -416,6 +417,56 @@ final class Lowering implements Emitter {
   @Override
   public String scratch(String size) {
     return newArray(size);
+  }
+
+  private final Set<Node> inPlaceWrites = new HashSet<>();
+
+  /**
+   * Chooses the writes (Op#writesInto) done in their array's own storage: an array the method
+   * computed (not a parameter, not read as a scalar or fused), that no result keeps, and that no
+   * other node reads after the write, nor in another loop body (which runs at its loop's place).
+   * A loop reading it as its own carried value does not count: that is the storage itself. In a
+   * method that repeats part of its code (a Jacobian's columns), the write and its array are in
+   * the same part, so that a value computed once is never changed by a repetition.
+   */
+  void planInPlace(Set<Node> used, dev.matgrad.processor.ir.Regions regions, Set<Node> keep,
+      java.util.function.BiPredicate<Node, Node> samePart) {
+    Map<Node, List<Node.Apply>> readers = new HashMap<>();
+    for (Node n : program.graph().nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a) {
+        for (Node arg : a.args()) {
+          if (regions.ownerOf(arg) != a) {
+            readers.computeIfAbsent(arg, x -> new java.util.ArrayList<>()).add(a);
+          }
+        }
+      }
+    }
+    for (Node n : program.graph().nodes()) {
+      if (!(used.contains(n) && n instanceof Node.Apply a && a.op().writesInto())) {
+        continue;
+      }
+      Node old = a.arg(0);
+      boolean own = (old instanceof Node.Apply || regions.ownerOf(old) != null)
+          && !readAsScalar.contains(old) && !fused.contains(old) && !keep.contains(old)
+          && !program.params().contains(old) && samePart.test(a, old);
+      if (!own) {
+        continue;
+      }
+      boolean readLater = false;
+      for (Node.Apply r : readers.getOrDefault(old, List.of())) {
+        if (r != a && (r.id() > a.id() || regions.loopOf(r) != regions.loopOf(a))) {
+          readLater = true;
+        }
+      }
+      if (!readLater) {
+        inPlaceWrites.add(a);
+      }
+    }
+  }
+
+  @Override
+  public boolean writesInPlace(Node.Apply n) {
+    return inPlaceWrites.contains(n);
   }
 
   /** What a forward loop recorded: its tape array, one record's width and each value's offset. */

@@ -209,9 +209,11 @@ final class MethodWriter {
     } else if (mode == Mode.JACOBIAN) {
       Set<Node> reverse = dependsOnSeed(seed);
       lower.planFusion(used, keep, (n, c) -> sameLoop(n, c) && reverse.contains(n) == reverse.contains(c));
+      lower.planInPlace(used, regions, keep, (n, c) -> reverse.contains(n) == reverse.contains(c));
       jacobian(code, used, reverse);
     } else {
       lower.planFusion(used, keep, this::sameLoop);
+      lower.planInPlace(used, regions, keep, (n, c) -> true);
       if (mode == Mode.VJP) {
         lower.bind(seed, gradOut);
       }
@@ -247,6 +249,12 @@ final class MethodWriter {
         continue;
       }
       code.beginControlFlow("if ($L != $L)", left, right);
+      if (!check.left().ofParameter() && !check.right().ofParameter()) {
+        code.addStatement("throw new $T($S)", IllegalArgumentException.class, source.name() + ": "
+            + check.context() + " needs " + check.left() + " == " + check.right());
+        code.endControlFlow();
+        continue;
+      }
       CodeBlock message = CodeBlock.builder()
           .add("$S + ", source.name() + ": " + check.context() + " needs " + check.left() + " == "
               + check.right() + ", but " + firstParam(check) + describeParamPrefix(firstParam(check)))
@@ -258,7 +266,7 @@ final class MethodWriter {
   }
 
   private static String firstParam(Dims.Check check) {
-    return check.left().param() != null ? check.left().param() : check.right().param();
+    return check.left().ofParameter() ? check.left().param() : check.right().param();
   }
 
   /** {@code "A is " + A_rows + "×" + A_cols + " and x has length " + x_length}. */
@@ -266,7 +274,7 @@ final class MethodWriter {
     CodeBlock.Builder b = CodeBlock.builder();
     Set<String> params = new LinkedHashSet<>();
     for (Dim d : ds) {
-      if (d.param() != null) {
+      if (d.ofParameter()) {
         params.add(d.param());
       }
     }
@@ -281,11 +289,15 @@ final class MethodWriter {
   }
 
   private String describeParamPrefix(String param) {
-    return kindOf(param) == Kind.MATRIX ? " is " : " has length ";
+    return kindOf(param) == Kind.MATRIX ? " is " : kindOf(param) == Kind.INT ? " is "
+        : " has length ";
   }
 
   private CodeBlock describeParamValue(String param) {
     Node.Param p = paramNamed(param);
+    if (p.shape().kind() == Kind.INT) {
+      return CodeBlock.of("$L", lower.paramVar(param));
+    }
     if (p.shape().kind() == Kind.MATRIX) {
       return CodeBlock.of("$L + $S + $L", lower.dimOf(p.shape().rows()), "×",
           lower.dimOf(p.shape().cols()));
@@ -381,7 +393,7 @@ final class MethodWriter {
     for (Node.Param w : program.wrt()) {
       Node g = program.gradients().get(w.name());
       if (g instanceof Node.Apply a && a.shape().isArray() && !readers.containsKey(g)
-          && !ControlFlow.isLoopResult(a) && !a.op().isInPlace()
+          && !ControlFlow.isLoopResult(a) && !a.op().writesInto()
           && g != program.output() && !direct.containsKey(g) && !lower.readsAsScalar(g)) {
         direct.put(g, outputNames.get(w.name()));
       }
@@ -429,7 +441,7 @@ final class MethodWriter {
       if (used.contains(n) && n instanceof Node.Apply a && repeated.contains(outermost(n))) {
         nodes.add(a);
         if (a.shape().isArray() && !lower.readsAsScalar(a) && !lower.isFused(a)
-            && !ControlFlow.isLoopResult(a) && !a.op().isInPlace()) {
+            && !ControlFlow.isLoopResult(a) && !lower.writesInPlace(a)) {
           lower.allocate(a);
         }
       }
@@ -534,6 +546,8 @@ final class MethodWriter {
     Set<Node> tangentPart = program.graph().dependents(program.directions(), true);
     lower.planFusion(used, keep,
         (n, c) -> sameLoop(n, c) && tangentPart.contains(n) == tangentPart.contains(c));
+    lower.planInPlace(used, regions, keep,
+        (n, c) -> tangentPart.contains(n) == tangentPart.contains(c));
     Map<String, String> dirs = new LinkedHashMap<>();
     for (Node.Param w : program.wrt()) {
       String dir = lower.local("dir_" + w.name());
@@ -569,9 +583,11 @@ final class MethodWriter {
     bindDirections(outputNames);
     Node t = program.tangent();
     lower.planFusion(used, t == null ? Set.of() : Set.of(t), this::sameLoop);
+    lower.planInPlace(used, regions, t == null ? Set.of() : Set.of(t), (n, c) -> true);
     boolean direct = !program.scalarValued() && t instanceof Node.Apply
         && !Graph.uses(program.graph().nodes()).containsKey(t) && !lower.readsAsScalar(t)
-        && t.shape().isArray() && !ControlFlow.isLoopResult(t);
+        && t.shape().isArray() && !ControlFlow.isLoopResult(t)
+        && !((Node.Apply) t).op().writesInto();
     Map<Node, String> directOut = new HashMap<>();
     if (direct) {
       directOut.put(t, jvpOut);

@@ -8,7 +8,11 @@ package dev.matgrad.processor.ir;
 public final class Dim {
   /** Which size of its parameter a dimension is. */
   public enum Role {
-    ROWS, COLS, LENGTH, ONE
+    ROWS, COLS, LENGTH, ONE,
+    /** The value of an int parameter (new double[n]). */
+    VALUE,
+    /** An int constant (new double[3], new double[] {a, b, c}); its value is the "param". */
+    CONSTANT
   }
 
   private final int id;
@@ -26,9 +30,14 @@ public final class Dim {
     return id;
   }
 
-  /** The parameter this dimension belongs to (null for ONE). */
+  /** The parameter this dimension belongs to (null for ONE; a CONSTANT's value). */
   public String param() {
     return param;
+  }
+
+  /** Whether this dimension is a size or the value of a parameter (not 1 or a constant). */
+  public boolean ofParameter() {
+    return role != Role.ONE && role != Role.CONSTANT;
   }
 
   public Role role() {
@@ -43,6 +52,7 @@ public final class Dim {
       case COLS -> param + ".cols()";
       case LENGTH -> param + ".length";
       case ONE -> "1";
+      case VALUE, CONSTANT -> param;
     };
   }
 }

@@ -24,6 +24,13 @@ public final class Dims {
     return one;
   }
 
+  private final java.util.Map<String, Dim> named = new java.util.HashMap<>();
+
+  /** The dimension an int parameter's value or an int constant gives (one per parameter or value). */
+  public Dim sized(String paramOrValue, Dim.Role role) {
+    return named.computeIfAbsent(role + " " + paramOrValue, k -> create(paramOrValue, role));
+  }
+
   public Dim create(String param, Dim.Role role) {
     Dim d = new Dim(all.size(), param, role);
     all.add(d);

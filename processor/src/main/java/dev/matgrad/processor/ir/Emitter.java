@@ -77,6 +77,12 @@ public interface Emitter {
    */
   void readTape(Node.Apply n);
 
+  /**
+   * Whether a node whose op writes into its first argument (Op#writesInto) has that argument's
+   * storage as its own: nothing reads the argument afterwards, so no copy is needed.
+   */
+  boolean writesInPlace(Node.Apply n);
+
   /** The user's method being generated, for run-time error messages ("nll: A is singular"). */
   String methodName();
 

@@ -42,6 +42,19 @@ public final class Graph {
     return p;
   }
 
+  private final Set<Node> methodParameters = new HashSet<>();
+
+  /** A parameter of the method itself (not of a loop): its int value may size arrays. */
+  public Node.Param methodParam(String name, Shape shape) {
+    Node.Param p = param(name, shape);
+    methodParameters.add(p);
+    return p;
+  }
+
+  public boolean isMethodParameter(Node n) {
+    return methodParameters.contains(n);
+  }
+
   public Node constant(double value) {
     return intern(List.of("const", value, Kind.SCALAR),
         () -> new Node.Const(nodes.size(), value, Shape.scalar(dims)));

@@ -111,7 +111,7 @@ public final class Op {
   private final int[] constantArgs;
   private final Double scaleFactor;
   private final LoopSpec loop;
-  private final boolean inPlace;
+  private final boolean writesInto;
   private final Op addsInto;
   private final java.util.function.Predicate<Node.Apply> mayThrow;
 
@@ -135,7 +135,7 @@ public final class Op {
     this.constantArgs = b.constantArgs;
     this.scaleFactor = b.scaleFactor;
     this.loop = b.loop;
-    this.inPlace = b.inPlace;
+    this.writesInto = b.writesInto;
     this.addsInto = b.addsInto;
     this.mayThrow = b.mayThrow;
   }
@@ -166,7 +166,7 @@ public final class Op {
     private int[] constantArgs = new int[0];
     private Double scaleFactor;
     private LoopSpec loop;
-    private boolean inPlace;
+    private boolean writesInto;
     private Op addsInto;
     private java.util.function.Predicate<Node.Apply> mayThrow = n -> false;
 
@@ -270,11 +270,11 @@ public final class Op {
     }
 
     /**
-     * The op updates its first argument's array in place (an accumulator a loop carries, read by
-     * nothing else), so the result needs no storage of its own.
+     * The result is the first argument with some entries replaced: the code generator writes it
+     * into the argument's storage where nothing reads the argument afterwards.
      */
-    public Builder inPlace() {
-      this.inPlace = true;
+    public Builder writesInto() {
+      this.writesInto = true;
       return this;
     }
 
@@ -383,9 +383,9 @@ public final class Op {
     return loop;
   }
 
-  /** Whether the op updates its first argument in place (see Builder#inPlace). */
-  public boolean isInPlace() {
-    return inPlace;
+  /** Whether the result is the first argument with entries replaced (see Builder#writesInto). */
+  public boolean writesInto() {
+    return writesInto;
   }
 
   /** The op adding this one into an accumulator in place, or null (see Builder#addsInto). */

@@ -17,6 +17,8 @@ import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.NewArrayTree;
+import com.sun.source.tree.NewClassTree;
 import com.sun.source.tree.ParenthesizedTree;
 import com.sun.source.tree.ReturnTree;
 import com.sun.source.tree.StatementTree;
@@ -242,6 +244,22 @@ final class BodyReader {
 
   /** The assignment, or null when it is unsupported (reported; its value is still read). */
   private Stmt assignment(ExpressionTree e) {
+    if (e instanceof AssignmentTree a && a.getVariable() instanceof ArrayAccessTree target) {
+      return elementWrite(target, expr(a.getExpression()), e);
+    }
+    if (e instanceof CompoundAssignmentTree c && c.getVariable() instanceof ArrayAccessTree target
+        && compound(c) != null) {
+      Expr read = expr(target);
+      return elementWrite(target, new Expr.Binary(compound(c), read, expr(c.getExpression()),
+          origin(e)), e);
+    }
+    if (e instanceof MethodInvocationTree call && call.getMethodSelect() instanceof MemberSelectTree m
+        && m.getIdentifier().contentEquals("set") && m.getExpression() instanceof IdentifierTree id
+        && call.getArguments().size() == 3) {
+      List<Expr> index = List.of(expr(call.getArguments().get(0)), expr(call.getArguments().get(1)));
+      return new Stmt.Assign(id.getName().toString(), new Expr.WithElement(id.getName().toString(),
+          index, expr(call.getArguments().get(2)), e.toString(), origin(e)), origin(e));
+    }
     if (e instanceof AssignmentTree a) {
       String name = target(a.getVariable());
       Expr value = expr(a.getExpression());
@@ -276,6 +294,27 @@ final class BodyReader {
     invalid(e, Message.UNSUPPORTED_STATEMENT,
         "an expression statement whose value is discarded, " + e);
     return null;
+  }
+
+  private static Character compound(CompoundAssignmentTree c) {
+    return switch (c.getKind()) {
+      case PLUS_ASSIGNMENT -> '+';
+      case MINUS_ASSIGNMENT -> '-';
+      case MULTIPLY_ASSIGNMENT -> '*';
+      case DIVIDE_ASSIGNMENT -> '/';
+      default -> null;
+    };
+  }
+
+  /** {@code y[i] = value}: the local y after the write (reported if y is not a simple name). */
+  private Stmt elementWrite(ArrayAccessTree target, Expr value, ExpressionTree e) {
+    if (!(target.getExpression() instanceof IdentifierTree id)) {
+      invalid(target, Message.WRITE_TO_ARRAY, target.toString());
+      return null;
+    }
+    String name = id.getName().toString();
+    return new Stmt.Assign(name, new Expr.WithElement(name, List.of(expr(target.getIndex())), value,
+        target.toString(), origin(e)), origin(e));
   }
 
   /** The local assigned to, or null when the target is not a simple name (reported). */
@@ -379,6 +418,32 @@ final class BodyReader {
           return invalid(e, Message.UNSUPPORTED_EXPRESSION, "the cast to " + type);
         }
         return new Expr.Cast(type, expr(c.getExpression()), origin(e));
+      }
+      case NEW_ARRAY: {
+        NewArrayTree a = (NewArrayTree) e;
+        // {a, b} in a declaration has no type of its own: the local's, double[]
+        if (a.getType() != null && !a.getType().toString().equals("double")) {
+          return invalid(e, Message.UNSUPPORTED_EXPRESSION, "the array " + e
+              + " (local arrays are double[])");
+        }
+        if (a.getInitializers() != null) {
+          List<Expr> elements = new ArrayList<>();
+          a.getInitializers().forEach(x -> elements.add(expr(x)));
+          return new Expr.ArrayOf(elements, origin(e));
+        }
+        if (a.getDimensions().size() != 1) {
+          return invalid(e, Message.UNSUPPORTED_EXPRESSION, "the array " + e);
+        }
+        return new Expr.NewArray(expr(a.getDimensions().get(0)), origin(e));
+      }
+      case NEW_CLASS: {
+        NewClassTree n = (NewClassTree) e;
+        if (typeName(n.getIdentifier().toString()).equals("Matrix") && n.getArguments().size() == 3
+            && n.getClassBody() == null) {
+          return new Expr.NewMatrix(expr(n.getArguments().get(0)), expr(n.getArguments().get(1)),
+              expr(n.getArguments().get(2)), origin(e));
+        }
+        return invalid(e, Message.UNSUPPORTED_EXPRESSION, "a new-class expression (" + e + ")");
       }
       case CONDITIONAL_EXPRESSION: {
         ConditionalExpressionTree c = (ConditionalExpressionTree) e;

@@ -121,10 +121,19 @@ public final class ControlFlow {
       .notation((a, n) -> "tape(" + a[0] + ")")
       .build();
 
-  /** acc with v added at flat index i: {@code acc[i] += v}, in place (a one-hot added in). */
+  /**
+   * acc with v added at flat index i: {@code acc[i] += v} (a one-hot added in), into acc's own
+   * storage where nothing else reads acc (an accumulator a loop carries), else into a copy.
+   */
   public static final Op ADD_AT = Op.builder("ADD_AT", Op.Category.OTHER)
       .shape((g, args, flags, origin) -> args.get(0).shape())
       .lower((e, n) -> {
+        if (!e.writesInPlace(n)) {
+          String j = e.fresh("j");
+          e.open(dev.matgrad.processor.ir.Emitter.loop(j, e.size(n)));
+          e.add(e.ref(n) + "[" + j + "] = " + e.at(n.arg(0), j));
+          e.close();
+        }
         String write = e.ref(n) + "[" + e.ref(n.arg(2)) + "] += " + e.ref(n.arg(1));
         if (n.args().size() > 3) {
           e.open("if (" + e.ref(n.arg(3)) + " != 0)");
@@ -135,7 +144,19 @@ public final class ControlFlow {
         }
       })
       .notation((a, n) -> a[0] + " + " + a[1] + " e_" + a[2])
-      .inPlace()
+      .vjp((g, n, grad) -> java.util.Arrays.asList(grad, g.apply(dev.matgrad.processor.ops.Elements.ELEMENT,
+          null, 0, n.args().size() > 3 ? List.of(grad, n.arg(2), n.arg(3)) : List.of(grad, n.arg(2))),
+          null, null))
+      .jvp((g, n, t) -> {
+        if (t.get(0) == null && t.get(1) == null) {
+          return null;
+        }
+        List<Node> args = new java.util.ArrayList<>(n.args());
+        args.set(0, t.get(0) != null ? t.get(0) : Rules.zerosLike(g, n));
+        args.set(1, t.get(1) != null ? t.get(1) : g.constant(0.0));
+        return g.apply(ControlFlow.ADD_AT, null, 0, args);
+      })
+      .writesInto()
       .constantArgs(2, 3)
       .build();
 

@@ -153,7 +153,7 @@ public final class Elements {
   public static final Op IDENTITY = Op.builder("IDENTITY", Op.Category.OTHER)
       .signatures("identity(int)")
       .shape((g, args, flags, origin) -> {
-        var n = sizeDimension(args.get(0), "identity", origin);
+        var n = sizeDimension(g, args.get(0), "identity", origin);
         return Shape.matrix(n, n);
       })
       .lower((e, n) -> {
@@ -171,7 +171,7 @@ public final class Elements {
   public static final Op ONES = Op.builder("ONES", Op.Category.OTHER)
       .signatures("ones(int)")
       .shape((g, args, flags, origin) ->
-          Shape.vector(sizeDimension(args.get(0), "ones", origin), g.dims()))
+          Shape.vector(sizeDimension(g, args.get(0), "ones", origin), g.dims()))
       .lower((e, n) -> Rules.fill(e, n, "1.0"))
       .notation((a, n) -> "1")
       .constantArgs(0)
@@ -179,11 +179,12 @@ public final class Elements {
 
   /**
    * The symbolic dimension an int size names: {@code A.rows()}, {@code A.cols()} or
-   * {@code x.length} of a parameter (or of a value of that shape). Shapes are checked when the
-   * generated method starts, so a size computed otherwise is not supported yet.
+   * {@code x.length} of a parameter (or of a value of that shape), an int parameter, or an int
+   * constant. Shapes are checked when the generated method starts, so a size computed otherwise
+   * is not supported yet.
    */
-  private static dev.matgrad.processor.ir.Dim sizeDimension(Node size, String op,
-      dev.matgrad.processor.ast.Origin origin) {
+  public static dev.matgrad.processor.ir.Dim sizeDimension(dev.matgrad.processor.ir.Graph g,
+      Node size, String op, dev.matgrad.processor.ast.Origin origin) {
     if (size instanceof Node.Apply a && a.op() == ROWS) {
       return a.arg(0).shape().rows();
     }
@@ -193,6 +194,14 @@ public final class Elements {
     if (size instanceof Node.Apply a && a.op() == SIZE
         && a.arg(0).shape().kind() == dev.matgrad.processor.ir.Kind.VECTOR) {
       return a.arg(0).shape().rows();
+    }
+    if (size instanceof Node.Const c && c.shape().kind() == dev.matgrad.processor.ir.Kind.INT
+        && c.value() >= 0) {
+      return g.dims().sized(Integer.toString((int) c.value()), dev.matgrad.processor.ir.Dim.Role.CONSTANT);
+    }
+    if (size instanceof Node.Param p && p.shape().kind() == dev.matgrad.processor.ir.Kind.INT
+        && g.isMethodParameter(p)) {
+      return g.dims().sized(p.name(), dev.matgrad.processor.ir.Dim.Role.VALUE);
     }
     throw new CompileError(origin, Message.SIZE_NOT_A_DIMENSION, op,
         origin == null ? "its argument" : origin.source());

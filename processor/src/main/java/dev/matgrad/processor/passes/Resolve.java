@@ -15,6 +15,7 @@ import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.ir.LoopSpec;
 import dev.matgrad.processor.ops.Arithmetic;
 import dev.matgrad.processor.ops.ControlFlow;
+import dev.matgrad.processor.ops.LocalArrays;
 import dev.matgrad.processor.ops.Elements;
 import dev.matgrad.processor.ops.OpTable;
 import dev.matgrad.processor.ir.Shape;
@@ -36,6 +37,7 @@ import java.util.Set;
 public final class Resolve {
   private static final String OPS = "dev.matgrad.Ops";
   private static final String MATH = "java.lang.Math";
+  private static final String MATRIX = "dev.matgrad.Matrix";
   /** The Math functions the op table has, for messages: "abs/acos/asin/...". */
   private static final String MATH_FUNCTIONS = String.join("/", OpTable.all().stream()
       .flatMap(op -> op.signatures().stream()).map(Op.Signature::method)
@@ -89,7 +91,7 @@ public final class Resolve {
         default -> throw new CompileError(p.origin(), Message.UNSUPPORTED_PARAMETER_TYPE,
             p.name(), p.type());
       };
-      Node.Param node = graph.param(p.name(), shape);
+      Node.Param node = graph.methodParam(p.name(), shape);
       params.add(node);
       scope.put(p.name(), node);
     }
@@ -195,6 +197,7 @@ public final class Resolve {
           }
           value = convert(value, kind, local.name(), local.origin());
           define(env.scope, local.name(), value);
+          storage.put(local.name(), storageOf(local.init(), local.name()));
         } else if (s instanceof Stmt.Assign assign) {
           assign(assign, env, method);
         } else if (s instanceof Stmt.Return ret) {
@@ -250,6 +253,9 @@ public final class Resolve {
   }
 
   private void assign(Stmt.Assign assign, Env env, MethodSource method) {
+    if (env.parameters.contains(assign.name()) && assign.value() instanceof Expr.WithElement w) {
+      throw new CompileError(w.origin(), Message.WRITE_TO_ARRAY, w.shown());
+    }
     if (env.parameters.contains(assign.name())) {
       throw new CompileError(assign.origin(), Message.WRITE_TO_PARAMETER, assign.name());
     }
@@ -268,6 +274,107 @@ public final class Resolve {
     }
     value = convert(value, kind, assign.name(), assign.origin());
     define(env.scope, assign.name(), value);
+    storage.put(assign.name(), storageOf(assign.value(), assign.name()));
+  }
+
+  /**
+   * Which array each local names, as Java sees it: locals assigned one from another (or through
+   * ?:, or a Matrix made over an array) share storage, so a write into one changes the other.
+   * A write is allowed only into storage no other local and no parameter names.
+   */
+  private final Map<String, String> storage = new HashMap<>();
+  private int freshStorage;
+
+  private String storageOf(Expr e, String local) {
+    if (e instanceof Expr.Name n) {
+      return storage.getOrDefault(n.name(), n.name());
+    }
+    if (e instanceof Expr.Conditional c) {
+      String a = c.ifTrue() instanceof Expr.Name ? storageOf(c.ifTrue(), local) : null;
+      String b = c.ifFalse() instanceof Expr.Name ? storageOf(c.ifFalse(), local) : null;
+      return a != null ? a : b != null ? b : local + "#" + (freshStorage++);
+    }
+    if (e instanceof Expr.NewMatrix m && m.data() instanceof Expr.Name) {
+      return storageOf(m.data(), local);
+    }
+    if (e instanceof Expr.WithElement w) {
+      return storage.getOrDefault(w.target(), w.target());
+    }
+    return local + "#" + (freshStorage++);
+  }
+
+  /** An element write into local {@code target}: its array with the entry replaced. */
+  private Node elementWrite(Expr.WithElement w, MethodSource method, Map<String, Node> scope) {
+    String where = storage.getOrDefault(w.target(), w.target());
+    boolean shared = parametersOf(method).contains(where)
+        || graph.isMethodParameter(scope.get(w.target()));
+    for (Map.Entry<String, String> other : storage.entrySet()) {
+      if (!other.getKey().equals(w.target()) && other.getValue().equals(where)
+          && scope.containsKey(other.getKey())) {
+        shared = true;
+      }
+    }
+    if (parametersOf(method).contains(w.target()) || shared) {
+      throw new CompileError(w.origin(), Message.WRITE_TO_ARRAY, w.shown());
+    }
+    Node array = scope.get(w.target());
+    List<Node> operands = each(List.of(w.value()), method, scope);
+    List<Node> index = each(w.index(), method, scope);
+    Node value = widen(operands.get(0), Kind.SCALAR, w.origin());
+    if (value == null || index.stream().anyMatch(i -> i.shape().kind() != Kind.INT)
+        || array == null || array.shape().kind() != (w.index().size() == 1 ? Kind.VECTOR : Kind.MATRIX)) {
+      throw new CompileError(w.origin(), Message.UNSUPPORTED_EXPRESSION, "the write " + w.shown()
+          + " (a double into a double[] at an int index, or M.set(i, j, v) on a Matrix)");
+    }
+    List<Node> args = new ArrayList<>();
+    args.add(array);
+    args.addAll(index);
+    args.add(value);
+    if (guard != null) {
+      args.add(guard);
+    }
+    return graph.apply(index.size() == 1 ? LocalArrays.SET : LocalArrays.SET_MATRIX, at(w.origin()),
+        0, args);
+  }
+
+  private static Set<String> parametersOf(MethodSource method) {
+    Set<String> names = new HashSet<>();
+    method.parameters().forEach(p -> names.add(p.name()));
+    return names;
+  }
+
+  /** A new array of zeros, or the vector of listed entries, or a Matrix over a vector. */
+  private Node newArray(Expr e, MethodSource method, Map<String, Node> scope) {
+    if (e instanceof Expr.NewArray a) {
+      Node size = expr(a.size(), method, scope);
+      Shape shape = Shape.vector(Elements.sizeDimension(graph, size, "new double[...]", a.size().origin()),
+          graph.dims());
+      return graph.broadcast(Arithmetic.BROADCAST, graph.constant(0.0), shape);
+    }
+    if (e instanceof Expr.ArrayOf a) {
+      List<Node> elements = new ArrayList<>();
+      for (Node n : each(a.elements(), method, scope)) {
+        Node d = widen(n, Kind.SCALAR, e.origin());
+        if (d == null) {
+          throw new CompileError(e.origin(), Message.TYPE_MISMATCH, "an entry of " + e.origin().source(),
+              "double", n.shape().kind().javaType());
+        }
+        elements.add(d);
+      }
+      Shape shape = Shape.vector(graph.dims().sized(Integer.toString(elements.size()),
+          dev.matgrad.processor.ir.Dim.Role.CONSTANT), graph.dims());
+      return graph.applyShaped(LocalArrays.VECTOR_OF, elements, shape);
+    }
+    Expr.NewMatrix m = (Expr.NewMatrix) e;
+    List<Node> parts = each(List.of(m.rows(), m.cols(), m.data()), method, scope);
+    if (parts.get(2).shape().kind() != Kind.VECTOR) {
+      throw new CompileError(e.origin(), Message.TYPE_MISMATCH, "the data of " + e.origin().source(),
+          "double[]", parts.get(2).shape().kind().javaType());
+    }
+    Shape shape = Shape.matrix(
+        Elements.sizeDimension(graph, parts.get(0), "new Matrix(rows, ...)", m.rows().origin()),
+        Elements.sizeDimension(graph, parts.get(1), "new Matrix(..., cols, ...)", m.cols().origin()));
+    return graph.applyShaped(LocalArrays.RESHAPE, List.of(parts.get(2)), shape);
   }
 
   /** A condition: an int 0 or 1 (comparisons, &&, ||, !, boolean locals and literals). */
@@ -663,6 +770,12 @@ public final class Resolve {
       };
       return graph.apply(op, at(e.origin()), left, right);
     }
+    if (e instanceof Expr.NewArray || e instanceof Expr.ArrayOf || e instanceof Expr.NewMatrix) {
+      return newArray(e, method, scope);
+    }
+    if (e instanceof Expr.WithElement w) {
+      return elementWrite(w, method, scope);
+    }
     if (e instanceof Expr.Bool || e instanceof Expr.Not || e instanceof Expr.Compare
         || e instanceof Expr.Logical || e instanceof Expr.Conditional) {
       return conditionExpr(e, method, scope);
@@ -754,6 +867,12 @@ public final class Resolve {
         : callees.resolveClass(method, q);
     if (MATH.equals(owner)) {
       return opCall("Math." + name, "Math." + name, args, call);
+    }
+    if (MATRIX.equals(owner) && name.equals("zeros") && args.size() == 2) {
+      Shape shape = Shape.matrix(
+          Elements.sizeDimension(graph, args.get(0), "Matrix.zeros", call.args().get(0).origin()),
+          Elements.sizeDimension(graph, args.get(1), "Matrix.zeros", call.args().get(1).origin()));
+      return graph.broadcast(Arithmetic.BROADCAST, graph.constant(0.0), shape);
     }
     if (OPS.equals(owner)) {
       return opCall(name, "Ops." + name, args, call);

@@ -135,12 +135,38 @@ public final class ReverseMode {
       }
     }
 
+    /**
+     * The sum of an adjoint's contributions. A sparse one (one entry, as an element read's) is
+     * added into the others in place rather than filled into an array and added.
+     */
     Node sum(List<Node> parts) {
-      Node total = parts.get(0);
-      for (int p = 1; p < parts.size(); p++) {
-        total = g.apply(Arithmetic.ADD, null, total, parts.get(p));
+      List<Node> ordered = new ArrayList<>();
+      for (Node p : parts) {
+        if (sparse(p)) {
+          ordered.add(p);
+        } else {
+          ordered.add(0, p);
+        }
+      }
+      Node total = ordered.get(0);
+      for (int p = 1; p < ordered.size(); p++) {
+        total = add(total, ordered.get(p));
       }
       return total;
+    }
+
+    private static boolean sparse(Node n) {
+      return n instanceof Node.Apply a && a.op().addsInto() != null;
+    }
+
+    /** total + part; a sparse part is added into total (in place where nothing else reads it). */
+    Node add(Node total, Node part) {
+      if (sparse(part)) {
+        List<Node> args = new ArrayList<>(List.of(total));
+        args.addAll(((Node.Apply) part).args());
+        return g.apply(((Node.Apply) part).op().addsInto(), null, 0, args);
+      }
+      return g.apply(Arithmetic.ADD, null, total, part);
     }
 
     /**
@@ -202,13 +228,7 @@ public final class ReverseMode {
         inits.add(zeros(c));
         Node total = acc;
         for (Node part : inner.captured.get(c)) {
-          if (part instanceof Node.Apply sparse && sparse.op().addsInto() != null) {
-            List<Node> args = new ArrayList<>(List.of(total));
-            args.addAll(sparse.args());
-            total = g.apply(sparse.op().addsInto(), null, 0, args);
-          } else {
-            total = g.apply(Arithmetic.ADD, null, total, part);
-          }
+          total = add(total, part);
         }
         results.add(total);
       }

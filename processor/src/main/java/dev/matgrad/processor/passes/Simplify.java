@@ -56,7 +56,8 @@ public final class Simplify implements Op.Rewriter {
       }
       Node m;
       if (n instanceof Node.Param param) {
-        m = to.param(param.name(), param.shape());
+        m = from.isMethodParameter(param) ? to.methodParam(param.name(), param.shape())
+            : to.param(param.name(), param.shape());
       } else if (n instanceof Node.Const c) {
         m = c.shape().kind() == Kind.INT ? to.intConstant((int) c.value()) : to.constant(c.value());
       } else {

@@ -1,0 +1,96 @@
+package dev.matgrad.it;
+
+import static dev.matgrad.Ops.*;
+
+import dev.matgrad.Differentiable;
+import dev.matgrad.Matrix;
+
+/** Local arrays built and written in loops and branches; methods returning them. */
+public final class LocalArrayFixtures {
+  private LocalArrayFixtures() {}
+
+  @Differentiable
+  public static double[] cumulative(double[] x) {
+    double[] y = new double[x.length];
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      s += x[i] * x[i];
+      y[i] = s;
+    }
+    return y;
+  }
+
+  @Differentiable
+  public static double recurrence(double[] x, double a) {
+    double[] y = new double[x.length];
+    y[0] = x[0];
+    for (int i = 1; i < x.length; i++) {
+      y[i] = a * y[i - 1] + x[i];
+    }
+    return sumSq(y);
+  }
+
+  @Differentiable
+  public static double literal(double x, double y) {
+    double[] v = new double[] {x, y, x * y};
+    v[1] += 2 * x;
+    return dot(v, v);
+  }
+
+  @Differentiable
+  public static Matrix outerBuilt(double[] u, double[] v) {
+    Matrix M = Matrix.zeros(u.length, v.length);
+    for (int i = 0; i < u.length; i++) {
+      for (int j = 0; j < v.length; j++) {
+        M.set(i, j, Math.tanh(u[i] * v[j]));
+      }
+    }
+    return M;
+  }
+
+  /** A matrix over a local array (new Matrix(r, c, data)); r·c must be x.length. */
+  @Differentiable(wrt = "x")
+  public static double wrapped(double[] x, int r, int c) {
+    double[] d = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      d[i] = x[i] * 2;
+    }
+    Matrix M = new Matrix(r, c, d);
+    return sumSq(matmul(M, ones(c)));
+  }
+
+  @Differentiable
+  public static double condWrite(double[] x) {
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      if (x[i] > 0) {
+        y[i] = x[i];
+      } else {
+        y[i] = 0.1 * x[i];
+      }
+    }
+    return sumSq(y);
+  }
+
+  @Differentiable
+  public static double readOld(double[] x) {
+    double[] y = new double[2];
+    y[0] = x[0];
+    double s = dot(y, y);
+    y[1] = 3 * x[1];
+    return s * sum(y);
+  }
+
+  /** A vector literal, then writes into it under a condition and with *= and -=. */
+  @Differentiable
+  public static double[] literalWrites(double x, double y) {
+    double[] v = {x, y, 1.0};
+    if (x > y) {
+      v[2] *= x;
+    } else {
+      v[2] -= y;
+    }
+    v[0] /= 2.0;
+    return v;
+  }
+}
