@@ -66,6 +66,11 @@ public final class Graph {
     return make(op, null, 0, args, shape);
   }
 
+  /** As {@link #applyShaped(Op, List, Shape)}, with an op-specific flag (which block a slice takes). */
+  public Node applyShapedFlagged(Op op, List<Node> args, int flags, Shape shape) {
+    return make(op, null, flags, args, shape);
+  }
+
   public Node applyShaped(Op op, Node arg, Shape shape) {
     return applyShaped(op, List.of(arg), shape);
   }

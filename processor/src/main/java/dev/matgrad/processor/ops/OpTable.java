@@ -15,7 +15,7 @@ public final class OpTable {
   private OpTable() {}
 
   private static final List<Op> ALL = collect(Arithmetic.class, Functions.class,
-      Reductions.class, LinearAlgebra.class, Factorizations.class, Columns.class, Elements.class);
+      Reductions.class, LinearAlgebra.class, Factorizations.class, Columns.class, Elements.class, Blocks.class);
 
   public static List<Op> all() {
     return ALL;

@@ -104,7 +104,7 @@ public final class Simplify implements Op.Rewriter {
       return rewritten;
     }
     if (op.hasExplicitShape()) {
-      return to.applyShaped(op, args, a.shape());
+      return to.applyShapedFlagged(op, args, a.flags(), a.shape());
     }
     return to.apply(op, a.origin(), a.flags(), args);
   }
