@@ -420,4 +420,54 @@ public final class MoreOps {
   public static double sumByOnes(double[] x, double[] c) {
     return dot(ones(x.length), mul(c, x)) + sum(add(x, ones(c.length)));
   }
+
+  @Differentiable(wrt = "x")
+  public static double erfOfDouble(double x, double w) {
+    return w * erf(x);
+  }
+
+  @Differentiable(wrt = "x")
+  public static double erfOfVector(double[] x, double[] c) {
+    return dot(c, erf(x));
+  }
+
+  @Differentiable(wrt = "X")
+  public static double erfOfMatrix(Matrix X, Matrix C) {
+    return sum(mul(C, erf(X)));
+  }
+
+  @Differentiable
+  public static double[] erfVectorValued(double[] x) {
+    return erf(x);
+  }
+
+  @Differentiable
+  public static Matrix erfMatrixValued(Matrix X) {
+    return erf(X);
+  }
+
+  @Differentiable(wrt = "x")
+  public static double normalCdfOfDouble(double x, double w) {
+    return w * normalCdf(x);
+  }
+
+  @Differentiable(wrt = "x")
+  public static double normalCdfOfVector(double[] x, double[] c) {
+    return dot(c, normalCdf(x));
+  }
+
+  @Differentiable(wrt = "X")
+  public static double normalCdfOfMatrix(Matrix X, Matrix C) {
+    return sum(mul(C, normalCdf(X)));
+  }
+
+  @Differentiable
+  public static double[] normalCdfVectorValued(double[] x) {
+    return normalCdf(x);
+  }
+
+  @Differentiable
+  public static Matrix normalCdfMatrixValued(Matrix X) {
+    return normalCdf(X);
+  }
 }

@@ -70,4 +70,12 @@ public final class SecondOrder {
   public static double product(double a, double b) {
     return a * b;
   }
+
+  /** concat of erf and Φ, kron, vstack and hstack: second derivatives through each. */
+  @Differentiable(wrt = {"a", "A"}, hessian = true)
+  public static double buildingOpsAndErf(double[] a, Matrix A, Matrix B) {
+    double[] v = concat(erf(a), normalCdf(a));
+    return sumSq(v) + sum(square(kron(A, B))) + sum(mul(vstack(A, B), vstack(A, B)))
+        + sum(tanh(hstack(A, A)));
+  }
 }

@@ -209,6 +209,22 @@ class SecondOrderTest {
     }
   }
 
+  @Nested
+  class ThroughBuildingOpsAndErf {
+    /** concat of erf and Φ, kron, vstack and hstack in one function ({@link SecondOrder#buildingOpsAndErf}). */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void everyBuildingOpAtOnce(long seed) throws Exception {
+      Inputs in = new Inputs(seed);
+      int n = in.dim(1, 4);
+      int r = in.dim(1, 3);
+      int c = in.dim(1, 3);
+      SecondOrderMethods f = SecondOrderMethods.of("buildingOpsAndErf",
+          new Class<?>[] {double[].class, Matrix.class, Matrix.class}, 0, 1);
+      checkAll(f, new Object[] {in.vector(n), in.matrix(r, c), in.matrix(in.dim(1, 3), c)}, seed);
+    }
+  }
+
   /** RᵀR + n·I: symmetric positive definite and well conditioned. */
   private static Matrix spd(Inputs in, int n) {
     Matrix r = in.matrix(n, n);

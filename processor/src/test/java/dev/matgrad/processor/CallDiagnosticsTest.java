@@ -73,6 +73,103 @@ class CallDiagnosticsTest {
   }
 
   @Test
+  void misspeltOpsMethodSuggestsTheClosestName() {
+    JavaFileObject src = file("p.C", """
+        package p;
+
+        import static dev.matgrad.Ops.*;
+
+        import dev.matgrad.Differentiable;
+        import dev.matgrad.Ops;
+
+        public final class C {
+          @Differentiable
+          static double unqualified(double[] x) {
+            return sum(sigmod(x));
+          }
+
+          @Differentiable
+          static double qualified(double[] x) {
+            return Ops.sum(Ops.sfotmax(x));
+          }
+
+          @Differentiable
+          static double math(double x) {
+            return Math.tahn(x) + x;
+          }
+
+          @Differentiable
+          static double nothingNear(double x) {
+            return frobnicate(x);
+          }
+        }
+        """);
+    Compilation c = compile(src);
+    assertError(c, "unknown-call", src, "return sum(sigmod(x));",
+        "call of sigmod(...) is not supported; did you mean sigmoid?");
+    assertError(c, "unknown-call", src, "return Ops.sum(Ops.sfotmax(x));",
+        "call of Ops.sfotmax(...) is not supported; did you mean Ops.softmax?");
+    assertError(c, "unknown-call", src, "return Math.tahn(x) + x;", "did you mean Math.tanh?");
+    assertFalse(message(assertError(c, "unknown-call", src, "return frobnicate(x);",
+        "call of frobnicate(...)")).contains("did you mean"));
+  }
+
+  @Test
+  void newOpsNamesAreSuggestedToo() {
+    JavaFileObject src = classC("""
+        @Differentiable
+        static double typo(double[] a, double[] b) {
+          double s = sum(concta(a, b));
+          return s + sum(normalcdf(a));
+        }
+        """);
+    Compilation c = compile(src);
+    assertError(c, "unknown-call", src, "double s = sum(concta(a, b));", "did you mean concat?");
+    assertError(c, "unknown-call", src, "return s + sum(normalcdf(a));",
+        "did you mean normalCdf?");
+  }
+
+  @Test
+  void mathMaxOnArraysSuggestsReluOrMaximum() {
+    JavaFileObject src = classC("""
+        @Differentiable
+        static double zeroFirst(double[] x) {
+          return sum(Math.max(0, x));
+        }
+
+        @Differentiable
+        static double zeroSecond(Matrix X) {
+          return sum(Math.max(X, 0.0));
+        }
+
+        @Differentiable
+        static double twoArrays(double[] a, double[] b) {
+          return sum(Math.max(a, b));
+        }
+
+        @Differentiable
+        static double minimumOfTwo(double[] a, double b) {
+          return sum(Math.min(a, b));
+        }
+
+        @Differentiable
+        static double expOfArray(double[] x) {
+          return sum(Math.exp(x));
+        }
+        """);
+    Compilation c = compile(src);
+    assertError(c, "overload", src, "return sum(Math.max(0, x));",
+        "no overload Math.max(int, double[])", "for arrays write relu(x)");
+    assertError(c, "overload", src, "return sum(Math.max(X, 0.0));", "for arrays write relu(X)");
+    assertError(c, "overload", src, "return sum(Math.max(a, b));",
+        "for arrays write maximum(a, b)");
+    assertError(c, "overload", src, "return sum(Math.min(a, b));",
+        "for arrays write minimum(a, b)");
+    assertError(c, "overload", src, "return sum(Math.exp(x));",
+        "for arrays write exp(x) of dev.matgrad.Ops");
+  }
+
+  @Test
   void helperThatIsNotDifferentiable() {
     JavaFileObject src = classC("""
         static double helper(double v) {

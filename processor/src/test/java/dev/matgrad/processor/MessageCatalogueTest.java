@@ -297,6 +297,18 @@ class MessageCatalogueTest {
           return sum(x, x);
         }
         """, "return sum(x, x);");
+    add(Message.UNKNOWN_CALL_NEAR_NAME, """
+        @Differentiable
+        static double misspelt(double[] x) {
+          return sum(sigmod(x));
+        }
+        """, "return sum(sigmod(x));");
+    add(Message.OVERLOAD_ON_ARRAYS, """
+        @Differentiable
+        static double clipped(double[] x) {
+          return sum(Math.max(0, x));
+        }
+        """, "return sum(Math.max(0, x));");
     add(Message.NOT_DIFFERENTIABLE_CALL, """
         static double cube(double v) {
           return v * v * v;

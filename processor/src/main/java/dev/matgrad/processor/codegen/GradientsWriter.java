@@ -62,7 +62,13 @@ public final class GradientsWriter {
         .addJavadoc("Gradients of the {@code @Differentiable} methods of {@link $L}, derived at compile\n"
             + "time by matgrad. Arrays are flat and row-major; outputs are overwritten.\n", qualifiedOwner)
         .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
-    methods.forEach(type::addMethod);
+    // Helper methods (erf, say) come once, however many methods call them.
+    Set<String> added = new java.util.HashSet<>();
+    for (MethodSpec m : methods) {
+      if (added.add(m.toString())) {
+        type.addMethod(m);
+      }
+    }
     // Where the user's package has a class named like one of java.lang's (Math, say), the
     // java.lang classes are imported explicitly, which shadows the package's.
     return JavaFile.builder(packageName, type.build()).skipJavaLangImports(!javaLangShadowed)
@@ -78,6 +84,7 @@ public final class GradientsWriter {
   public static List<MethodSpec> methods(Program p, Program tangent, Program hessian,
       boolean javaLangShadowed) {
     List<MethodSpec> out = new ArrayList<>();
+    Set<String> helpers = new java.util.TreeSet<>();
     List<MethodWriter.Mode> modes = p.scalarValued() ? List.of(MethodWriter.Mode.GRAD)
         : List.of(MethodWriter.Mode.VJP, MethodWriter.Mode.JACOBIAN);
     for (MethodWriter.Mode mode : modes) {
@@ -85,12 +92,12 @@ public final class GradientsWriter {
       AnnotationSpec derivation = derivation(p, notation);
       String doc = javadoc(p, mode, notation);
       out.add(new MethodWriter(p, mode, false, javaLangShadowed).write(doc, derivation));
-      out.add(new MethodWriter(p, mode, true, javaLangShadowed)
+      out.add(written(new MethodWriter(p, mode, true, javaLangShadowed), helpers)
           .write(workspaceJavadoc(p, mode), derivation));
     }
     if (!p.scalarValued()) {
-      out.add(new MethodWriter(tangent, MethodWriter.Mode.JACOBIAN_BY_FORWARD_SWEEPS, true,
-          javaLangShadowed).write("The Jacobian of {@link #" + p.source().name()
+      out.add(written(new MethodWriter(tangent, MethodWriter.Mode.JACOBIAN_BY_FORWARD_SWEEPS, true,
+          javaLangShadowed), helpers).write("The Jacobian of {@link #" + p.source().name()
               + "Jacobian} by forward sweeps, one per input entry (row i of jac_w is the"
               + " derivative along e_i):\nthat method calls it when the inputs are fewer than"
               + " the outputs.\n", derivation(p, notation(p, MethodWriter.Mode.JACOBIAN))));
@@ -99,18 +106,33 @@ public final class GradientsWriter {
     AnnotationSpec derivation = derivation(tangent, notation);
     out.add(new MethodWriter(tangent, MethodWriter.Mode.JVP, false, javaLangShadowed)
         .write(javadoc(tangent, MethodWriter.Mode.JVP, notation), derivation));
-    out.add(new MethodWriter(tangent, MethodWriter.Mode.JVP, true, javaLangShadowed)
-        .write(workspaceJavadoc(tangent, MethodWriter.Mode.JVP), derivation));
+    out.add(written(new MethodWriter(tangent, MethodWriter.Mode.JVP, true, javaLangShadowed),
+        helpers).write(workspaceJavadoc(tangent, MethodWriter.Mode.JVP), derivation));
     for (MethodWriter.Mode mode : hessian == null ? List.<MethodWriter.Mode>of()
         : List.of(MethodWriter.Mode.HVP, MethodWriter.Mode.HESSIAN)) {
       List<String> lines = notation(hessian, mode);
       AnnotationSpec second = derivation(hessian, lines);
       out.add(new MethodWriter(hessian, mode, false, javaLangShadowed)
           .write(javadoc(hessian, mode, lines), second));
-      out.add(new MethodWriter(hessian, mode, true, javaLangShadowed)
+      out.add(written(new MethodWriter(hessian, mode, true, javaLangShadowed), helpers)
           .write(workspaceJavadoc(hessian, mode), second));
     }
+    out.addAll(Helpers.methods(helpers, javaLangShadowed));
     return out;
+  }
+
+  /** The writer, whose helpers are added to {@code helpers} once it has written its method. */
+  private static HelperCollector written(MethodWriter writer, Set<String> helpers) {
+    return new HelperCollector(writer, helpers);
+  }
+
+  /** Writes a method and records the helpers its code calls. */
+  private record HelperCollector(MethodWriter writer, Set<String> helpers) {
+    MethodSpec write(String javadoc, AnnotationSpec derivation) {
+      MethodSpec m = writer.write(javadoc, derivation);
+      helpers.addAll(writer.helpers());
+      return m;
+    }
   }
 
   /**

@@ -31,6 +31,8 @@ final class Lowering implements Emitter {
   /** Elementwise nodes computed inside their only consumer's loop instead of into an array. */
   private final Set<Node> fused = new HashSet<>();
   private int temporaries;
+  /** The generated class's helper methods this code calls (see Emitter#helper). */
+  private final Set<String> helpers = new java.util.TreeSet<>();
   /** The Workspace parameter that scratch arrays come from, and the next free buffer slot. */
   private final String workspace;
   private int slots;
@@ -169,6 +171,13 @@ final class Lowering implements Emitter {
 
   /** The int local holding a parameter's own dimension (not its class representative). */
   String dimOf(Dim d) {
+    if (d.isComposite()) {
+      // From the operands' own sizes: equal to their representatives' once the checks passed.
+      String l = dimOf(d.left());
+      String r = dimOf(d.right());
+      return l == null || r == null ? null
+          : "(" + l + (d.role() == Dim.Role.SUM ? " + " : " * ") + r + ")";
+    }
     return d.role() == Dim.Role.ONE ? "1" : d.role() == Dim.Role.CONSTANT ? d.param()
         : d.role() == Dim.Role.VALUE ? paramVar(d.param()) : dimVars.get(d);
   }
@@ -407,6 +416,20 @@ final class Lowering implements Emitter {
   @Override
   public String math(String member) {
     return (javaLangShadowed ? "java.lang.Math." : "Math.") + member;
+  }
+
+  @Override
+  public String helper(String name) {
+    if (!Helpers.NAMES.contains(name)) {
+      throw new IllegalArgumentException("no helper " + name);
+    }
+    helpers.add(name);
+    return name;
+  }
+
+  /** The helpers the lowered code calls (see {@link #helper}). */
+  Set<String> helpers() {
+    return helpers;
   }
 
   @Override

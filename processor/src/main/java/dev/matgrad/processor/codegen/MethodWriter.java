@@ -110,6 +110,11 @@ final class MethodWriter {
     return name;
   }
 
+  /** The generated class's helper methods the written code calls (after {@link #write}). */
+  Set<String> helpers() {
+    return lower.helpers();
+  }
+
   static String methodName(MethodSource source, Mode mode) {
     return source.name() + mode.suffix;
   }
@@ -266,7 +271,9 @@ final class MethodWriter {
   }
 
   private static String firstParam(Dims.Check check) {
-    return check.left().ofParameter() ? check.left().param() : check.right().param();
+    List<String> params = new ArrayList<>(check.left().params());
+    params.addAll(check.right().params());
+    return params.get(0);
   }
 
   /** {@code "A is " + A_rows + "×" + A_cols + " and x has length " + x_length}. */
@@ -274,9 +281,7 @@ final class MethodWriter {
     CodeBlock.Builder b = CodeBlock.builder();
     Set<String> params = new LinkedHashSet<>();
     for (Dim d : ds) {
-      if (d.ofParameter()) {
-        params.add(d.param());
-      }
+      params.addAll(d.params());
     }
     int k = 0;
     for (String p : params) {

@@ -1,7 +1,9 @@
 package dev.matgrad.processor.ir;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Union-find over symbolic dimensions. Every equality an op's shape rule needs between two
@@ -15,6 +17,8 @@ public final class Dims {
   private final List<Dim> all = new ArrayList<>();
   private final List<Check> checks = new ArrayList<>();
   private final Dim one;
+  /** Sums and products already made, by their operands' representatives. */
+  private final Map<List<Object>, Dim> composites = new HashMap<>();
 
   public Dims() {
     one = create(null, Dim.Role.ONE);
@@ -37,7 +41,31 @@ public final class Dims {
     return d;
   }
 
-  /** The representative of d's class: ONE if 1 is in it, else the parameter dimension seen first. */
+  /** a + b (the length of concat(a, b), the columns of hstack(A, B)). */
+  public Dim sum(Dim a, Dim b) {
+    return composite(Dim.Role.SUM, a, b);
+  }
+
+  /** a · b (the rows and columns of kron(A, B)); a product with 1 is the other factor. */
+  public Dim product(Dim a, Dim b) {
+    if (find(a) == one) {
+      return b;
+    }
+    return find(b) == one ? a : composite(Dim.Role.PRODUCT, a, b);
+  }
+
+  private Dim composite(Dim.Role role, Dim a, Dim b) {
+    return composites.computeIfAbsent(List.of(role, find(a), find(b)), k -> {
+      Dim d = new Dim(all.size(), null, role, a, b);
+      all.add(d);
+      return d;
+    });
+  }
+
+  /**
+   * The representative of d's class: ONE if 1 is in it, else the parameter dimension seen first,
+   * else (a class of sums and products only) the one made first.
+   */
   public Dim find(Dim d) {
     Dim root = d;
     while (root.parent != root) {
@@ -59,13 +87,16 @@ public final class Dims {
       return;
     }
     checks.add(new Check(ra, rb, context));
-    boolean aFirst = ra.role() == Dim.Role.ONE
-        || (rb.role() != Dim.Role.ONE && ra.id() < rb.id());
+    boolean aFirst = rank(ra) < rank(rb) || (rank(ra) == rank(rb) && ra.id() < rb.id());
     if (aFirst) {
       rb.parent = ra;
     } else {
       ra.parent = rb;
     }
+  }
+
+  private static int rank(Dim d) {
+    return d.role() == Dim.Role.ONE ? 0 : d.isComposite() ? 2 : 1;
   }
 
   public List<Check> checks() {

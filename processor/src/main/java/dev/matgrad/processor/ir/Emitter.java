@@ -51,6 +51,12 @@ public interface Emitter {
    */
   String math(String member);
 
+  /**
+   * A call target for a scalar function the generated class defines once as a private helper
+   * ({@code "erf"}, {@code "normalCdf"}): the lowering writes {@code helper("erf") + "(" + x + ")"}.
+   */
+  String helper(String name);
+
   /** A reference to a static member of java.lang's {@code Double}, e.g. {@code POSITIVE_INFINITY}. */
   String doubles(String member);
 

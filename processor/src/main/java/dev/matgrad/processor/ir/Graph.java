@@ -79,8 +79,8 @@ public final class Graph {
     return make(op, null, 0, args, shape);
   }
 
-  /** An op of given shape with op-specific flags (which value of a loop is read). */
-  public Node applyShapedWithFlags(Op op, List<Node> args, int flags, Shape shape) {
+  /** As {@link #applyShaped(Op, List, Shape)}, with an op-specific flag (which block a slice takes). */
+  public Node applyShapedFlagged(Op op, List<Node> args, int flags, Shape shape) {
     return make(op, null, flags, args, shape);
   }
 

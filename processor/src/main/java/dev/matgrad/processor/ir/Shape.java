@@ -31,12 +31,16 @@ public record Shape(Kind kind, Dim rows, Dim cols) {
     return new Shape(kind, dims.find(rows), dims.find(cols));
   }
 
+  private static String side(Dim d) {
+    return d.isComposite() ? "(" + d + ")" : d.toString();
+  }
+
   /** As a user reads it: double, double[A.rows()], Matrix[A.cols()×B.cols()]. */
   public String describe(Dims dims) {
     return switch (kind) {
       case INT, SCALAR -> kind.javaType();
       case VECTOR -> "double[" + dims.find(rows) + "]";
-      case MATRIX -> "Matrix[" + dims.find(rows) + "×" + dims.find(cols) + "]";
+      case MATRIX -> "Matrix[" + side(dims.find(rows)) + "×" + side(dims.find(cols)) + "]";
     };
   }
 }

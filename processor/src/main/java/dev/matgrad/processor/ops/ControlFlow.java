@@ -109,7 +109,7 @@ public final class ControlFlow {
       .build();
 
   public static Node result(Graph g, Node loop, int k, Shape shape) {
-    return g.applyShapedWithFlags(LOOP_RESULT, List.of(loop), k, shape);
+    return g.applyShapedFlagged(LOOP_RESULT, List.of(loop), k, shape);
   }
 
   /**

@@ -113,6 +113,31 @@ public final class Functions {
       (e, x) -> e.math("cosh") + "(" + x + ")", "cosh(%s)",
       (g, x, y) -> g.apply(SINH, null, x));
 
+  /**
+   * The error function, computed by a helper of the generated class exactly as the runtime's
+   * erf computes it; erf'(x) = (2/√π) e^(−x²), which underflows to 0 in the tails (|x| &gt; 27),
+   * where erf is ±1.
+   */
+  public static final Op ERF = unary("ERF", "erf", false, false, false,
+      (e, x) -> e.helper("erf") + "(" + x + ")", "erf(%s)",
+      (g, x, y) -> g.apply(Arithmetic.MUL, null, g.constant(2.0 / Math.sqrt(Math.PI)),
+          gaussian(g, x, -1.0)));
+
+  /**
+   * Φ, the standard normal distribution function (the runtime's normalCdf, computed the same
+   * way); Φ'(x) = e^(−x²/2)/√(2π), the density, which underflows to 0 beyond |x| ≈ 38.6.
+   */
+  public static final Op NORMAL_CDF = unary("NORMAL_CDF", "normalCdf", false, false, false,
+      (e, x) -> e.helper("normalCdf") + "(" + x + ")", "Φ(%s)",
+      (g, x, y) -> g.apply(Arithmetic.MUL, null, g.constant(1.0 / Math.sqrt(2.0 * Math.PI)),
+          gaussian(g, x, -0.5)));
+
+  /** e^(c x²). */
+  private static Node gaussian(Graph g, Node x, double c) {
+    return g.apply(EXP, null, g.apply(Arithmetic.MUL, null, g.constant(c),
+        g.apply(Arithmetic.MUL, null, x, x)));
+  }
+
   /** tan x (Math.tan only); its derivative is 1 + tan² x. */
   public static final Op TAN = unary("TAN", null, true, false, false,
       (e, x) -> e.math("tan") + "(" + x + ")", "tan(%s)",

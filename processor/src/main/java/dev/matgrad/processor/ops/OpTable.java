@@ -15,7 +15,8 @@ public final class OpTable {
   private OpTable() {}
 
   private static final List<Op> ALL = collect(Arithmetic.class, Functions.class,
-      Reductions.class, LinearAlgebra.class, Factorizations.class, Columns.class, Elements.class, ControlFlow.class, LocalArrays.class);
+      Reductions.class, LinearAlgebra.class, Factorizations.class, Columns.class, Elements.class,
+      Blocks.class, ControlFlow.class, LocalArrays.class);
 
   public static List<Op> all() {
     return ALL;

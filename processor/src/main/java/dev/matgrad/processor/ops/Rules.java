@@ -103,7 +103,7 @@ final class Rules {
 
   /** n's op with other arguments, its flags and (for ops that take one) its shape kept. */
   static Node reapply(Graph g, Node.Apply n, List<Node> args) {
-    return n.op().hasExplicitShape() ? g.applyShaped(n.op(), args, n.shape())
+    return n.op().hasExplicitShape() ? g.applyShapedFlagged(n.op(), args, n.flags(), n.shape())
         : g.apply(n.op(), null, n.flags(), args);
   }
 

@@ -882,8 +882,8 @@ public final class Resolve {
     if (callee != null) {
       return inline(callee, args, call);
     }
-    throw new CompileError(call.origin(), Message.UNKNOWN_CALL,
-        (q.isEmpty() ? name : q + "." + name) + "(...)", MATH_FUNCTIONS);
+    throw unknownCall(call.origin(), q.isEmpty() ? "" : q + ".", name,
+        q.isEmpty() ? OPS_METHODS : List.of());
   }
 
   /** Picks the op overload matching the argument kinds, widening int arguments to double. */
@@ -906,12 +906,121 @@ public final class Resolve {
       }
     }
     if (available.isEmpty()) {
-      throw new CompileError(call.origin(), Message.UNKNOWN_CALL, shown + "(...)",
-          MATH_FUNCTIONS);
+      int dot = shown.lastIndexOf('.');
+      throw unknownCall(call.origin(), shown.substring(0, dot + 1), shown.substring(dot + 1),
+          method.startsWith("Math.") ? MATH_NAMES : OPS_METHODS);
+    }
+    String instead = arrayAlternative(method, args, call);
+    if (instead != null) {
+      throw new CompileError(call.origin(), Message.OVERLOAD_ON_ARRAYS, shown,
+          String.join(", ", kinds.stream().map(Kind::javaType).toList()),
+          String.join("; ", available), shown, instead);
     }
     throw new CompileError(call.origin(), Message.NO_MATCHING_OVERLOAD, shown,
         String.join(", ", kinds.stream().map(Kind::javaType).toList()),
         String.join("; ", available));
+  }
+
+  /** The Ops methods the op table has, for suggestions. */
+  private static final List<String> OPS_METHODS = OpTable.all().stream()
+      .flatMap(op -> op.signatures().stream()).map(Op.Signature::method)
+      .filter(m -> !m.startsWith("Math.")).distinct().sorted().toList();
+  private static final List<String> MATH_NAMES = List.of(MATH_FUNCTIONS.split("/"));
+
+  /**
+   * The error for a call of a method matgrad does not know, {@code prefix + name} as written;
+   * where a supported name is a typo away ({@code sigmod}), the message suggests it.
+   */
+  private static CompileError unknownCall(Origin origin, String prefix, String name,
+      List<String> candidates) {
+    String near = nearestName(name, candidates);
+    if (near != null) {
+      return new CompileError(origin, Message.UNKNOWN_CALL_NEAR_NAME, prefix + name + "(...)",
+          prefix + near, MATH_FUNCTIONS);
+    }
+    return new CompileError(origin, Message.UNKNOWN_CALL, prefix + name + "(...)",
+        MATH_FUNCTIONS);
+  }
+
+  /**
+   * The candidate closest to {@code name} by edit distance, ignoring case (a swap of two
+   * neighbouring letters counting one), if it is at most 2 edits away and fewer than half of
+   * name's letters; among equally close ones the first of name's length, else the first.
+   */
+  static String nearestName(String name, List<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String c : candidates) {
+      int d = editDistance(name.toLowerCase(java.util.Locale.ROOT),
+          c.toLowerCase(java.util.Locale.ROOT));
+      // Among equally close names, one of the same length (a swap rather than a deletion).
+      boolean better = d < bestDistance || (d == bestDistance
+          && best.length() != name.length() && c.length() == name.length());
+      if (better) {
+        best = c;
+        bestDistance = d;
+      }
+    }
+    return best != null && !best.equals(name) && bestDistance <= 2
+        && 2 * bestDistance < name.length() ? best : null;
+  }
+
+  /** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+  private static int editDistance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+
+  /**
+   * For a Math function called on an array, the Ops call that does it entry by entry, as the
+   * user would write it: {@code relu(x)} for {@code Math.max(0, x)}, {@code maximum(a, b)} for
+   * {@code Math.max(a, b)}, {@code exp(x)} for {@code Math.exp(x)}; null if there is none.
+   */
+  private static String arrayAlternative(String method, List<Node> args, Expr.Call call) {
+    if (!method.startsWith("Math.") || args.stream().noneMatch(a -> a.shape().isArray())) {
+      return null;
+    }
+    String name = method.substring("Math.".length());
+    List<String> texts = call.args().stream().map(a -> a.origin().source()).toList();
+    if (name.equals("max") && args.size() == 2) {
+      for (int i = 0; i < 2; i++) {
+        if (isZero(args.get(1 - i)) && args.get(i).shape().isArray()) {
+          return "relu(" + texts.get(i) + ")";
+        }
+      }
+    }
+    if ((name.equals("max") || name.equals("min")) && args.size() == 2) {
+      return (name.equals("max") ? "maximum" : "minimum") + "(" + String.join(", ", texts)
+          + "), entry by entry (a double operand is spread over the other's entries)";
+    }
+    List<Kind> kinds = args.stream().map(a -> a.shape().kind()).toList();
+    for (Op op : OpTable.all()) {
+      for (Op.Signature sig : op.signatures()) {
+        if (sig.method().equals(name) && sig.accepts(kinds)) {
+          return name + "(" + String.join(", ", texts) + ") of dev.matgrad.Ops, entry by entry";
+        }
+      }
+    }
+    return null;
+  }
+
+  private static boolean isZero(Node n) {
+    return n instanceof Node.Const c && c.value() == 0.0;
   }
 
   /** {@code A.rows()} and {@code A.cols()} of a Matrix; nothing else is read from a value. */

@@ -183,7 +183,7 @@ public final class ReverseMode {
       Map<Integer, Node> tapeReads = new HashMap<>();
       for (int k = 0; k < spec.carried(); k++) {
         Node.Param p = spec.param(loop, k);
-        Node read = g.applyShapedWithFlags(ControlFlow.TAPE_READ, List.of(loop, index), k,
+        Node read = g.applyShapedFlagged(ControlFlow.TAPE_READ, List.of(loop, index), k,
             p.shape());
         g.inheritNames(g, p, read);
         copy.put(p, read);

@@ -105,7 +105,7 @@ public final class Simplify implements Op.Rewriter {
       return rewritten;
     }
     if (op.hasExplicitShape()) {
-      return to.applyShapedWithFlags(op, args, a.flags(), a.shape());
+      return to.applyShapedFlagged(op, args, a.flags(), a.shape());
     }
     return to.apply(op, a.origin(), a.flags(), args);
   }

@@ -1101,7 +1101,7 @@ final class ProgramGenerator {
       Type any = vectorOrMatrixType();
       List<Callee> calls = calleesOf(Type.SCALAR);
       int rule = weighted(1, 3, 1, 0.5, 2.5, 1.5, any == null ? 0 : 3, vt == null ? 0 : 1,
-          sq == null ? 0 : 0.7, 1, 0.6, calls.isEmpty() ? 0 : 2, 0.5);
+          sq == null ? 0 : 0.7, 1, 0.6, calls.isEmpty() ? 0 : 2, 0.5, any == null ? 0 : 0.6);
       E e = switch (rule) {
         case 0 -> scalarLeaf();
         case 1 -> {
@@ -1143,6 +1143,7 @@ final class ProgramGenerator {
         case 9 -> intMix(d);
         case 10 -> indexRead();
         case 11 -> call(pick(calls), d);
+        case 13 -> blocks(any, d);
         default -> {
           E base = positive(Type.SCALAR, d);
           E p = clamp(scalar(d), Type.SCALAR, 2);
@@ -1154,6 +1155,40 @@ final class ProgramGenerator {
         }
       };
       return clamp(e, Type.SCALAR, LIMIT);
+    }
+
+    /**
+     * A reduction of a block built from two arrays: concat of two vectors, hstack or vstack of
+     * two matrices of one type, kron of two matrices of any types (their sizes add or multiply).
+     */
+    private E blocks(Type t, int d) {
+      int n = maxSize(t);
+      if (t.kind() == Kind.VECTOR) {
+        Type other = chance(0.5) ? t : vectorType();
+        E a = clamp(gen(t, d), t, 3);
+        E b = clamp(gen(other, d), other, 3);
+        return new E("sumSq(concat(" + a.code() + ", " + b.code() + "))",
+            2 * n * Math.max(a.bound() * a.bound(), b.bound() * b.bound()));
+      }
+      E a = clamp(gen(t, d), t, 3);
+      switch (random.nextInt(3)) {
+        case 0 -> {
+          E b = clamp(gen(t, d), t, 3);
+          return new E("sum(hstack(" + a.code() + ", " + b.code() + "))",
+              2 * n * Math.max(a.bound(), b.bound()));
+        }
+        case 1 -> {
+          E b = clamp(gen(t, d), t, 3);
+          return new E("sumSq(vstack(" + a.code() + ", " + b.code() + "))",
+              2 * n * Math.max(a.bound() * a.bound(), b.bound() * b.bound()));
+        }
+        default -> {
+          Type other = pickType(x -> x.kind() == Kind.MATRIX);
+          E b = clamp(gen(other, d), other, 3);
+          return new E("sum(kron(" + a.code() + ", " + b.code() + "))",
+              n * maxSize(other) * a.bound() * b.bound());
+        }
+      }
     }
 
     private E scalarLeaf() {
@@ -1460,7 +1495,7 @@ final class ProgramGenerator {
 
     /** One of the unary elementwise ops of Ops, or pow, on type t. */
     private E elementwise(Type t, int d) {
-      switch (random.nextInt(12)) {
+      switch (random.nextInt(14)) {
         case 0 -> {
           E a = gen(t, d);
           return new E("neg(" + a.code() + ")", a.bound());
@@ -1503,6 +1538,15 @@ final class ProgramGenerator {
           E a = gen(t, d);
           double lo = softplus(-a.bound());
           return new E("softplus(" + a.code() + ")", softplus(a.bound()), lo >= MIN_LO ? lo : 0);
+        }
+        case 11 -> {
+          E a = gen(t, d);
+          return new E("erf(" + a.code() + ")", 1);
+        }
+        case 12 -> {
+          E a = clamp(gen(t, d), t, 3);
+          double lo = 0.5 - 0.5 * a.bound();
+          return new E("normalCdf(" + a.code() + ")", 1, lo >= MIN_LO ? lo : 0);
         }
         case 10 -> {
           if (chance(0.25)) {
@@ -1704,7 +1748,8 @@ final class ProgramGenerator {
   private static final Set<String> OPS = Set.of("matmul", "transpose", "dot", "outer", "trace",
       "diag", "add", "sub", "mul", "div", "scale", "addToEachColumn", "neg", "exp", "log", "sqrt",
       "square", "abs", "tanh", "sigmoid", "relu", "softplus", "pow", "sum", "mean", "sumSq",
-      "norm1", "norm2", "normP", "logSumExp", "softmax", "logSoftmax");
+      "norm1", "norm2", "normP", "logSumExp", "softmax", "logSoftmax", "erf", "normalCdf",
+      "concat", "hstack", "vstack", "kron");
 
   /** For debugging: prints a few programs. */
   public static void main(String[] args) {

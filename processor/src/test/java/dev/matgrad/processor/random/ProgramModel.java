@@ -970,6 +970,9 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     return t.kind() == Kind.INT || t.kind() == Kind.SCALAR;
   }
 
+  /** The Ops methods building an array whose sizes are sums or products of their arguments'. */
+  private static final Set<String> BLOCK_OPS = Set.of("concat", "hstack", "vstack", "kron");
+
   private Type callType(Call c, Map<String, Type> env, MethodModel caller) {
     if (c.target() instanceof Name n && env.containsKey(n.id())) {
       return switch (c.name()) {
@@ -986,7 +989,9 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     List<Type> args = new ArrayList<>();
     for (Ex a : c.args()) {
       Type t = typeOf(a, env, caller);
-      if (t == null) {
+      // A block (concat, kron, ...) has sizes that are sums or products, which Type cannot
+      // state; a reduction of one is still a double.
+      if (t == null && !(a instanceof Call block && BLOCK_OPS.contains(block.name()))) {
         return null;
       }
       args.add(t);
@@ -1017,7 +1022,8 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
       case "diag" -> a0 != null ? Type.matrix(a0.rows(), a0.rows()) : null;
       case "scale" -> a1 != null && a1.kind() == Kind.INT ? Type.SCALAR : a1;
       case "add", "sub", "mul", "div", "addToEachColumn", "neg", "exp", "log", "sqrt", "square",
-          "abs", "tanh", "sigmoid", "relu", "softplus", "pow", "softmax", "logSoftmax" -> first;
+          "abs", "tanh", "sigmoid", "relu", "softplus", "pow", "softmax", "logSoftmax", "erf",
+          "normalCdf" -> first;
       default -> null;
     };
   }

@@ -43,7 +43,7 @@ class ShrinkerTest {
   @ParameterizedTest
   @ValueSource(strings = {"softmax", "trace", "addToEachColumn", "normP"})
   void shrinksToOneSmallMethodThatStillCallsTheOp(String op) {
-    ProgramModel start = programCalling(op, 11);
+    ProgramModel start = programCalling(op, 13);
     Shrinker.Result r = new Shrinker(c -> c.calledNames().contains(op), 60_000, 20_000)
         .shrink(start);
     ProgramModel small = r.program();
