@@ -116,14 +116,15 @@ final class LoopWriter {
     if (spec.reversed()) {
       counter = lower.local("k");
       e.open("for (int " + counter + " = " + trips + " - 1; " + counter + " >= 0; " + counter + "--)");
-      e.add("int " + index + " = " + start + " + " + counter + " * " + step);
+      String stride = step.equals("1") ? counter : counter + " * " + step;
+      e.add("int " + index + " = " + (start.equals("0") ? stride : start + " + " + stride));
     } else if (tape != null) {
       counter = lower.local("k");
       e.open("for (int " + index + " = " + start + ", " + counter + " = 0; " + index + " "
-          + spec.comparison() + " " + end + "; " + index + " += " + step + ", " + counter + "++)");
+          + spec.comparison() + " " + end + "; " + update(index, step) + ", " + counter + "++)");
     } else {
       e.open("for (int " + index + " = " + start + "; " + index + " " + spec.comparison() + " "
-          + end + "; " + index + " += " + step + ")");
+          + end + "; " + update(index, step) + ")");
     }
     if (counter != null) {
       lower.counter(spec.index(loop), counter);
@@ -209,7 +210,18 @@ final class LoopWriter {
    * The number of iterations of {@code for (i = start; i cmp end; i += step)}, in long arithmetic
    * so that no bound near the int range overflows.
    */
+  private static String update(String index, String step) {
+    return switch (step) {
+      case "1" -> index + "++";
+      case "(-1)" -> index + "--";
+      default -> index + " += " + step;
+    };
+  }
+
   private static String tripCount(LoopSpec spec, String start, String end, String step) {
+    if (step.equals("1") && spec.comparison().equals("<")) {
+      return end + " > " + start + " ? " + (start.equals("0") ? end : end + " - " + start) + " : 0";
+    }
     boolean inclusive = spec.comparison().endsWith("=");
     String from = spec.ascending() ? start : end;
     String to = spec.ascending() ? end : start;
