@@ -93,6 +93,24 @@ class ControlFlowGradientTest {
     assertArrayEquals(new double[] {9, 9, 9, 9, 9}, grad);
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {951, 952, 953, 954})
+  void breakAndContinue(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(2, 9);
+    GradientChecker.of(Jumps.class, "untilNegative").check(in.vector(n));
+    GradientChecker.of(Jumps.class, "positives").check(in.vector(n));
+    GradientChecker.of(Jumps.class, "nested").check(in.vector(n));
+  }
+
+  @Test
+  void aBreakStopsTheLoopAndItsDerivative() {
+    double[] x = {1, 2, -1, 3};
+    double[] grad = new double[4];
+    assertEquals(5.0, JumpsGradients.untilNegativeGrad(x, grad));
+    assertArrayEquals(new double[] {2, 4, 0, 0}, grad);
+  }
+
   @Test
   void rosenbrockIsStationaryAtItsMinimum() {
     double[] x = {1, 1, 1, 1, 1};

@@ -22,7 +22,7 @@ public enum Message {
   NOTHING_TO_DIFFERENTIATE(Diagnostic.Kind.ERROR, "no-wrt",
       "%s has no double, double[] or Matrix parameter to differentiate with respect to"),
   CONTROL_FLOW(Diagnostic.Kind.ERROR, "control-flow",
-      "%s is not supported yet; a @Differentiable body may hold if/else, the conditional ?:, counted for loops (nested, carrying locals), element reads x[i] and A.get(i, j), and a return ending each path; while loops, break, continue, local arrays and element writes are not supported yet"),
+      "%s is not supported yet; a @Differentiable body may hold if/else, the conditional ?:, counted for loops (nested, carrying locals, with break and continue), element reads and writes, local arrays, and a return ending each path outside loops; while loops, labels, switch and for-each loops are not supported yet"),
   LOOP_FORM(Diagnostic.Kind.ERROR, "loop-form",
       "this for loop is not a counted loop matgrad supports: %s; write for (int i = a; i < b; i++), also with <=, >, >=, i--, i += k or i -= k, where a, b and k do not change inside the loop"),
   UNSUPPORTED_STATEMENT(Diagnostic.Kind.ERROR, "statement",

@@ -84,30 +84,20 @@ class BodyDiagnosticsTest {
             """, "switch (n) {", "a switch statement"),
         bad("""
             @Differentiable
-            static double breaks(double[] x) {
+            static double labelledBreak(double[] x) {
               double s = 0.0;
+              outer:
               for (int i = 0; i < x.length; i++) {
-                if (x[i] < 0.0) {
-                  break;
+                for (int j = 0; j < x.length; j++) {
+                  if (x[j] < 0.0) {
+                    break outer;
+                  }
+                  s += x[i] * x[j];
                 }
-                s += x[i];
               }
               return s;
             }
-            """, "break;", "break"),
-        bad("""
-            @Differentiable
-            static double continues(double[] x) {
-              double s = 0.0;
-              for (int i = 0; i < x.length; i++) {
-                if (x[i] < 0.0) {
-                  continue;
-                }
-                s += x[i];
-              }
-              return s;
-            }
-            """, "continue;", "continue"),
+            """, "outer:", "a labeled statement"),
         bad("""
             @Differentiable
             static double returnsInLoop(double[] x) {

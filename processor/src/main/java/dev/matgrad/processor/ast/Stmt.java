@@ -21,6 +21,9 @@ public sealed interface Stmt {
   record If(Expr condition, java.util.List<Stmt> then, java.util.List<Stmt> otherwise,
       Origin origin) implements Stmt {}
 
+  /** {@code break;} ({@code breaks}) or {@code continue;}, of the innermost loop. */
+  record Jump(boolean breaks, Origin origin) implements Stmt {}
+
   /** {@code return value;} */
   record Return(Expr value, Origin origin) implements Stmt {}
 }

@@ -145,8 +145,17 @@ final class BodyReader {
         }
       }
       case ENHANCED_FOR_LOOP -> invalid(s, Message.CONTROL_FLOW, "a for-each loop");
-      case BREAK -> invalid(s, Message.CONTROL_FLOW, "break");
-      case CONTINUE -> invalid(s, Message.CONTROL_FLOW, "continue");
+      case LABELED_STATEMENT -> invalid(s, Message.CONTROL_FLOW, "a labeled statement");
+      case BREAK, CONTINUE -> {
+        boolean breaks = s.getKind() == Tree.Kind.BREAK;
+        javax.lang.model.element.Name label = breaks ? ((com.sun.source.tree.BreakTree) s).getLabel()
+            : ((com.sun.source.tree.ContinueTree) s).getLabel();
+        if (label != null) {
+          invalid(s, Message.CONTROL_FLOW, (breaks ? "break" : "continue") + " with a label");
+        } else {
+          out.add(new Stmt.Jump(breaks, origin(s)));
+        }
+      }
       case WHILE_LOOP, DO_WHILE_LOOP -> invalid(s, Message.CONTROL_FLOW, "a while loop");
       case SWITCH -> invalid(s, Message.CONTROL_FLOW, "a switch statement");
       default -> invalid(s, Message.UNSUPPORTED_STATEMENT, describe(s));

@@ -119,6 +119,8 @@ public final class Resolve {
     final Set<String> parameters;
     final Set<String> loopIndices;
     final int loopDepth;
+    /** The locals the innermost loop around carries (null outside loops), for break and continue. */
+    List<String> carried;
 
     Env(Map<String, Node> scope, Map<String, Kind> declared, Set<String> parameters,
         Set<String> loopIndices, int loopDepth) {
@@ -131,8 +133,10 @@ public final class Resolve {
 
     /** A nested block: it sees the locals declared so far; its own declarations stay in it. */
     Env nested() {
-      return new Env(new HashMap<>(scope), new HashMap<>(declared), parameters, loopIndices,
+      Env e = new Env(new HashMap<>(scope), new HashMap<>(declared), parameters, loopIndices,
           loopDepth);
+      e.carried = carried;
+      return e;
     }
   }
 
@@ -161,14 +165,43 @@ public final class Resolve {
   /**
    * How a block ends: it returns on every path ({@code always}), on the paths where
    * {@code returnedWhen} holds (a return inside an if), or on none; {@code value} is what it
-   * returns (null if none, or if resolving it failed).
+   * returns (null if none, or if resolving it failed). In a loop body, where a block ends by
+   * {@code break} or {@code continue} instead, {@code state} holds the values the loop's
+   * carried locals have where it ends so.
    */
-  private record Outcome(boolean always, Node returnedWhen, Node value) {
-    static final Outcome FALLS_THROUGH = new Outcome(false, null, null);
+  private record Outcome(boolean always, Node returnedWhen, Node value, Map<String, Node> state) {
+    static final Outcome FALLS_THROUGH = new Outcome(false, null, null, null);
+
+    Outcome(boolean always, Node returnedWhen, Node value) {
+      this(always, returnedWhen, value, null);
+    }
 
     boolean never() {
       return !always && returnedWhen == null;
     }
+  }
+
+  /** c ? a : b of two outcomes' values and states (where one side has none, the other's). */
+  private Outcome chosen(Node c, Outcome a, Outcome b, boolean always, Node when, Origin origin) {
+    Node value = a.value == null ? b.value : b.value == null ? a.value
+        : choose(c, a.value, b.value, origin);
+    Map<String, Node> state = null;
+    if (a.state != null || b.state != null) {
+      state = new HashMap<>();
+      Set<String> names = new LinkedHashSet<>();
+      if (a.state != null) {
+        names.addAll(a.state.keySet());
+      }
+      if (b.state != null) {
+        names.addAll(b.state.keySet());
+      }
+      for (String name : names) {
+        Node x = a.state == null ? null : a.state.get(name);
+        Node y = b.state == null ? null : b.state.get(name);
+        state.put(name, x == null ? y : y == null ? x : choose(c, x, y, origin));
+      }
+    }
+    return new Outcome(always, when, value, state);
   }
 
   private Node and(Node a, Node b) {
@@ -231,16 +264,26 @@ public final class Resolve {
             int next = k + 1;
             Outcome rest = inBranch(not(outcome.returnedWhen), s.origin(),
                 () -> block(stmts, next, env, method));
-            Node value = rest.value == null ? outcome.value
-                : choose(outcome.returnedWhen, outcome.value, rest.value, s.origin());
-            if (rest.always) {
-              return new Outcome(true, null, value);
-            }
-            return new Outcome(false, rest.never() ? outcome.returnedWhen
-                : or(outcome.returnedWhen, rest.returnedWhen), value);
+            Node when = rest.always ? null : rest.never() ? outcome.returnedWhen
+                : or(outcome.returnedWhen, rest.returnedWhen);
+            return chosen(outcome.returnedWhen, outcome, rest, rest.always, when, s.origin());
           }
         } else if (s instanceof Stmt.For loop) {
           loop(loop, env, method);
+        } else if (s instanceof Stmt.Jump jump) {
+          if (env.carried == null) {
+            throw new CompileError(jump.origin(), Message.CONTROL_FLOW,
+                (jump.breaks() ? "break" : "continue") + " outside a for loop");
+          }
+          // The iteration ends here: the carried locals keep their values (and break stops the rest).
+          Map<String, Node> state = new HashMap<>();
+          for (String name : env.carried) {
+            state.put(name, env.scope.get(name));
+          }
+          if (jump.breaks()) {
+            state.put(ALIVE, graph.intConstant(0));
+          }
+          return new Outcome(true, null, null, state);
         }
       } catch (CompileError error) {
         errors.addAll(error.errors());
@@ -441,15 +484,13 @@ public final class Resolve {
     if (a.never() && b.never()) {
       return Outcome.FALLS_THROUGH;
     }
-    Node value = a.value == null ? b.value : b.value == null ? a.value
-        : choose(c, a.value, b.value, s.origin());
     if (a.always && b.always) {
-      return new Outcome(true, null, value);
+      return chosen(c, a, b, true, null, s.origin());
     }
     Node whenA = a.always ? c : a.never() ? null : and(c, a.returnedWhen);
     Node whenB = b.always ? not(c) : b.never() ? null : and(not(c), b.returnedWhen);
-    return new Outcome(false, whenA == null ? whenB : whenB == null ? whenA : or(whenA, whenB),
-        value);
+    return chosen(c, a, b, false, whenA == null ? whenB : whenB == null ? whenA : or(whenA, whenB),
+        s.origin());
   }
 
   /** c ? a : b, an int widened to double where the other side is a double; null if either failed. */
@@ -564,8 +605,15 @@ public final class Resolve {
         carried.add(name);
       }
     }
+    boolean breaks = jumps(s.body(), true);
+    if (breaks) {
+      // Whether no break has happened yet: an iteration after one changes nothing.
+      carried.add(ALIVE);
+      env.scope.put(ALIVE, graph.intConstant(1));
+    }
     Env bodyEnv = new Env(new HashMap<>(env.scope), new HashMap<>(env.declared), env.parameters,
         new HashSet<>(env.loopIndices), env.loopDepth + 1);
+    bodyEnv.carried = carried;
     Node.Param index = graph.param(s.index(), Shape.integer(graph.dims()));
     bodyEnv.scope.put(s.index(), index);
     bodyEnv.declared.put(s.index(), Kind.INT);
@@ -581,7 +629,9 @@ public final class Resolve {
     }
     int errorsBefore = errors.size();
     Set<String> poisonedBefore = new HashSet<>(poisoned);
-    block(s.body(), 0, bodyEnv, method);
+    Node alive = breaks ? bodyEnv.scope.get(ALIVE) : null;
+    Outcome out = alive == null ? block(s.body(), 0, bodyEnv, method)
+        : inBranch(alive, s.origin(), () -> block(s.body(), 0, bodyEnv, method));
     boolean failed = errors.size() > errorsBefore || !poisonedBefore.containsAll(poisoned);
     if (failed) {
       carried.forEach(poisoned::add);
@@ -590,7 +640,13 @@ public final class Resolve {
     List<Node> results = new ArrayList<>();
     for (int k = 0; k < carried.size(); k++) {
       Node init = inits.get(k);
-      Node result = bodyEnv.scope.get(carried.get(k));
+      String name = carried.get(k);
+      Node result = out.always ? out.state.get(name)
+          : out.never() ? bodyEnv.scope.get(name)
+          : choose(out.returnedWhen, out.state.get(name), bodyEnv.scope.get(name), s.origin());
+      if (alive != null) {
+        result = choose(alive, result, params.get(k), s.origin());
+      }
       Shape a = init.shape();
       Shape b = result.shape();
       if (a.kind() != b.kind()) {
@@ -613,8 +669,27 @@ public final class Resolve {
     Node loop = graph.apply(ControlFlow.loop(spec), at(s.origin()), 0,
         LoopSpec.args(bounds.get(0), bounds.get(1), bounds.get(2), inits, results, index, params));
     for (int k = 0; k < carried.size(); k++) {
-      define(env.scope, carried.get(k), ControlFlow.result(graph, loop, k, inits.get(k).shape()));
+      if (!carried.get(k).equals(ALIVE)) {
+        define(env.scope, carried.get(k), ControlFlow.result(graph, loop, k, inits.get(k).shape()));
+      }
     }
+    env.scope.remove(ALIVE);
+  }
+
+  /** The name of the flag a loop with a break carries (not a Java identifier: no clash). */
+  private static final String ALIVE = "$running";
+
+  /** Whether a loop body has a break ({@code breaks}) or a continue of its own (not a nested loop's). */
+  private static boolean jumps(List<Stmt> stmts, boolean breaks) {
+    for (Stmt s : stmts) {
+      if (s instanceof Stmt.Jump j && j.breaks() == breaks) {
+        return true;
+      }
+      if (s instanceof Stmt.If i && (jumps(i.then(), breaks) || jumps(i.otherwise(), breaks))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Binds a local to a value that resolved. */
