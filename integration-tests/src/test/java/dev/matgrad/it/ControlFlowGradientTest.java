@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.matgrad.GradCheck;
 import dev.matgrad.Matrix;
 import dev.matgrad.Workspace;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,24 @@ class ControlFlowGradientTest {
     GradientChecker.of(Jumps.class, "untilNegative").check(in.vector(n));
     GradientChecker.of(Jumps.class, "positives").check(in.vector(n));
     GradientChecker.of(Jumps.class, "nested").check(in.vector(n));
+  }
+
+  /**
+   * fHvp against differences of fGrad and fHessian entry by entry (dev.matgrad.GradCheck), through
+   * loops: forward mode over the reverse loops and what they read back from the tape.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {961, 962, 963})
+  void secondDerivativesThroughLoops(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(2, 6);
+    GradCheck.of(LoopsSecondOrder.class, "rosen").check(in.vector(n));
+    GradCheck.of(LoopsSecondOrder.class, "product").check(in.vector(n));
+    int h = in.dim(1, 4);
+    GradCheck.of(LoopsSecondOrder.class, "rnn").check(scaled(in.matrix(h, h), 0.5),
+        in.matrix(h, in.dim(1, 4)), in.vector(h));
+    GradCheck.of(LoopsSecondOrder.class, "recurrence").check(in.vector(n), 0.6 * in.scalar());
+    GradCheck.of(LoopsSecondOrder.class, "jumps").check(in.vector(n));
   }
 
   @Test

@@ -513,7 +513,7 @@ final class Lowering implements Emitter {
     Tape tape = tapes.get(n.arg(0));
     String at = counters.get(n.arg(1)) + " * " + tape.width() + " + " + tape.offsets().get(n.flags());
     if (n.shape().isArray()) {
-      String base = fresh("at");
+      String base = local("at");
       add("int " + base + " = " + at);
       String j = fresh("j");
       open(Emitter.loop(j, size(n)));

@@ -81,7 +81,6 @@ public final class Arithmetic {
       .formula((e, a) -> a[0] + " / " + a[1])
       .notation((a, n) -> Notation.paren(a[0]) + " / " + Notation.paren(a[1]))
       .fold((x, y) -> x / y)
-      .mayThrow(n -> n.shape().kind() == Kind.INT)
       .build();
 
   /** Java's % on ints (sizes and indices only; it has no derivative). */
@@ -89,7 +88,6 @@ public final class Arithmetic {
       .formula((e, a) -> a[0] + " % " + a[1])
       .notation((a, n) -> a[0] + " mod " + a[1])
       .constantArgs(0, 1)
-      .mayThrow(n -> n.shape().kind() == Kind.INT)
       .build();
 
   public static final Op NEG = Rules.intArithmetic("NEG", false,

@@ -37,12 +37,6 @@ public final class ForwardMode {
    * directions, i.e. Hessian-vector products. The result's gradients are those tangents.
    */
   public static Program overGradients(Program reverse, List<String> directionNames) {
-    for (Node n : reverse.graph().nodes()) {
-      if (n instanceof Node.Apply a && a.op().loop() != null) {
-        throw new CompileError(a.origin(), Message.CONTROL_FLOW,
-            "hessian = true (fHvp and fHessian) on a method with a loop");
-      }
-    }
     Map<Node, Node> tangents = new HashMap<>();
     List<Node.Param> directions = tangents(reverse, directionNames, tangents);
     Map<String, Node> hvps = new java.util.LinkedHashMap<>();
@@ -92,6 +86,16 @@ public final class ForwardMode {
           continue;
         }
         if (a.shape().kind() == Kind.INT) {
+          continue;
+        }
+        if (ControlFlow.isTapeRead(a)) {
+          // What the forward loop recorded moves as that loop's tangent loop records it.
+          Node loop = tangentLoops.get(a.arg(0));
+          Integer slot = loop == null ? null : tangentSlots.get(a.arg(0)).get(a.flags());
+          if (slot != null) {
+            tangents.put(n, g.applyShapedFlagged(ControlFlow.TAPE_READ, List.of(loop, a.arg(1)),
+                slot, a.shape()));
+          }
           continue;
         }
         if (ControlFlow.isLoopResult(a)) {
@@ -180,7 +184,7 @@ public final class ForwardMode {
         Node t = tangents.get(r);
         results.add(t != null ? t : zeros(spec.param(loop, k)));
       }
-      LoopSpec both = new LoopSpec(params.size(), spec.comparison(), false, spec.header());
+      LoopSpec both = new LoopSpec(params.size(), spec.comparison(), spec.reversed(), spec.header());
       Node tangentLoop = g.apply(ControlFlow.loop(both), loop.origin(), 0, LoopSpec.args(
           LoopSpec.start(loop), LoopSpec.end(loop), LoopSpec.step(loop), inits, results, index,
           params));

@@ -843,6 +843,11 @@ public final class Resolve {
           yield Arithmetic.REM;
         }
       };
+      if ((op == Arithmetic.DIV || op == Arithmetic.REM) && guard != null
+          && left.shape().kind() == Kind.INT && right.shape().kind() == Kind.INT) {
+        // In a branch that may not be taken, an int divisor there may be 0: divide by 1 instead.
+        right = graph.apply(ControlFlow.SELECT, null, guard, right, graph.intConstant(1));
+      }
       return graph.apply(op, at(e.origin()), left, right);
     }
     if (e instanceof Expr.NewArray || e instanceof Expr.ArrayOf || e instanceof Expr.NewMatrix) {

@@ -269,7 +269,8 @@ public final class ReverseMode {
         if (sources.contains(n)) {
           active.add(n);
         } else if (n instanceof Node.Apply a && a.shape().kind() != Kind.INT) {
-          if (ControlFlow.isLoopResult(a)) {
+          if (ControlFlow.isLoopResult(a) || ControlFlow.isTapeRead(a)) {
+            // a loop's value after it, or as its reverse loop reads it back
             Node.Apply loop = (Node.Apply) a.arg(0);
             if (sources.contains(loop.op().loop().param(loop, a.flags()))) {
               active.add(n);
