@@ -88,4 +88,26 @@ public final class Branches {
     }
     return s;
   }
+
+  /** A local declared without a value and assigned on each side, also in a loop body. */
+  @Differentiable
+  public static double assignedLater(double[] x, double t) {
+    double y;
+    if (t > 0) {
+      y = t * t;
+    } else {
+      y = -t;
+    }
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      double w;
+      if (x[i] > y) {
+        w = x[i] - y;
+      } else {
+        w = 0.5 * (x[i] - y);
+      }
+      s += w * w;
+    }
+    return s;
+  }
 }

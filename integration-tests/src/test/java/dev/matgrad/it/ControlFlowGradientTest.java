@@ -61,6 +61,7 @@ class ControlFlowGradientTest {
     GradientChecker.of(Branches.class, "guardedReads").check(in.vector(n));
     GradientChecker.of(Branches.class, "arrays").check(in.vector(n), 2 * in.scalar());
     GradientChecker.of(Branches.class, "intBranch").wrt(0).check(in.scalar(), in.dim(0, 6));
+    GradientChecker.of(Branches.class, "assignedLater").check(in.vector(n), in.scalar());
     for (double x : new double[] {2.5, 0.5, -0.5, -3.0}) {
       GradientChecker.of(Branches.class, "piecewise").check(x + 0.1 * in.scalar());
     }

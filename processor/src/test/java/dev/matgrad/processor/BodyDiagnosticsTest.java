@@ -422,14 +422,6 @@ class BodyDiagnosticsTest {
             """, "String label = \"x\";", "a local of type String"),
         bad("""
             @Differentiable
-            static double uninitialised(double x) {
-              double y;
-              y = x;
-              return y;
-            }
-            """, "double y;", "a local without an initial value", "y"),
-        bad("""
-            @Differentiable
             static double throwing(double x) {
               throw new IllegalStateException("no");
             }

@@ -4,7 +4,10 @@ package dev.matgrad.processor.ast;
 public sealed interface Stmt {
   Origin origin();
 
-  /** {@code T name = init;} with {@code declaredType} one of double, double[], Matrix, int or var. */
+  /**
+   * {@code T name = init;} with {@code declaredType} one of double, double[], Matrix, int, boolean
+   * or var; {@code init} is null for {@code T name;} (assigned later).
+   */
   record Local(String name, String declaredType, Expr init, Origin origin) implements Stmt {}
 
   /** {@code name = value;} (compound assignments are read as {@code name = name op value}). */

@@ -477,7 +477,9 @@ final class Lowering implements Emitter {
       }
       boolean readLater = false;
       for (Node.Apply r : readers.getOrDefault(old, List.of())) {
-        if (r != a && (r.id() > a.id() || regions.loopOf(r) != regions.loopOf(a))) {
+        // A fused reader is evaluated where its consumer is, later than its own place.
+        if (r != a && (r.id() > a.id() || fused.contains(r)
+            || regions.loopOf(r) != regions.loopOf(a))) {
           readLater = true;
         }
       }

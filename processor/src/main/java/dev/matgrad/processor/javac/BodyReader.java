@@ -105,10 +105,13 @@ final class BodyReader {
           out.add(new Stmt.Local(name, "var", invalid(s, Message.UNSUPPORTED_STATEMENT,
               "a local of type " + type + "; locals may be double, double[], Matrix, int or var"),
               origin(s)));
-        } else if (v.getInitializer() == null) {
+        } else if (v.getInitializer() == null && type.equals("var")) {
           out.add(new Stmt.Local(name, type, invalid(s, Message.UNSUPPORTED_STATEMENT,
               "a local without an initial value; declare " + name + " where it is computed"),
               origin(s)));
+        } else if (v.getInitializer() == null) {
+          // assigned later (on every path before it is read: javac checks that)
+          out.add(new Stmt.Local(name, type, null, origin(s)));
         } else {
           out.add(new Stmt.Local(name, type, expr(v.getInitializer()), origin(s)));
         }

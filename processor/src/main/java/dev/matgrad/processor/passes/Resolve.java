@@ -223,6 +223,10 @@ public final class Resolve {
               : local.declaredType().equals("boolean") ? Kind.INT
               : Kind.ofJavaType(local.declaredType());
           env.declared.put(local.name(), kind);
+          if (local.init() == null) {
+            env.scope.remove(local.name());
+            continue;
+          }
           Node value = expr(local.init(), method, env.scope);
           if (kind == null) {
             kind = value.shape().kind();
@@ -597,8 +601,11 @@ public final class Resolve {
     }
     List<String> carried = new ArrayList<>();
     for (String name : assigned) {
+      // A local declared before the loop without a value is assigned in each iteration before
+      // it is read there (javac checks that): it is the body's own, not carried.
       if (env.declared.containsKey(name) && !env.parameters.contains(name)
-          && !env.loopIndices.contains(name) && !name.equals(s.index())) {
+          && !env.loopIndices.contains(name) && !name.equals(s.index())
+          && env.scope.containsKey(name)) {
         if (poisoned.contains(name) || env.declared.get(name) == null) {
           throw new Poisoned();
         }
@@ -736,7 +743,7 @@ public final class Resolve {
    * call in the method being compiled (where the user can act on it).
    */
   private Origin at(Origin written) {
-    return callSite == null ? written : new InlinedOrigin(written, callSite);
+    return callSite == null || written == null ? written : new InlinedOrigin(written, callSite);
   }
 
   private void nameValue(Node value, String name) {
