@@ -74,6 +74,9 @@ public final class ResultsTable {
     }
 
     String label() {
+      if (LoopFamilies.has(family)) {
+        return LoopFamilies.label(family, param);
+      }
       switch (family) {
         case "FirstLayer":
           return "first layer, d=n=m=" + param;
@@ -87,6 +90,9 @@ public final class ResultsTable {
     }
 
     int order() {
+      if (LoopFamilies.has(family)) {
+        return LoopFamilies.order(family, param);
+      }
       switch (family) {
         case "FirstLayer":
           return Integer.parseInt(param);
@@ -99,6 +105,9 @@ public final class ResultsTable {
 
     /** Floating-point operations of the forward pass alone (see {@link #valueAndGradientFlops}). */
     double forwardFlops() {
+      if (LoopFamilies.has(family)) {
+        return Double.NaN;
+      }
       switch (family) {
         case "FirstLayer": {
           double s = Double.parseDouble(param);
@@ -124,6 +133,9 @@ public final class ResultsTable {
      * with these, whatever it actually executes.
      */
     double valueAndGradientFlops() {
+      if (LoopFamilies.has(family)) {
+        return Double.NaN;
+      }
       switch (family) {
         case "FirstLayer": {
           double s = Double.parseDouble(param);
@@ -194,7 +206,8 @@ public final class ResultsTable {
       className = className.substring(className.lastIndexOf('.') + 1);
       String method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
       String family = className.startsWith("FirstLayer") ? "FirstLayer"
-          : className.startsWith("Mlp") ? "Mlp" : className.startsWith("Trace") ? "Trace" : null;
+          : className.startsWith("Mlp") ? "Mlp" : className.startsWith("Trace") ? "Trace"
+          : LoopFamilies.family(className);
       if (family == null) {
         continue;
       }
@@ -308,6 +321,7 @@ public final class ResultsTable {
   /** Builds both outputs from the parsed cases. */
   static final class Report {
     final List<Case> cases;
+    final List<Case> loops;
     final Map<?, ?> cost;
     final Map<?, ?> settings;
     final String revision;
@@ -316,6 +330,7 @@ public final class ResultsTable {
     final String load = loadAverage();
 
     Report(List<Case> cases, Map<?, ?> cost, Map<?, ?> settings, String revision) {
+      this.loops = LoopFamilies.split(cases);
       this.cases = cases;
       this.cost = cost;
       this.settings = settings;
@@ -370,6 +385,7 @@ public final class ResultsTable {
           verdicts.add(new Verdict(ZERO, c.label(), ws.bytesPerCall, ws.allocatesNothing()));
         }
       }
+      LoopFamilies.judge(this, loops);
       if (cost != null) {
         double perMethod = num(cost, "extraMsPerMethod");
         verdicts.add(new Verdict(PROCESSOR, (int) num(cost, "methods") + " methods", perMethod,
@@ -551,9 +567,11 @@ public final class ResultsTable {
             p.pass ? "PASS" : "**GAP**", num(cost, "insideMsPerMethod"), (long) num(cost, "generatedLines")));
       }
 
+      md.append(LoopFamilies.markdown(this, loops));
       md.append("\nTargets:\n\n| target | result | worst case |\n|---|---|---|\n");
       Map<String, List<Verdict>> byTarget = new LinkedHashMap<>();
-      for (String t : new String[] {CHEAP, HAND, TAPES, TORCH, ZERO, PROCESSOR}) {
+      for (String t : new String[] {CHEAP, HAND, LoopFamilies.CHEAP, LoopFamilies.HAND, TAPES, TORCH, ZERO,
+          PROCESSOR}) {
         byTarget.put(t, new ArrayList<>());
       }
       for (Verdict v : verdicts) {
