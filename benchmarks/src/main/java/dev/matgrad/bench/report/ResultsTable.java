@@ -78,6 +78,9 @@ public final class ResultsTable {
     }
 
     String label() {
+      if (LoopFamilies.has(family)) {
+        return LoopFamilies.label(family, param);
+      }
       switch (family) {
         case "FirstLayer":
           return "first layer, d=n=m=" + param;
@@ -91,6 +94,9 @@ public final class ResultsTable {
     }
 
     int order() {
+      if (LoopFamilies.has(family)) {
+        return LoopFamilies.order(family, param);
+      }
       switch (family) {
         case "FirstLayer":
           return Integer.parseInt(param);
@@ -103,6 +109,9 @@ public final class ResultsTable {
 
     /** Floating-point operations of the forward pass alone (see {@link #valueAndGradientFlops}). */
     double forwardFlops() {
+      if (LoopFamilies.has(family)) {
+        return Double.NaN;
+      }
       switch (family) {
         case "FirstLayer": {
           double s = Double.parseDouble(param);
@@ -128,6 +137,9 @@ public final class ResultsTable {
      * with these, whatever it actually executes.
      */
     double valueAndGradientFlops() {
+      if (LoopFamilies.has(family)) {
+        return Double.NaN;
+      }
       switch (family) {
         case "FirstLayer": {
           double s = Double.parseDouble(param);
@@ -236,7 +248,8 @@ public final class ResultsTable {
         continue;
       }
       String family = className.startsWith("FirstLayer") ? "FirstLayer"
-          : className.startsWith("Mlp") ? "Mlp" : className.startsWith("Trace") ? "Trace" : null;
+          : className.startsWith("Mlp") ? "Mlp" : className.startsWith("Trace") ? "Trace"
+          : LoopFamilies.family(className);
       if (family == null) {
         continue;
       }
@@ -360,6 +373,7 @@ public final class ResultsTable {
   static final class Report {
     final List<Case> cases;
     final Map<String, Measurement> secondOrder;
+    final List<Case> loops;
     final Map<?, ?> cost;
     final Map<?, ?> settings;
     final String revision;
@@ -369,6 +383,7 @@ public final class ResultsTable {
 
     Report(List<Case> cases, Map<String, Measurement> secondOrder, Map<?, ?> cost, Map<?, ?> settings,
         String revision) {
+      this.loops = LoopFamilies.split(cases);
       this.cases = cases;
       this.secondOrder = secondOrder;
       this.cost = cost;
@@ -527,6 +542,7 @@ public final class ResultsTable {
           verdicts.add(new Verdict(ZERO, c.label(), ws.bytesPerCall, ws.allocatesNothing()));
         }
       }
+      LoopFamilies.judge(this, loops);
       if (cost != null) {
         double perMethod = num(cost, "extraMsPerMethod");
         verdicts.add(new Verdict(PROCESSOR, (int) num(cost, "methods") + " methods", perMethod,
@@ -709,11 +725,12 @@ public final class ResultsTable {
       }
 
       md.append(secondOrderMarkdown());
+      md.append(LoopFamilies.markdown(this, loops));
 
       md.append("\nTargets:\n\n| target | result | worst case |\n|---|---|---|\n");
       Map<String, List<Verdict>> byTarget = new LinkedHashMap<>();
-      for (String t : new String[] {CHEAP, HAND, TAPES, TORCH, ZERO, PROCESSOR, JACOBIAN,
-          HESSIAN_HAND, HESSIAN_PEERS, HVP}) {
+      for (String t : new String[] {CHEAP, HAND, LoopFamilies.CHEAP, LoopFamilies.HAND, TAPES,
+          TORCH, ZERO, PROCESSOR, JACOBIAN, HESSIAN_HAND, HESSIAN_PEERS, HVP}) {
         byTarget.put(t, new ArrayList<>());
       }
       for (Verdict v : verdicts) {
