@@ -465,7 +465,8 @@ final class Lowering implements Emitter {
       }
     }
     for (Node n : program.graph().nodes()) {
-      if (!(used.contains(n) && n instanceof Node.Apply a && a.op().writesInto())) {
+      if (!(used.contains(n) && n instanceof Node.Apply a && !fused.contains(a)
+          && (a.op().writesInto() || updatesCarried(a, regions)))) {
         continue;
       }
       Node old = a.arg(0);
@@ -487,6 +488,18 @@ final class Lowering implements Emitter {
         inPlaceWrites.add(a);
       }
     }
+  }
+
+  /**
+   * An elementwise array op whose first argument is a value its loop carries, of the same size
+   * (an accumulator, {@code dW = dW + δ hᵀ}): each entry is read before it is written, so the
+   * result may take the argument's storage.
+   */
+  private boolean updatesCarried(Node.Apply a, dev.matgrad.processor.ir.Regions regions) {
+    Node old = a.args().isEmpty() ? null : a.arg(0);
+    return a.op().isElementwise() && a.shape().isArray() && old != null
+        && regions.ownerOf(old) != null && old.shape().isArray()
+        && size(old).equals(size(a));
   }
 
   @Override
