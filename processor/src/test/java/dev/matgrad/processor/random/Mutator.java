@@ -711,7 +711,7 @@ final class Mutator {
     List<St> out = new ArrayList<>();
     for (St s : body) {
       if (s instanceof Block b) {
-        out.add(new Block(renameIn(b.body(), from, to, f)));
+        out.add(b.with(renameIn(b.body(), from, to, f)));
       } else if (s instanceof Decl d) {
         out.add(new Decl(d.isFinal(), d.type(), d.name().equals(from) ? to : d.name(),
             ProgramModel.rewrite(d.init(), f)));
@@ -741,7 +741,7 @@ final class Mutator {
     } else {
       Block b = (Block) out.get(path[0]);
       int[] rest = java.util.Arrays.copyOfRange(path, 1, path.length);
-      out.set(path[0], new Block(replaceStatement(b.body(), rest, replacement)));
+      out.set(path[0], b.with(replaceStatement(b.body(), rest, replacement)));
     }
     return out;
   }

@@ -45,6 +45,16 @@ final class ProgramGenerator {
    * an unrolled loop (4 partial sums, 2×2 register blocks) and a remainder.
    */
   static final int LARGE_DIM = 7;
+  /**
+   * The share of methods with loops and branches ({@code -Dmatgrad.fuzz.control=0.4}). 0 by
+   * default until the processor no longer declares the local {@code at} twice when a loop's
+   * reverse pass reads several array values from its tape (kept in fuzz-regressions as
+   * loop-tape-reads-already-defined.java): about 4% of programs fail that way at 0.4.
+   */
+  static final double CONTROL_SHARE = Double.parseDouble(
+      System.getProperty("matgrad.fuzz.control", "0"));
+  /** Whether loops carry vector and matrix locals (see loop). */
+  static final boolean CARRY_ARRAYS = false;
 
   /** Magnitude above which any generated value is scaled down or squashed. */
   private static final double LIMIT = 8;
@@ -269,7 +279,12 @@ final class ProgramGenerator {
       Body body = new Body();
       body.generate();
       Callee c = body.finish(methodName("m" + i, body, signatures));
-      callees.add(c);
+      // Methods with branches are not called for now: the processor fails with an internal error
+      // on a call of a method with an if/else (kept in fuzz-regressions as
+      // call-of-method-with-branch-internal-error.java).
+      if (!ProgramChecker.branches(c.method()) && !c.method().text().contains("for (")) {
+        callees.add(c);
+      }
       methods.add(c.method());
       out.append('\n').append(c.method().text());
     }
@@ -394,12 +409,29 @@ final class ProgramGenerator {
       producible();
       result = resultType();
       int statements = random.nextInt(6);
-      for (int i = 0; i < statements; i++) {
-        statement();
+      boolean control = chance(CONTROL_SHARE);
+      int at = control ? random.nextInt(statements + 1) : -1;
+      for (int i = 0; i <= statements; i++) {
+        if (i == at) {
+          control(0);
+        }
+        if (i < statements) {
+          statement();
+        }
+      }
+      boolean returnInBranch = control && chance(0.3);
+      if (returnInBranch) {
+        // the code after an if that returns is the else path: a branch
+        inBranch = true;
+        String c = condition();
+        emit("if (" + c + ") {");
+        E r = clamp(genSafe(result, 1 + random.nextInt(2)), result, LIMIT);
+        emit("  return " + r.code() + ";");
+        emit("}");
       }
       E value = leaf(result);
       if (value == null || !chance(0.1)) {
-        value = clamp(gen(result, 1 + random.nextInt(3)), result, LIMIT);
+        value = clamp(genSafe(result, 1 + random.nextInt(3)), result, LIMIT);
       }
       ret = useDeadLocals(value, result);
       lines.add("return " + ret.code() + ";");
@@ -444,7 +476,9 @@ final class ProgramGenerator {
             : "@Differentiable(wrt = {" + String.join(", ", names) + "})";
       }
       // A share of scalar methods asks for second derivatives too.
-      if (result.kind() == Kind.SCALAR && !wrt.isEmpty() && chance(0.25)) {
+      // (not with loops: the processor has no second derivatives of loops yet)
+      if (result.kind() == Kind.SCALAR && !wrt.isEmpty() && chance(0.25)
+          && lines.stream().noneMatch(l -> l.trim().startsWith("for ("))) {
         annotation = annotation.endsWith(")")
             ? annotation.substring(0, annotation.length() - 1) + ", hessian = true)"
             : annotation + "(hessian = true)";
@@ -574,7 +608,8 @@ final class ProgramGenerator {
     private boolean taken(String name) {
       return params.stream().anyMatch(p -> p.name().equals(name))
           || vars.stream().anyMatch(v -> v.name().equals(name))
-          || intVars.stream().anyMatch(v -> v.code().equals(name));
+          || intVars.stream().anyMatch(v -> v.code().equals(name))
+          || bools.contains(name) || indices.stream().anyMatch(x -> name.equals(x.name()));
     }
 
     private void addParam(Type t, int i) {
@@ -869,6 +904,476 @@ final class ProgramGenerator {
           lines.add(v.name() + " " + op + " " + e.code() + ";");
           vars.remove(v);
           vars.add(new Var(v.name(), v.type(), bound, lo, lines.size() - 1));
+        }
+      }
+    }
+
+    // ---- control flow ---------------------------------------------------------------------------
+
+    /** The indentation of the lines being generated (inside loops and branches). */
+    private String indent = "";
+    /** Whether the lines being generated are inside a branch (no int division or remainder). */
+    private boolean inBranch;
+    /** Whether they are inside a loop (no return). */
+    private boolean inLoop;
+    /** The product of the trip counts of the enclosing loops (bounds of carried sums). */
+    private int trips = 1;
+    /** The loop indices in scope: name, a 0-based in-range index expression and its size. */
+    private record Index(String name, String index, String size, int sizeSymbol, int max) {}
+    private final List<Index> indices = new ArrayList<>();
+    /** The boolean locals in scope. */
+    private final List<String> bools = new ArrayList<>();
+
+    private void emit(String line) {
+      lines.add(indent + line);
+    }
+
+    /**
+     * Whether e may be in a branch: no int division or remainder, no call of a generated method
+     * (a call is inlined, and its body may hold either).
+     */
+    private boolean branchSafe(E e) {
+      return !e.code().matches("(?s).*[%/].*")
+          && callees.stream().noneMatch(c -> e.code().contains(c.method().name() + "("));
+    }
+
+    /** An expression of type t that a branch may hold (no int division or remainder). */
+    private E genSafe(Type t, int depth) {
+      for (int k = 0; k < 20; k++) {
+        E e = gen(t, depth);
+        if (!inBranch || branchSafe(e)) {
+          return e;
+        }
+      }
+      E leaf = leaf(t);
+      return leaf != null ? leaf : new E("0.5", 0.5);
+    }
+
+    /** A control statement: a loop, a branch, or a branch holding a return. */
+    private void control(int depth) {
+      int kind = weighted(3, 2);
+      switch (kind) {
+        case 0 -> loop(depth);
+        case 1 -> branch(depth);
+        default -> {
+          String c = condition();
+          emit("if (" + c + ") {");
+          boolean was = inBranch;
+          inBranch = true;
+          E r = clamp(genSafe(result, 1 + random.nextInt(2)), result, LIMIT);
+          inBranch = was;
+          emit("  return " + r.code() + ";");
+          emit("}");
+        }
+      }
+    }
+
+    /** A condition: data-dependent comparisons of doubles, int comparisons, &&, ||, !. */
+    private String condition() {
+      String c = atomCondition();
+      switch (random.nextInt(5)) {
+        case 0 -> c = c + " && " + atomCondition();
+        case 1 -> c = c + " || " + atomCondition();
+        case 2 -> c = "!(" + c + ")";
+        default -> { }
+      }
+      return c;
+    }
+
+    private String atomCondition() {
+      int kind = weighted(4, indices.isEmpty() ? 0.5 : 2, bools.isEmpty() ? 0 : 1.5);
+      String cmp = pick(List.of("<", "<=", ">", ">="));
+      if (kind == 0) {
+        boolean was = inBranch;
+        inBranch = true;
+        E a = clamp(genSafe(Type.SCALAR, 1), Type.SCALAR, LIMIT);
+        E b = chance(0.5) ? new E(lit(Math.round((random.nextDouble() - 0.5) * 20) / 10.0), 1)
+            : clamp(genSafe(Type.SCALAR, 1), Type.SCALAR, LIMIT);
+        inBranch = was;
+        return a.code() + " " + cmp + " " + b.code();
+      }
+      if (kind == 1) {
+        if (indices.isEmpty()) {
+          I n = intExpr(0, true);
+          return n.code() + " " + cmp + " " + random.nextInt(4);
+        }
+        Index x = pick(indices);
+        return switch (random.nextInt(3)) {
+          case 0 -> x.name() + " " + pick(List.of("==", "!=")) + " " + random.nextInt(2);
+          case 1 -> x.name() + " " + cmp + " " + random.nextInt(3);
+          default -> {
+            I n = intExpr(0, true);
+            yield x.name() + " " + cmp + " " + n.code();
+          }
+        };
+      }
+      String b = pick(bools);
+      return chance(0.3) ? "!" + b : b;
+    }
+
+    /** A read of an element at a loop index (in range), or null. */
+    private E elementRead() {
+      if (indices.isEmpty()) {
+        return null;
+      }
+      Index x = pick(indices);
+      List<E> reads = new ArrayList<>();
+      for (Var v : vars) {
+        Type t = v.type();
+        if (t.kind() == Kind.VECTOR && t.rows() == x.sizeSymbol()) {
+          reads.add(new E(v.name() + "[" + x.index() + "]", v.bound(), v.lo()));
+        } else if (t.kind() == Kind.MATRIX && t.rows() == x.sizeSymbol()) {
+          String col = "0";
+          for (Index y : indices) {
+            if (y.sizeSymbol() == t.cols() && chance(0.7)) {
+              col = y.index();
+            }
+          }
+          reads.add(new E(v.name() + ".get(" + x.index() + ", " + col + ")", v.bound(), v.lo()));
+        } else if (t.kind() == Kind.MATRIX && t.cols() == x.sizeSymbol()) {
+          reads.add(new E(v.name() + ".get(0, " + x.index() + ")", v.bound(), v.lo()));
+        } else if (t.kind() == Kind.VECTOR && !inBranch) {
+          reads.add(new E(v.name() + "[(" + x.index() + " + " + random.nextInt(3) + ") % "
+              + v.name() + ".length]", v.bound(), v.lo()));
+        }
+      }
+      return reads.isEmpty() ? null : pick(reads);
+    }
+
+    /** A scalar term of the loop body, bounded by 1: an element read, the index, or any. */
+    private E term() {
+      E e = chance(0.6) ? elementRead() : null;
+      if (e == null && !indices.isEmpty() && chance(0.2)) {
+        Index x = pick(indices);
+        e = new E("(" + x.name() + " * 0.25)", 0.25 * Math.max(1, x.max()));
+      }
+      if (e == null) {
+        e = genSafe(Type.SCALAR, 1 + random.nextInt(2));
+      }
+      if (chance(0.2) && branchSafe(e)) {
+        // a ?: on a data-dependent condition (its arms hold no int division or remainder)
+        boolean was = inBranch;
+        inBranch = true;
+        E o = clamp(genSafe(Type.SCALAR, 1), Type.SCALAR, 1);
+        e = new E("(" + condition() + " ? " + clamp(e, Type.SCALAR, 1).code() + " : "
+            + o.code() + ")", 1);
+        inBranch = was;
+      }
+      return clamp(e, Type.SCALAR, 1);
+    }
+
+    /** The trip-count sources: a size with its symbol (or -1) and its largest value. */
+    private List<Index> sizes() {
+      List<Index> out = new ArrayList<>();
+      for (Var v : vars) {
+        // parameters only: a loop's bound may not read a local the loop assigns
+        if (v.line() >= 0) {
+          continue;
+        }
+        if (v.type().kind() == Kind.VECTOR) {
+          out.add(new Index(null, null, v.name() + ".length", v.type().rows(), maxDim));
+        } else if (v.type().kind() == Kind.MATRIX) {
+          out.add(new Index(null, null, v.name() + ".rows()", v.type().rows(), maxDim));
+          out.add(new Index(null, null, v.name() + ".cols()", v.type().cols(), maxDim));
+        }
+      }
+      for (I v : intVars) {
+        if (v.min() >= 0 && v.max() <= 2 * MAX_INT && !v.code().contains("(")) {
+          out.add(new Index(null, null, v.code(), -1, v.max()));
+        }
+      }
+      int c = random.nextInt(4);
+      out.add(new Index(null, null, Integer.toString(c), -1, c));
+      return out;
+    }
+
+    /** A counted for loop over a size, of one of the header forms, and its body. */
+    private void loop(int depth) {
+      Index n = pick(sizes());
+      String i = newName("i", locals++);
+      String size = n.size();
+      int max = Math.max(n.max(), 0);
+      String header;
+      String index;
+      Index outer = indices.isEmpty() ? null : indices.get(indices.size() - 1);
+      if (outer != null && outer.sizeSymbol() >= 0 && chance(0.3)) {
+        // triangular: j from the outer index + 1 to the same size (may run zero times)
+        size = outer.size();
+        max = outer.max();
+        header = "for (int " + i + " = " + outer.index() + " + 1; " + i + " < " + size + "; "
+            + i + "++)";
+        index = i;
+        n = outer;
+      } else {
+        switch (random.nextInt(8)) {
+          case 0 -> {
+            header = "for (int " + i + " = 1; " + i + " <= " + size + "; " + i + "++)";
+            index = "(" + i + " - 1)";
+          }
+          case 1 -> {
+            header = "for (int " + i + " = " + size + " - 1; " + i + " >= 0; " + i + "--)";
+            index = i;
+          }
+          case 2 -> {
+            header = "for (int " + i + " = " + size + "; " + i + " > 0; " + i + "--)";
+            index = "(" + i + " - 1)";
+          }
+          case 3 -> {
+            header = "for (int " + i + " = 0; " + i + " < " + size + "; " + i + " += 2)";
+            index = i;
+          }
+          case 4 -> {
+            header = "for (int " + i + " = " + size + " - 1; " + i + " >= 0; " + i + " -= "
+                + (1 + random.nextInt(2)) + ")";
+            index = i;
+          }
+          case 5 -> {
+            header = "for (int " + i + " = 0; " + size + " > " + i + "; " + i + "++)";
+            index = i;
+          }
+          default -> {
+            header = "for (int " + i + " = 0; " + i + " < " + size + "; " + i + "++)";
+            index = i;
+          }
+        }
+      }
+      // Only scalars are carried for now: vectors carried through a loop make the processor
+      // declare a local twice in the generated code (kept in fuzz-regressions as
+      // loop-carried-vector-already-defined.java); set CARRY_ARRAYS once that is fixed.
+      List<Var> carried = vars.stream().filter(v -> v.line() >= 0
+          && (CARRY_ARRAYS || v.type().kind() == Kind.SCALAR)
+          && !finals.contains(v.name())).toList();
+      int before = lines.size();
+      emit(header + " {");
+      String was = indent;
+      boolean wasLoop = inLoop;
+      int wasTrips = trips;
+      indent = was + "  ";
+      inLoop = true;
+      trips *= Math.max(1, max);
+      indices.add(new Index(i, index, size, n.sizeSymbol(), max));
+      intVars.add(new I(i, 0, max));
+      List<Var> scope = new ArrayList<>(vars);
+      int boolScope = bools.size();
+      body(depth, carried);
+      bools.subList(boolScope, bools.size()).clear();
+      intVars.removeIf(v -> v.code().equals(i));
+      indices.remove(indices.size() - 1);
+      endScope(scope);
+      trips = wasTrips;
+      inLoop = wasLoop;
+      indent = was;
+      emit("}");
+      if (lines.size() == before + 2) {
+        // an empty body: a carried update at least
+        lines.remove(lines.size() - 1);
+        indent = was + "  ";
+        indices.add(new Index(i, index, size, n.sizeSymbol(), max));
+        update(carried.isEmpty() ? null : pick(carried));
+        indices.remove(indices.size() - 1);
+        indent = was;
+        emit("}");
+      }
+      outOfScope.add(i);
+    }
+
+    /** Locals declared since scope was taken go out of scope. */
+    private void endScope(List<Var> scope) {
+      for (Var v : List.copyOf(vars)) {
+        if (scope.stream().noneMatch(o -> o.name().equals(v.name()))) {
+          vars.remove(v);
+          outOfScope.add(v.name());
+        }
+      }
+    }
+
+    /** The statements of a loop's or branch's body. */
+    private void body(int depth, List<Var> carried) {
+      int n = 1 + random.nextInt(3);
+      for (int k = 0; k < n; k++) {
+        int kind = weighted(carried.isEmpty() ? 0.5 : 5, depth < 2 ? 1.2 : 0,
+            carried.size() < 2 ? 0 : 0.6, 0.7);
+        switch (kind) {
+          case 0 -> update(carried.isEmpty() ? null : pick(carried));
+          case 1 -> {
+            if (chance(0.5)) {
+              loop(depth + 1);
+            } else {
+              branch(depth + 1);
+            }
+          }
+          case 2 -> swap(carried);
+          default -> {
+            // a local of the body
+            Type t = localType();
+            E e = clamp(genSafe(t, 1 + random.nextInt(2)), t, LIMIT);
+            String local = newName("t", locals++);
+            emit(t.java() + " " + local + " = " + e.code() + ";");
+            vars.add(new Var(local, t, e.bound(), e.lo(), lines.size() - 1));
+            if (chance(0.3)) {
+              String b = newName("c", locals++);
+              emit("boolean " + b + " = " + condition() + ";");
+              bools.add(b);
+            }
+          }
+        }
+      }
+    }
+
+    /** Replaces v's tracking after an assignment on the current line. */
+    private void assigned(Var v, double bound) {
+      vars.removeIf(o -> o.name().equals(v.name()));
+      vars.add(new Var(v.name(), v.type(), bound, 0, lines.size() - 1));
+    }
+
+    private Var current(Var v) {
+      return vars.stream().filter(o -> o.name().equals(v.name())).findFirst().orElse(v);
+    }
+
+    /** An update of a carried local that keeps it bounded whatever the trip count. */
+    private void update(Var carried) {
+      if (carried == null) {
+        E t = term();
+        String local = newName("t", locals++);
+        emit("double " + local + " = " + t.code() + ";");
+        vars.add(new Var(local, Type.SCALAR, t.bound(), 0, lines.size() - 1));
+        return;
+      }
+      Var v = current(carried);
+      Type t = v.type();
+      if (t.kind() == Kind.SCALAR) {
+        E e = term();
+        switch (random.nextInt(4)) {
+          case 0 -> {
+            emit(v.name() + " = 0.5 * " + v.name() + " + " + e.code() + ";");
+            assigned(v, Math.max(v.bound(), 2));
+          }
+          case 1 -> {
+            emit(v.name() + " += 0.125 * " + e.code() + ";");
+            assigned(v, v.bound() + 0.125 * trips);
+          }
+          case 2 -> {
+            emit(v.name() + " = Math.tanh(" + v.name() + " + " + e.code() + ");");
+            assigned(v, 1);
+          }
+          default -> {
+            E f = elementRead();
+            String g = f == null ? e.code() : clamp(f, Type.SCALAR, 1).code();
+            emit(v.name() + " = 0.5 * " + v.name() + " + " + e.code() + " * " + g + ";");
+            assigned(v, Math.max(v.bound(), 2));
+          }
+        }
+        return;
+      }
+      E o = clamp(genSafe(t, 1), t, 1);
+      switch (random.nextInt(3)) {
+        case 0 -> {
+          emit(v.name() + " = tanh(add(" + v.name() + ", " + o.code() + "));");
+          assigned(v, 1);
+        }
+        case 1 -> {
+          E s = term();
+          emit(v.name() + " = add(scale(0.5, " + v.name() + "), scale(" + s.code() + ", "
+              + o.code() + "));");
+          assigned(v, Math.max(v.bound(), 2));
+        }
+        default -> {
+          if (t.kind() == Kind.MATRIX && t.rows() == t.cols()) {
+            Var sq = vars.stream().filter(x -> x.type().equals(t) && !x.name().equals(v.name()))
+                .findFirst().orElse(null);
+            String m = sq == null ? o.code() : "tanh(" + sq.name() + ")";
+            emit(v.name() + " = tanh(matmul(" + v.name() + ", " + m + "));");
+          } else {
+            emit(v.name() + " = mul(" + o.code() + ", tanh(" + v.name() + "));");
+          }
+          assigned(v, 1);
+        }
+      }
+    }
+
+    /** Swaps two carried locals of the same type through a temporary. */
+    private void swap(List<Var> carried) {
+      for (Var a : carried) {
+        for (Var b : carried) {
+          if (a != b && a.type().equals(b.type())) {
+            Var x = current(a);
+            Var y = current(b);
+            String tmp = newName("s", locals++);
+            emit(x.type().java() + " " + tmp + " = " + x.name() + ";");
+            emit(x.name() + " = " + y.name() + ";");
+            assigned(x, y.bound());
+            emit(y.name() + " = " + tmp + ";");
+            assigned(y, x.bound());
+            return;
+          }
+        }
+      }
+      update(pick(carried));
+    }
+
+    /** if / else if / else on a condition, assigning carried locals; or a guarded read. */
+    private void branch(int depth) {
+      List<Var> carried = vars.stream().filter(v -> v.line() >= 0
+          && !finals.contains(v.name())).toList();
+      String was = indent;
+      boolean wasBranch = inBranch;
+      Map<String, Double> bounds = new HashMap<>();
+      for (Var v : vars) {
+        bounds.put(v.name(), v.bound());
+      }
+      Index guarded = indices.stream().filter(x -> x.index().equals(x.name()) && x.sizeSymbol() >= 0)
+          .findFirst().orElse(null);
+      Var sv = carried.stream().filter(v -> v.type().kind() == Kind.SCALAR).findFirst()
+          .orElse(null);
+      if (guarded != null && sv != null && chance(0.4)) {
+        // reads that look out of range where the branch is not taken
+        Var vec = vars.stream().filter(v -> v.type().kind() == Kind.VECTOR
+            && v.type().rows() == guarded.sizeSymbol()).findFirst().orElse(null);
+        if (vec != null) {
+          String g = guarded.name();
+          boolean back = chance(0.5);
+          emit(back ? "if (" + g + " > 0) {" : "if (" + g + " + 1 < " + vec.name() + ".length) {");
+          emit("  " + sv.name() + " = 0.5 * " + sv.name() + " + 0.5 * " + vec.name() + "["
+              + g + (back ? " - 1" : " + 1") + "];");
+          emit("}");
+          Var cur = current(sv);
+          assigned(cur, Math.max(cur.bound(), vec.bound()));
+          return;
+        }
+      }
+      int arms = weighted(2, 2, 1);
+      Map<String, Double> maxBounds = new HashMap<>(bounds);
+      List<Var> scope = new ArrayList<>(vars);
+      for (int a = 0; a <= arms; a++) {
+        String head = a == 0 ? "if (" + condition() + ") {"
+            : a < arms || arms == 0 ? "} else if (" + condition() + ") {" : "} else {";
+        if (a > 0) {
+          lines.remove(lines.size() - 1);
+        }
+        emit(head);
+        indent = was + "  ";
+        inBranch = true;
+        int boolScope = bools.size();
+        if (depth < 2 && chance(0.25)) {
+          loop(depth + 1);
+        } else {
+          body(depth + 1, carried);
+        }
+        bools.subList(boolScope, bools.size()).clear();
+        endScope(scope);
+        for (Var v : vars) {
+          maxBounds.merge(v.name(), v.bound(), Math::max);
+        }
+        inBranch = wasBranch;
+        indent = was;
+        emit("}");
+      }
+      // a local may keep its value or take any arm's
+      for (Var v : List.copyOf(vars)) {
+        Double b = maxBounds.get(v.name());
+        if (b != null && v.bound() < b) {
+          vars.remove(v);
+          vars.add(new Var(v.name(), v.type(), b, 0, v.line()));
         }
       }
     }

@@ -39,7 +39,7 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
   // ---- the syntax tree ----------------------------------------------------------------------------
 
   /** An expression of the supported Java subset. */
-  sealed interface Ex permits Lit, Name, Paren, Unary, Cast, Binary, Field, Call, Index {}
+  sealed interface Ex permits Lit, Name, Paren, Unary, Cast, Binary, Field, Call, Index, Cond {}
 
   /** A numeric literal as written. */
   record Lit(String text) implements Ex {
@@ -70,6 +70,9 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
 
   record Index(Ex target, Ex index) implements Ex {}
 
+  /** The conditional {@code c ? a : b}. */
+  record Cond(Ex c, Ex a, Ex b) implements Ex {}
+
   sealed interface St permits Decl, Assign, Block, Return {}
 
   /** A local declaration; type is "double", "double[]", "Matrix", "int" or "var". */
@@ -78,7 +81,36 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
   /** {@code name op value;} with op one of = += -= *= /= %=. */
   record Assign(String name, String op, Ex value) implements St {}
 
-  record Block(List<St> body) implements St {}
+  /**
+   * A block, or the body of a control statement when head is not null: {@code for}, {@code if},
+   * {@code else if} or {@code else} (an else is the block after its if's in the body).
+   */
+  record Block(Head head, List<St> body) implements St {
+    Block(List<St> body) {
+      this(null, body);
+    }
+
+    /** This block (with its head) around another body. */
+    Block with(List<St> newBody) {
+      return new Block(head, List.copyOf(newBody));
+    }
+  }
+
+  /**
+   * The head of a control statement: kind is "for", "if", "else if" or "else"; a for loop
+   * {@code for (int var = init; cond; update)} has its update as written ({@code i++},
+   * {@code i += 2}); an if has only cond.
+   */
+  record Head(String kind, String var, Ex init, Ex cond, String update) {
+    String print() {
+      return switch (kind) {
+        case "for" -> "for (int " + var + " = " + ProgramModel.print(init) + "; "
+            + ProgramModel.print(cond) + "; " + update + ")";
+        case "else" -> "else";
+        default -> kind + " (" + ProgramModel.print(cond) + ")";
+      };
+    }
+  }
 
   record Return(Ex value) implements St {}
 
@@ -429,6 +461,18 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
             i++;
           }
           tokens.add(text.substring(start, i));
+        } else if ((c == '+' || c == '-') && text.startsWith(String.valueOf(c) + c, i)
+            && text.substring(i + 2).stripLeading().startsWith(")")) {
+          // the update of a for loop: i++ or i--
+          tokens.add(text.substring(i, i + 2));
+          i += 2;
+        } else if (i + 1 < n && List.of("<=", ">=", "==", "!=", "&&", "||")
+            .contains(text.substring(i, i + 2))) {
+          tokens.add(text.substring(i, i + 2));
+          i += 2;
+        } else if ("<>!?:".indexOf(c) >= 0) {
+          tokens.add(String.valueOf(c));
+          i++;
         } else if (i + 1 < n && text.charAt(i + 1) == '=' && "+-*/%".indexOf(c) >= 0) {
           tokens.add(text.substring(i, i + 2));
           i += 2;
@@ -472,16 +516,61 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
       }
     }
 
+    private List<St> blockBody() {
+      if (!peek().equals("{")) {
+        return List.of(statement());
+      }
+      next();
+      List<St> body = new ArrayList<>();
+      while (!peek().equals("}")) {
+        body.add(statement());
+      }
+      next();
+      return List.copyOf(body);
+    }
+
     private St statement() {
       String t = peek();
       if (t.equals("{")) {
+        return new Block(blockBody());
+      }
+      if (t.equals("for")) {
         next();
-        List<St> body = new ArrayList<>();
-        while (!peek().equals("}")) {
-          body.add(statement());
+        expect("(");
+        expect("int");
+        String var = next();
+        expect("=");
+        Ex init = expression();
+        expect(";");
+        Ex cond = expression();
+        expect(";");
+        String name = next();
+        String op = next();
+        String update;
+        if (op.equals("++") || op.equals("--")) {
+          update = name + op;
+        } else if (op.matches("[-+*/%]=")) {
+          update = name + " " + op + " " + print(expression());
+        } else {
+          throw new IllegalArgumentException("unexpected for update " + name + " " + op);
         }
+        expect(")");
+        return new Block(new Head("for", var, init, cond, update), blockBody());
+      }
+      if (t.equals("if") || t.equals("else")) {
         next();
-        return new Block(List.copyOf(body));
+        String kind = t;
+        if (t.equals("else") && peek().equals("if")) {
+          next();
+          kind = "else if";
+        }
+        Ex cond = null;
+        if (!kind.equals("else")) {
+          expect("(");
+          cond = expression();
+          expect(")");
+        }
+        return new Block(new Head(kind, null, null, cond, null), blockBody());
       }
       if (t.equals("return")) {
         next();
@@ -495,7 +584,7 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
         isFinal = true;
         t = peek();
       }
-      if (Set.of("double", "int", "var", "Matrix").contains(t) && !peek(1).equals("=")
+      if (Set.of("double", "int", "var", "Matrix", "boolean").contains(t) && !peek(1).equals("=")
           && !peek(1).matches("[-+*/%]=")) {
         next();
         String type = t;
@@ -522,6 +611,50 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     }
 
     Ex expression() {
+      Ex c = or();
+      if (peek().equals("?")) {
+        next();
+        Ex a = expression();
+        expect(":");
+        Ex b = expression();
+        return new Cond(c, a, b);
+      }
+      return c;
+    }
+
+    private Ex or() {
+      Ex e = and();
+      while (peek().equals("||")) {
+        e = new Binary(next(), e, and());
+      }
+      return e;
+    }
+
+    private Ex and() {
+      Ex e = equality();
+      while (peek().equals("&&")) {
+        e = new Binary(next(), e, equality());
+      }
+      return e;
+    }
+
+    private Ex equality() {
+      Ex e = relational();
+      while (peek().equals("==") || peek().equals("!=")) {
+        e = new Binary(next(), e, relational());
+      }
+      return e;
+    }
+
+    private Ex relational() {
+      Ex e = additive();
+      while (Set.of("<", ">", "<=", ">=").contains(peek())) {
+        e = new Binary(next(), e, additive());
+      }
+      return e;
+    }
+
+    private Ex additive() {
       Ex e = term();
       while (peek().equals("+") || peek().equals("-")) {
         String op = next();
@@ -540,7 +673,7 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     }
 
     private Ex unary() {
-      if (peek().equals("-") || peek().equals("+")) {
+      if (peek().equals("-") || peek().equals("+") || peek().equals("!")) {
         String op = next();
         return new Unary(op, unary());
       }
@@ -626,6 +759,9 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
       return (c.target() == null ? "" : operand(c.target()) + ".") + c.name() + "("
           + String.join(", ", c.args().stream().map(ProgramModel::print).toList()) + ")";
     }
+    if (e instanceof Cond c) {
+      return operand(c.c()) + " ? " + operand(c.a()) + " : " + operand(c.b());
+    }
     Index x = (Index) e;
     return operand(x.target()) + "[" + print(x.index()) + "]";
   }
@@ -633,7 +769,7 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
   /** An operand of an operator: compound expressions are parenthesised (their tree is kept). */
   private static String operand(Ex e) {
     return e instanceof Binary || e instanceof Unary || e instanceof Cast
-        ? "(" + print(e) + ")" : print(e);
+        || e instanceof Cond ? "(" + print(e) + ")" : print(e);
   }
 
   static void print(St s, String indent, StringBuilder out) {
@@ -646,8 +782,10 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     } else if (s instanceof Return r) {
       out.append(indent).append("return ").append(print(r.value())).append(";\n");
     } else {
-      out.append(indent).append("{\n");
-      for (St inner : ((Block) s).body()) {
+      Block block = (Block) s;
+      out.append(indent).append(block.head() == null ? "" : block.head().print() + " ")
+          .append("{\n");
+      for (St inner : block.body()) {
         print(inner, indent + "  ", out);
       }
       out.append(indent).append("}\n");
@@ -905,6 +1043,9 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
       St s = body.get(i);
       if (s instanceof Block b) {
         Map<String, Type> inner = new LinkedHashMap<>(env);
+        if (b.head() != null && b.head().kind().equals("for")) {
+          inner.put(b.head().var(), Type.INT);
+        }
         walk(m, b.body(), inner, path, visit);
         for (String k : env.keySet()) {
           env.put(k, inner.get(k));
@@ -950,7 +1091,8 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     } else if (e instanceof Binary b) {
       Type l = typeOf(b.l(), env, caller);
       Type r = typeOf(b.r(), env, caller);
-      if (l == null || r == null || !number(l) || !number(r)) {
+      if (l == null || r == null || !number(l) || !number(r)
+          || Set.of("<", ">", "<=", ">=", "==", "!=", "&&", "||").contains(b.op())) {
         return null;
       }
       return l.kind() == Kind.INT && r.kind() == Kind.INT ? Type.INT : Type.SCALAR;
@@ -962,6 +1104,9 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
           && MATH_QUALIFIERS.contains(qualifier(f.target())) ? Type.SCALAR : null;
     } else if (e instanceof Index x) {
       return typeOf(x.target(), env, caller) == null ? null : Type.SCALAR;
+    } else if (e instanceof Cond c) {
+      Type a = typeOf(c.a(), env, caller);
+      return a != null ? a : typeOf(c.b(), env, caller);
     }
     return callType((Call) e, env, caller);
   }
@@ -1049,6 +1194,8 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
       return all;
     } else if (e instanceof Index x) {
       return List.of(x.target(), x.index());
+    } else if (e instanceof Cond c) {
+      return List.of(c.c(), c.a(), c.b());
     }
     return List.of();
   }
@@ -1069,6 +1216,8 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
           : new Call(kids.get(0), c.name(), List.copyOf(kids.subList(1, kids.size())));
     } else if (e instanceof Index) {
       return new Index(kids.get(0), kids.get(1));
+    } else if (e instanceof Cond) {
+      return new Cond(kids.get(0), kids.get(1), kids.get(2));
     }
     return e;
   }

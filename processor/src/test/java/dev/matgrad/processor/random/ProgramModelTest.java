@@ -64,4 +64,41 @@ class ProgramModelTest {
     assertEquals(Type.vector(0), p.typeOf(ret, last, m));
     assertEquals("matmul(t0, scale(k / 2, x1))", ProgramModel.print(ret));
   }
+
+  @Test
+  void controlFlowReadsBackAsWritten() {
+    String body = """
+        double s = 0.0;
+        boolean c0 = x[0] > 0.3 && !(n >= 2);
+        for (int i = x.length - 1; i >= 0; i -= 2) {
+          for (int j = i + 1; x.length > j; j++) {
+            s = 0.5 * s + (c0 || i == 0 ? x[j] : x[(i + 1) % x.length]);
+          }
+          if (i > 0) {
+            s += 0.125 * x[i - 1];
+          } else if (s < 0.5) {
+            s = Math.tanh(s);
+          } else {
+            s = s * 0.5;
+          }
+        }
+        if (s <= -0.3) {
+          return s;
+        }
+        return 2.0 * s;
+        """;
+    List<ProgramModel.St> parsed = new ProgramModel.Parser(body).statements();
+    StringBuilder printed = new StringBuilder();
+    for (ProgramModel.St st : parsed) {
+      ProgramModel.print(st, "", printed);
+    }
+    assertEquals(5, parsed.size());
+    ProgramModel.Block loop = (ProgramModel.Block) parsed.get(2);
+    assertEquals("for (int i = x.length - 1; i >= 0; i -= 2)", loop.head().print());
+    StringBuilder twice = new StringBuilder();
+    for (ProgramModel.St st : new ProgramModel.Parser(printed.toString()).statements()) {
+      ProgramModel.print(st, "", twice);
+    }
+    assertEquals(printed.toString(), twice.toString());
+  }
 }

@@ -144,8 +144,9 @@ class RandomProgramsTest {
   private static void progressLine(int done, int count) {
     double seconds = (System.nanoTime() - started) / 1e9;
     double left = seconds / done * (count - done);
-    System.out.printf(Locale.ROOT, "fuzz: %d/%d programs, %d methods, %d failed; %s elapsed%s%n",
-        done, count, METHODS.get(), FAILED.size(), duration(seconds),
+    System.out.printf(Locale.ROOT, "fuzz: %d/%d programs, %d methods, %d failed, %d kinks passed when nudged;"
+        + " %s elapsed%s%n",
+        done, count, METHODS.get(), FAILED.size(), ProgramChecker.KINKS.get(), duration(seconds),
         done < count ? ", about " + duration(left) + " left" : "");
   }
 

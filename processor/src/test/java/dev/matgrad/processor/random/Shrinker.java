@@ -198,6 +198,12 @@ final class Shrinker {
         if (s instanceof Block b) {
           out.add(() -> edit(p, mi, replace(method.body(), path, b.body())));
         }
+        if (s instanceof Block b && b.head() != null) {
+          // a loop becomes its first iteration, a branch an unconditional block
+          List<St> inner = b.head().kind().equals("for")
+              ? substitute(b.body(), b.head().var(), new Paren(b.head().init())) : b.body();
+          out.add(() -> edit(p, mi, replace(method.body(), path, List.of(new Block(inner)))));
+        }
         if (s instanceof Decl decl) {
           out.add(() -> edit(p, mi, foldIntoNextAssignment(method.body(), path, decl)));
           Ex inline = atomic(decl.init()) ? decl.init() : new Paren(decl.init());
@@ -350,7 +356,7 @@ final class Shrinker {
       out.addAll(path[0], with);
     } else {
       Block b = (Block) body.get(path[0]);
-      out.set(path[0], new Block(replace(b.body(), Arrays.copyOfRange(path, 1, path.length),
+      out.set(path[0], b.with(replace(b.body(), Arrays.copyOfRange(path, 1, path.length),
           with)));
     }
     return List.copyOf(out);
@@ -387,7 +393,7 @@ final class Shrinker {
     if (path.length > 1) {
       Block b = (Block) body.get(path[0]);
       List<St> out = new ArrayList<>(body);
-      out.set(path[0], new Block(dropLocal(b.body(), Arrays.copyOfRange(path, 1, path.length),
+      out.set(path[0], b.with(dropLocal(b.body(), Arrays.copyOfRange(path, 1, path.length),
           name, replacement)));
       return List.copyOf(out);
     }
@@ -400,7 +406,7 @@ final class Shrinker {
     List<St> out = new ArrayList<>();
     for (St s : body) {
       if (s instanceof Block b) {
-        out.add(new Block(substitute(b.body(), name, replacement)));
+        out.add(b.with(substitute(b.body(), name, replacement)));
       } else if (s instanceof Assign a && a.name().equals(name)) {
         continue;
       } else {
@@ -460,7 +466,7 @@ final class Shrinker {
         for (String k : env.keySet()) {
           env.put(k, inner.get(k));
         }
-        out.add(new Block(nb));
+        out.add(b.with(nb));
         continue;
       }
       Ex e = f.apply(ProgramModel.expressionOf(s), env, m);
