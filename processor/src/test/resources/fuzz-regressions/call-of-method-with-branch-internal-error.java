@@ -2,7 +2,8 @@
 // with matgrad:internal (NullPointerException: Cannot invoke Origin.source() because
 // this.written is null) on the calling method. Found by the random program test (seed 7,
 // program 13) once it generated branches; shrunk from 68 lines.
-// disabled: open processor bug (internal error), enable once fixed
+// Fixed by giving an inlined node without an origin of its own no origin (not one
+// wrapping null).
 // ---- rnd/P13.java
 package rnd;
 

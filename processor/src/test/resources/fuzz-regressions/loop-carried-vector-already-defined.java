@@ -2,7 +2,7 @@
 // and the other scaled by normP of itself, made the generated m1Vjp declare a local named 'at'
 // twice (javac: variable at is already defined). Found by the random program test (seed 1,
 // program 0) once it generated for loops; shrunk from 70 lines.
-// disabled: open processor bug (generated code does not compile), enable once fixed
+// Fixed by naming each tape read's offset local uniquely in the method (local, not fresh).
 // dims: d0=1
 // ---- rnd/P0.java
 package rnd;

@@ -2,7 +2,7 @@
 // generated m2Vjp declare the local 'at' twice (javac: variable at is already defined), the
 // reverse pass reading two array values from the loop's tape. Found by the random program test
 // (seed 8, program 58) once it generated loops; shrunk from 107 lines.
-// disabled: open processor bug (generated code does not compile), enable once fixed
+// Fixed by naming each tape read's offset local uniquely in the method (local, not fresh).
 // ---- rnd/P58.java
 package rnd;
 

@@ -457,9 +457,11 @@ final class Lowering implements Emitter {
     Map<Node, List<Node.Apply>> readers = new HashMap<>();
     for (Node n : program.graph().nodes()) {
       if (used.contains(n) && n instanceof Node.Apply a) {
-        for (Node arg : a.args()) {
-          if (regions.ownerOf(arg) != a) {
-            readers.computeIfAbsent(arg, x -> new java.util.ArrayList<>()).add(a);
+        for (int i = 0; i < a.args().size(); i++) {
+          // a loop's own parameter is its storage; read as a result (a swap), it is a read
+          boolean ownParam = a.op().loop() != null && a.op().loop().isOwnParam(i);
+          if (!ownParam) {
+            readers.computeIfAbsent(a.arg(i), x -> new java.util.ArrayList<>()).add(a);
           }
         }
       }

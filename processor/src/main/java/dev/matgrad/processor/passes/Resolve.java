@@ -481,9 +481,9 @@ public final class Resolve {
     if (!a.always && !b.always) {
       merge(c, env, thenEnv, elseEnv);
     } else if (!a.always) {
-      env.scope.putAll(thenEnv.scope);
+      carryOver(env, thenEnv);
     } else if (!b.always) {
-      env.scope.putAll(elseEnv.scope);
+      carryOver(env, elseEnv);
     }
     if (a.never() && b.never()) {
       return Outcome.FALLS_THROUGH;
@@ -507,13 +507,24 @@ public final class Resolve {
       Node wa = widen(a, want, origin);
       Node wb = widen(b, want, origin);
       if (wa == null || wb == null) {
-        throw new CompileError(origin, Message.TYPE_MISMATCH, "the other side of " + origin.source(),
+        throw new CompileError(origin, Message.TYPE_MISMATCH,
+            "the other side of " + (origin == null ? "a branch" : origin.source()),
             a.shape().kind().javaType(), b.shape().kind().javaType());
       }
       a = wa;
       b = wb;
     }
     return a == b ? a : graph.apply(ControlFlow.SELECT, at(origin), c, a, b);
+  }
+
+  /** After an if one side of which returns: the outer locals as the other side left them. */
+  private static void carryOver(Env env, Env side) {
+    for (String name : env.declared.keySet()) {
+      Node v = side.scope.get(name);
+      if (v != null && side.declared.get(name) == env.declared.get(name)) {
+        env.scope.put(name, v);
+      }
+    }
   }
 
   /** After an if that falls through: each outer local assigned on either side is chosen by c. */
@@ -523,7 +534,10 @@ public final class Resolve {
       Node a = thenEnv.scope.get(name);
       Node b = elseEnv.scope.get(name);
       boolean failed = poisoned.contains(name);
-      if (failed || a == null || b == null || (a == before && b == before)) {
+      // (a side's own local of the same name, declared in it, is not the outer one)
+      boolean redeclared = thenEnv.declared.get(name) != env.declared.get(name)
+          || elseEnv.declared.get(name) != env.declared.get(name);
+      if (failed || redeclared || a == null || b == null || (a == before && b == before)) {
         continue;
       }
       define(env.scope, name, choose(c, a, b, null));

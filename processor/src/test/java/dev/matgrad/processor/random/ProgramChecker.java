@@ -184,7 +184,9 @@ final class ProgramChecker {
               // A perturbation of central differences may flip a data-dependent branch (a
               // kink): the same inputs nudged by far more than the step must fail too.
               check.nudge(inputs);
-              if (check.run() == null) {
+              if (check.run() == null || check.jumps(inputs)) {
+                // (or the method's value jumps right there: a condition decided by rounding,
+                // such as two equal sums compared, which no nudge moves away from)
                 problem = null;
                 KINKS.incrementAndGet();
               }
@@ -599,7 +601,47 @@ final class ProgramChecker {
       return null;
     }
 
-    /** Runs the checks; the first problem, or null. */
+    /**
+     * Whether the method's value jumps near the inputs: central differences along a random
+     * direction that do not shrink with the step (a smooth function's shrink in proportion).
+     */
+    boolean jumps(Random r) throws ReflectiveOperationException {
+      double[][] dir = new double[values.length][];
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != null) {
+          dir[i] = new double[values[i].length];
+          for (int j = 0; j < dir[i].length; j++) {
+            dir[i][j] = 2 * r.nextDouble() - 1;
+          }
+        }
+      }
+      double wide = spread(dir, 1e-6);
+      double narrow = spread(dir, 1e-9);
+      return wide > 0 && narrow > 0.1 * wide;
+    }
+
+    private double spread(double[][] dir, double h) throws ReflectiveOperationException {
+      double[][] plus = new double[values.length][];
+      double[][] minus = new double[values.length][];
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != null) {
+          plus[i] = values[i].clone();
+          minus[i] = values[i].clone();
+          for (int j = 0; j < plus[i].length; j++) {
+            plus[i][j] += h * dir[i][j];
+            minus[i][j] -= h * dir[i][j];
+          }
+        }
+      }
+      double[] a = f(plus);
+      double[] b = f(minus);
+      double most = 0;
+      for (int k = 0; k < a.length; k++) {
+        most = Math.max(most, Math.abs(a[k] - b[k]));
+      }
+      return most;
+    }
+
     /** Moves every input by up to 1e-3 (central differences step 1e-6). */
     void nudge(Random r) {
       for (double[] v : values) {

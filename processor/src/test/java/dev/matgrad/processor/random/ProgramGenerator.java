@@ -45,16 +45,11 @@ final class ProgramGenerator {
    * an unrolled loop (4 partial sums, 2×2 register blocks) and a remainder.
    */
   static final int LARGE_DIM = 7;
-  /**
-   * The share of methods with loops and branches ({@code -Dmatgrad.fuzz.control=0.4}). 0 by
-   * default until the processor no longer declares the local {@code at} twice when a loop's
-   * reverse pass reads several array values from its tape (kept in fuzz-regressions as
-   * loop-tape-reads-already-defined.java): about 4% of programs fail that way at 0.4.
-   */
+  /** The share of methods with loops and branches ({@code -Dmatgrad.fuzz.control=0.4}). */
   static final double CONTROL_SHARE = Double.parseDouble(
-      System.getProperty("matgrad.fuzz.control", "0"));
+      System.getProperty("matgrad.fuzz.control", "0.4"));
   /** Whether loops carry vector and matrix locals (see loop). */
-  static final boolean CARRY_ARRAYS = false;
+  static final boolean CARRY_ARRAYS = true;
 
   /** Magnitude above which any generated value is scaled down or squashed. */
   private static final double LIMIT = 8;
@@ -279,12 +274,7 @@ final class ProgramGenerator {
       Body body = new Body();
       body.generate();
       Callee c = body.finish(methodName("m" + i, body, signatures));
-      // Methods with branches are not called for now: the processor fails with an internal error
-      // on a call of a method with an if/else (kept in fuzz-regressions as
-      // call-of-method-with-branch-internal-error.java).
-      if (!ProgramChecker.branches(c.method()) && !c.method().text().contains("for (")) {
-        callees.add(c);
-      }
+      callees.add(c);
       methods.add(c.method());
       out.append('\n').append(c.method().text());
     }
@@ -476,9 +466,7 @@ final class ProgramGenerator {
             : "@Differentiable(wrt = {" + String.join(", ", names) + "})";
       }
       // A share of scalar methods asks for second derivatives too.
-      // (not with loops: the processor has no second derivatives of loops yet)
-      if (result.kind() == Kind.SCALAR && !wrt.isEmpty() && chance(0.25)
-          && lines.stream().noneMatch(l -> l.trim().startsWith("for ("))) {
+      if (result.kind() == Kind.SCALAR && !wrt.isEmpty() && chance(0.25)) {
         annotation = annotation.endsWith(")")
             ? annotation.substring(0, annotation.length() - 1) + ", hessian = true)"
             : annotation + "(hessian = true)";
@@ -946,7 +934,11 @@ final class ProgramGenerator {
         }
       }
       E leaf = leaf(t);
-      return leaf != null ? leaf : new E("0.5", 0.5);
+      if (leaf != null || t.kind() == Kind.SCALAR) {
+        return leaf != null ? leaf : new E("0.5", 0.5);
+      }
+      // no branch-safe expression of an array type came up: scale one of its kind
+      return gen(t, 0);
     }
 
     /** A control statement: a loop, a branch, or a branch holding a return. */
@@ -1137,9 +1129,6 @@ final class ProgramGenerator {
           }
         }
       }
-      // Only scalars are carried for now: vectors carried through a loop make the processor
-      // declare a local twice in the generated code (kept in fuzz-regressions as
-      // loop-carried-vector-already-defined.java); set CARRY_ARRAYS once that is fixed.
       List<Var> carried = vars.stream().filter(v -> v.line() >= 0
           && (CARRY_ARRAYS || v.type().kind() == Kind.SCALAR)
           && !finals.contains(v.name())).toList();
