@@ -384,9 +384,13 @@ final class ProgramChecker {
         vjpWorkspace = optional(gradients, method.name() + "Vjp", append(types, 1, k));
         jacobianWorkspace = optional(gradients, method.name() + "Jacobian", append(types, 0, k));
       }
-      hvpMethod = method.result().kind() == Kind.SCALAR
+      // Only a method marked hessian = true has them: an overload's fHvp can have the very
+      // parameter types this method's would have, and is not this method's.
+      boolean second = method.result().kind() == Kind.SCALAR
+          && method.text().contains("hessian = true");
+      hvpMethod = second
           ? plainOrNull(gradients, method.name() + "Hvp", append(types, 0, 2 * k)) : null;
-      hessianMethod = method.result().kind() == Kind.SCALAR
+      hessianMethod = second
           ? plainOrNull(gradients, method.name() + "Hessian", append(types, 0, 1)) : null;
       int jvpArrays = k + (method.result().kind() == Kind.SCALAR ? 0 : 1);
       jvpMethod = gradients.getMethod(method.name() + "Jvp", append(types, 0, jvpArrays));
