@@ -58,10 +58,14 @@ import org.junit.jupiter.api.TestFactory;
  * never a javac crash (unless javac without the processor crashes too: its own limits), an
  * exception escaping the processor, a processor message without its tag, an error or warning in
  * generated code, or a timeout. The forward method of a mutant that compiles may throw or
- * overflow (a literal {@code 1e400}): that mutant is not checked further.
+ * overflow (a literal {@code 1e400}): that mutant is not checked further. Nor is one whose
+ * generated methods reject the inputs with their shape check: a mutation can tie two dimensions
+ * together in code that never runs (a call in a loop of zero trips), which the forward method
+ * never notices but matgrad, checking the shapes of the whole method at entry, does.
  *
  * <p>System properties (all optional), as the differential fuzzer's under {@code
- * matgrad.robust.}: {@code seed} (printed first; by default the time), {@code count} (200) and
+ * matgrad.robust.}: {@code seed} (printed first; by default the differential fuzzer's fixed seed, {@code time}
+ * for a new one), {@code count} (200) and
  * {@code first} (0), {@code threads} (2), {@code timeout} (seconds per compilation, 30), {@code
  * shrink} (seconds spent shrinking one failure, 60; 0: none) for at most {@code shrinkFailures}
  * (3) failures, {@code progress} (mutants between progress lines). A failing mutant is shrunk
@@ -274,7 +278,8 @@ class MutantProgramsTest {
     if (violation(outcome) != null) {
       return Result.FAILED;
     }
-    if (outcome.problems().stream().allMatch(p -> p.kind().equals(ProgramChecker.HARNESS))) {
+    if (outcome.problems().stream()
+        .allMatch(p -> p.kind().equals(ProgramChecker.HARNESS) || rejectedShapes(p))) {
       return Result.INVALID_AT_RUN_TIME;
     }
     return outcome.problems().stream().anyMatch(p -> p.kind().startsWith("compile error [matgrad:"))
@@ -298,12 +303,22 @@ class MutantProgramsTest {
       // a processor message without its tag is compiler.err.proc.messager to javac
       boolean javacError = kind.startsWith("compile error javac:compiler.err.")
           && !kind.equals("compile error javac:compiler.err.proc.messager");
-      if (!matgradError && !javacError && !(harness && kind.equals(ProgramChecker.HARNESS))) {
+      if (!matgradError && !javacError && !(harness && kind.equals(ProgramChecker.HARNESS))
+          && !rejectedShapes(p)) {
         return p;
       }
     }
     return null;
   }
+
+  /** A generated method's entry shape check rejected the inputs ("m: … needs …, but …"). */
+  static boolean rejectedShapes(Problem p) {
+    return p.kind().equals("threw IllegalArgumentException")
+        && SHAPE_CHECK.matcher(p.text()).find();
+  }
+
+  private static final java.util.regex.Pattern SHAPE_CHECK = java.util.regex.Pattern.compile(
+      "threw java\\.lang\\.IllegalArgumentException: \\w+: .+ needs .+, but ");
 
   /** Shrinks a failing mutant (its mutations kept) and writes it; the text for the report. */
   private static String shrinkAndWrite(long seed, int index, Mutant mutant, String signature,

@@ -76,16 +76,17 @@ class RandomProgramsTest {
   private static long started;
 
   static long seed() {
-    String s = System.getProperty(PREFIX + "seed");
-    // A fixed seed by default, so that CI is reproducible; "time" draws a new one.
-    return s == null || s.isBlank() ? DEFAULT_SEED
-        : s.trim().equals("time") ? System.currentTimeMillis() : Long.parseLong(s.trim());
+    return seed(PREFIX);
   }
 
-  /** The seed property under a prefix ({@code matgrad.fuzz.}), by default the time. */
+  /**
+   * The seed property under a prefix ({@code matgrad.fuzz.}, {@code matgrad.robust.}): a fixed
+   * seed by default, so that CI is reproducible; {@code time} draws a new one.
+   */
   static long seed(String prefix) {
     String s = System.getProperty(prefix + "seed");
-    return s == null || s.isBlank() ? System.currentTimeMillis() : Long.parseLong(s.trim());
+    return s == null || s.isBlank() ? DEFAULT_SEED
+        : s.trim().equals("time") ? System.currentTimeMillis() : Long.parseLong(s.trim());
   }
 
   static int intProperty(String name, int otherwise) {
