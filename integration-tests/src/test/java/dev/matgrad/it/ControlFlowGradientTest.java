@@ -105,6 +105,68 @@ class ControlFlowGradientTest {
     GradientChecker.of(Jumps.class, "nested").check(in.vector(n));
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {941, 942, 943, 944})
+  void whileLoops(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(2, 9);
+    GradientChecker.of(WhileLoops.class, "halveBelowOne").check(in.scalar());
+    GradientChecker.of(WhileLoops.class, "newtonSqrt").check(0.5 + in.scalar(Inputs.Domain.POSITIVE));
+    GradientChecker.of(WhileLoops.class, "untilBudget").check(in.vector(n), 1.5 + in.scalar(Inputs.Domain.POSITIVE));
+    int h = in.dim(1, 5);
+    GradientChecker.of(WhileLoops.class, "integrate").wrt(0, 1, 2)
+        .check(scaled(in.matrix(h, h), 0.5), in.vector(h), 0.13, 1.0);
+    GradientChecker.of(WhileLoops.class, "withJumps").check(in.vector(n));
+    double[] small = in.vector(n);
+    for (int i = 0; i < n; i++) {
+      small[i] *= 0.5;
+    }
+    GradientChecker.of(WhileLoops.class, "nested").check(small);
+    GradientChecker.of(WhileLoops.class, "neverRuns").wrt(0).check(0.5, 0.75);
+    GradCheck.of(WhileLoopsSecondOrder.class, "recurrence").check(in.vector(n), 0.6 * in.scalar());
+    GradCheck.of(WhileLoopsSecondOrder.class, "halving").check(in.vector(n));
+  }
+
+  @Test
+  void aWhileLoopsDerivativeIsThatOfTheIterationsThatRan() {
+    double[] grad = new double[1];
+    // s = 1.5² + 0.5 = 2.75, halved twice: 0.6875, and ds/dx = 2x / 4
+    assertEquals(0.6875, WhileLoopsGradients.halveBelowOneGrad(1.5, grad));
+    assertEquals(0.75, grad[0]);
+    assertEquals(1.5, WhileLoopsGradients.neverRunsGrad(0.5, 0.75, grad));
+    assertEquals(3.0, grad[0]);
+    assertEquals(Math.sqrt(2.0), WhileLoopsGradients.newtonSqrtGrad(2.0, grad), 1e-15);
+    assertEquals(0.5 / Math.sqrt(2.0), grad[0], 1e-12);
+  }
+
+  @Test
+  void aWhileLoopsTapeGrowsOnceAndIsReused() {
+    Inputs in = new Inputs(945);
+    Matrix w = scaled(in.matrix(5, 5), 0.5);
+    double[] h0 = in.vector(5);
+    double[] gw = new double[25];
+    double[] gh = new double[5];
+    double[] gdt = new double[1];
+    double[] u = in.vector(5);
+    Workspace ws = new Workspace();
+    double[] sink = new double[1];
+    // 1000 steps: the tape starts at 16 records and doubles on the first call only
+    Runnable calls = () -> {
+      for (int i = 0; i < 20; i++) {
+        WhileLoopsGradients.integrateVjp(w, h0, 0.001, 1.0, u, gw, gh, gdt, ws);
+        sink[0] += gh[0];
+      }
+    };
+    calls.run();
+    Long bytes = WorkspaceTest.allocatedBytes(calls);
+    if (bytes != null) {
+      assertEquals(0L, bytes, "bytes allocated by 20 calls with a sized workspace");
+    }
+    double[] again = new double[5];
+    WhileLoopsGradients.integrateVjp(w, h0, 0.001, 1.0, u, new double[25], again, new double[1]);
+    assertArrayEquals(gh, again, 0.0, "with and without a workspace");
+  }
+
   /**
    * fHvp against differences of fGrad and fHessian entry by entry (dev.matgrad.GradCheck), through
    * loops: forward mode over the reverse loops and what they read back from the tape.

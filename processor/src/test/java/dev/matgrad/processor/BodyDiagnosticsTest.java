@@ -53,14 +53,14 @@ class BodyDiagnosticsTest {
             """, "for (double v : xs) {", "a for-each loop"),
         bad("""
             @Differentiable
-            static double whileLoop(double x) {
+            static double labelledLoop(double x) {
               double y = x;
-              while (y > 1.0) {
+              halving: while (y > 1.0) {
                 y = y / 2.0;
               }
               return y;
             }
-            """, "while (y > 1.0) {", "a while loop"),
+            """, "halving: while (y > 1.0) {", "a labeled statement"),
         bad("""
             @Differentiable
             static double doWhileLoop(double x) {
@@ -70,7 +70,7 @@ class BodyDiagnosticsTest {
               } while (y > 1.0);
               return y;
             }
-            """, "do {", "a while loop"),
+            """, "do {", "a do-while loop"),
         bad("""
             @Differentiable
             static double switchStatement(double x, int n) {
@@ -289,10 +289,10 @@ class BodyDiagnosticsTest {
             @Differentiable
             static double increment(double x) {
               double y = x;
-              y++;
-              return y;
+              double z = 2 * y++;
+              return z;
             }
-            """, "y++;", "the increment y++"),
+            """, "y++", "a postfix increment (y++)"),
         bad("""
             @Differentiable
             static double chainedAssignment(double x) {

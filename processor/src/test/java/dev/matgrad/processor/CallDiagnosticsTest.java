@@ -317,7 +317,7 @@ class CallDiagnosticsTest {
         @Differentiable
         static double broken(double x) {
           double y = x;
-          while (y > 1.0) {
+          halving: while (y > 1.0) {
             y = y / 2.0;
           }
           return y;
@@ -334,7 +334,7 @@ class CallDiagnosticsTest {
         }
         """);
     Compilation c = compile(src);
-    assertError(c, "control-flow", src, "while (y > 1.0) {", "a while loop");
+    assertError(c, "control-flow", src, "halving: while (y > 1.0) {", "a labeled statement");
     assertError(c, "callee-invalid", src, "return 2.0 * broken(x);",
         "p.C.broken cannot be differentiated (see the error reported on it)");
     assertError(c, "callee-invalid", src, "return broken(x) / 2.0;", "p.C.broken");
@@ -347,7 +347,7 @@ class CallDiagnosticsTest {
         @Differentiable
         public static double leaky(double v) {
           double y = v;
-          while (y > 1.0) {
+          halving: while (y > 1.0) {
             y = y / 2.0;
           }
           return y;
@@ -360,7 +360,7 @@ class CallDiagnosticsTest {
         }
         """);
     Compilation c = compile(layers, model);
-    assertError(c, "control-flow", layers, "while (y > 1.0) {", "a while loop");
+    assertError(c, "control-flow", layers, "halving: while (y > 1.0) {", "a labeled statement");
     assertError(c, "callee-invalid", model, "return Layers.leaky(x) * x;", "p.Layers.leaky");
   }
 

@@ -103,7 +103,7 @@ class GenerationTest {
         @Differentiable
         static double bad(double x) {
           double y = x;
-          while (y > 1.0) {
+          halving: while (y > 1.0) {
             y = y / 2.0;
           }
           return y;
@@ -115,7 +115,7 @@ class GenerationTest {
         }
         """);
     Recorded r = compileRecording(src);
-    assertError(r.compilation(), "control-flow", src, "while (y > 1.0) {", "a while loop");
+    assertError(r.compilation(), "control-flow", src, "halving: while (y > 1.0) {", "a labeled statement");
     String text = assertClean("p.CGradients", r.source("p.CGradients"));
     assertTrue(text.contains("public static double goodOneGrad(double x, double[] grad_x)"), text);
     assertTrue(text.contains("public static double goodTwoGrad(double[] v, double[] grad_v)"),
@@ -129,7 +129,7 @@ class GenerationTest {
         @Differentiable
         static double bad(double x) {
           double y = x;
-          while (y > 1.0) {
+          halving: while (y > 1.0) {
             y = y / 2.0;
           }
           return y;
@@ -142,7 +142,7 @@ class GenerationTest {
         }
         """);
     Recorded r = compileRecording(bad, good);
-    assertError(r.compilation(), "control-flow", bad, "while (y > 1.0) {", "a while loop");
+    assertError(r.compilation(), "control-flow", bad, "halving: while (y > 1.0) {", "a labeled statement");
     assertTrue(assertClean("p.GoodGradients", r.source("p.GoodGradients")).contains("goodGrad"));
     assertFalse(r.sources().containsKey("p.BadGradients"),
         "a class without a good method gets nothing");

@@ -276,7 +276,7 @@ class JavacSupportTest {
       @Differentiable
       static double bad(double x) {
         double y = x;
-        while (y > 1.0) {
+        halving: while (y > 1.0) {
           y = y / 2.0;
         }
         return y;
@@ -309,8 +309,8 @@ class JavacSupportTest {
   void behindAnIntelliJStyleProxyEverythingWorks() {
     JavaFileObject src = classC(GOOD_AND_BAD);
     Recorded r = compileRecording(JavacSupportTest::intelliJStyle, src);
-    assertError(r.compilation(), "control-flow", src, "while (y > 1.0) {",
-        "a while loop");
+    assertError(r.compilation(), "control-flow", src, "halving: while (y > 1.0) {",
+        "a labeled statement");
     assertTrue(r.source("p.CGradients").contains("goodGrad"));
   }
 
@@ -318,8 +318,8 @@ class JavacSupportTest {
   void behindAGradleStyleWrapperEverythingWorks() {
     JavaFileObject src = classC(GOOD_AND_BAD);
     Recorded r = compileRecording(ForwardingEnvironment::new, src);
-    assertError(r.compilation(), "control-flow", src, "while (y > 1.0) {",
-        "a while loop");
+    assertError(r.compilation(), "control-flow", src, "halving: while (y > 1.0) {",
+        "a labeled statement");
     assertTrue(r.source("p.CGradients").contains("goodGrad"));
   }
 
@@ -328,8 +328,8 @@ class JavacSupportTest {
     JavaFileObject src = classC(GOOD_AND_BAD);
     Recorded r = compileRecording(
         env -> new ForwardingEnvironment(intelliJStyle(new ForwardingEnvironment(env))), src);
-    assertError(r.compilation(), "control-flow", src, "while (y > 1.0) {",
-        "a while loop");
+    assertError(r.compilation(), "control-flow", src, "halving: while (y > 1.0) {",
+        "a labeled statement");
     assertTrue(r.source("p.CGradients").contains("goodGrad"));
   }
 

@@ -201,12 +201,12 @@ class MessageCatalogueTest {
         @Differentiable
         static double halve(double x) {
           double y = x;
-          while (y > 1.0) {
+          do {
             y = y / 2.0;
-          }
+          } while (y > 1.0);
           return y;
         }
-        """, "while (y > 1.0) {");
+        """, "do {");
     add(Message.LOOP_FORM, """
         @Differentiable
         static double everyOther(double x) {

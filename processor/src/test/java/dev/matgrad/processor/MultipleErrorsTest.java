@@ -66,7 +66,7 @@ class MultipleErrorsTest {
           static double f(double x, double[] v) {
             double a = x * "two".length();
             double b = ((java.util.function.DoubleUnaryOperator) t -> t).applyAsDouble(x);
-            while (x > 0) {
+            halving: while (x > 0) {
               a = x;
             }
             v[0] = 1.0;
@@ -77,7 +77,7 @@ class MultipleErrorsTest {
       Compilation c = compile(src);
       assertError(c, "expression", src, "\"two\".length()", "calling length");
       assertError(c, "expression", src, "DoubleUnaryOperator", "calling applyAsDouble");
-      assertError(c, "control-flow", src, "while (x > 0) {", "a while loop");
+      assertError(c, "control-flow", src, "halving: while (x > 0) {", "a labeled statement");
       assertError(c, "array-write", src, "v[0] = 1.0;", "v[0]");
       assertError(c, "expression", src, "C.offset", "the field access");
       assertMatgradErrors(c, 5);
@@ -244,9 +244,9 @@ class MultipleErrorsTest {
           @Differentiable(wrt = {"nope", "n", "x", "x"})
           static double f(float a, double x, int n, String s) {
             double y = x;
-            while (y > 1) {
+            do {
               y = y / 2;
-            }
+            } while (y > 1);
             return y;
           }
           """);
@@ -256,7 +256,7 @@ class MultipleErrorsTest {
       assertError(c, "wrt-unknown", src, "@Differentiable(wrt", "\"nope\"");
       assertError(c, "wrt-type", src, "@Differentiable(wrt", "\"n\"");
       assertError(c, "wrt-duplicate", src, "@Differentiable(wrt", "\"x\"");
-      assertError(c, "control-flow", src, "while (y > 1) {", "a while loop");
+      assertError(c, "control-flow", src, "do {", "a do-while loop");
       assertMatgradErrors(c, 6);
     }
 

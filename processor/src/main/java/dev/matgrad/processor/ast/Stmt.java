@@ -20,6 +20,9 @@ public sealed interface Stmt {
   record For(String index, Expr start, String comparison, Expr end, Expr step,
       java.util.List<Stmt> body, Origin origin) implements Stmt {}
 
+  /** {@code while (condition) body}: the number of iterations is known only as it runs. */
+  record While(Expr condition, java.util.List<Stmt> body, Origin origin) implements Stmt {}
+
   /** {@code if (condition) then else otherwise}; {@code otherwise} is empty without an else. */
   record If(Expr condition, java.util.List<Stmt> then, java.util.List<Stmt> otherwise,
       Origin origin) implements Stmt {}

@@ -1,6 +1,7 @@
 package dev.matgrad.processor.codegen;
 
 import dev.matgrad.processor.ir.Emitter;
+import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.LoopSpec;
 import dev.matgrad.processor.ir.Node;
@@ -50,14 +51,9 @@ final class LoopWriter {
   private void writeNode(Node.Apply a, String direct) {
     if (a.op().loop() != null) {
       writeLoop(a);
-    } else if (!ControlFlow.isLoopResult(a)) {
+    } else if (!ControlFlow.isLoopResult(a) && !ControlFlow.isTrips(a)) {
       emitOne.accept(a, direct);
     }
-  }
-
-  /** Whether a node is the storage of the loop's value (not written by the lowering). */
-  private static boolean isTrivial(Node n) {
-    return ControlFlow.isLoopResult(n);
   }
 
   private void writeLoop(Node.Apply loop) {
@@ -77,9 +73,6 @@ final class LoopWriter {
         e.add((p.shape().kind() == Kind.INT ? "int " : "double ") + var + " = " + e.ref(init));
       }
     }
-    String start = e.ref(LoopSpec.start(loop));
-    String end = e.ref(LoopSpec.end(loop));
-    String step = e.ref(LoopSpec.step(loop));
     String index = lower.nameFor(spec.index(loop));
     lower.bind(spec.index(loop), index);
     // The values a reverse loop reads back: recorded at the start of each iteration.
@@ -89,28 +82,31 @@ final class LoopWriter {
         taped.add(((Node.Apply) n).flags());
       }
     }
+    if (spec.conditional()) {
+      writeWhile(loop, spec, vars, index, taped);
+    } else {
+      writeCounted(loop, spec, vars, index, taped);
+    }
+    for (Node n : used) {
+      if (ControlFlow.isLoopResult(n) && ((Node.Apply) n).arg(0) == loop) {
+        lower.bind(n, vars.get(((Node.Apply) n).flags()));
+      }
+    }
+  }
+
+  private void writeCounted(Node.Apply loop, LoopSpec spec, List<String> vars, String index,
+      TreeSet<Integer> taped) {
+    Emitter e = lower;
+    String start = e.ref(LoopSpec.start(loop));
+    String end = e.ref(LoopSpec.end(loop));
+    String step = e.ref(LoopSpec.step(loop));
     String counter = null;
     String trips = null;
     if (spec.reversed() || !taped.isEmpty()) {
       trips = lower.local("trips");
       e.add("int " + trips + " = " + tripCount(spec, start, end, step));
     }
-    String tape = null;
-    Map<Integer, String> offsets = new LinkedHashMap<>();
-    String width = "0";
-    if (!taped.isEmpty()) {
-      StringBuilder w = new StringBuilder();
-      for (int k : taped) {
-        offsets.put(k, w.length() == 0 ? "0" : w.toString());
-        Node p = spec.param(loop, k);
-        w.append(w.length() == 0 ? "" : " + ").append(p.shape().isArray() ? "(" + e.size(p) + ")" : "1");
-      }
-      width = lower.local("width");
-      e.add("int " + width + " = " + w);
-      tape = lower.local("tape");
-      e.add("double[] " + tape + " = " + lower.newArray("(" + trips + ") * " + width));
-      lower.tape(loop, new Lowering.Tape(tape, width, offsets));
-    }
+    Tape tape = taped.isEmpty() ? null : tape(loop, spec, taped, "(" + trips + ")");
     lower.code().add("// $L\n", spec.reversed() ? "the adjoint of " + spec.header()
         + ", its indices backwards" : spec.header());
     if (spec.reversed()) {
@@ -129,29 +125,99 @@ final class LoopWriter {
     if (counter != null) {
       lower.counter(spec.index(loop), counter);
     }
-    for (int k : taped) {
-      Node p = spec.param(loop, k);
-      String at = counter + " * " + width + " + " + offsets.get(k);
-      if (p.shape().isArray()) {
-        String j = lower.local("j");
-        e.open(Emitter.loop(j, e.size(p)));
-        e.add(tape + "[" + at + " + " + j + "] = " + vars.get(k) + "[" + j + "]");
-        e.close();
-      } else {
-        e.add(tape + "[" + at + "] = " + vars.get(k));
-      }
+    if (tape != null) {
+      push(loop, spec, vars, taped, tape, counter);
     }
-    for (Node n : lower.nodes()) {
-      if (used.contains(n) && n instanceof Node.Apply a && regions.loopOf(n) == loop
-          && regions.ownerOf(n) == null) {
-        writeNode(a, null);
-      }
+    writeBody(loop, n -> true);
+    update(loop, spec, vars);
+    e.close();
+  }
+
+  /**
+   * A while loop: its index counts the iterations (after the loop, how many ran, which its
+   * reverse loop reads); the condition is computed first in each iteration; the tape, if any,
+   * starts small and doubles when full (a workspace keeps the grown buffer for the next call).
+   */
+  private void writeWhile(Node.Apply loop, LoopSpec spec, List<String> vars, String index,
+      TreeSet<Integer> taped) {
+    Emitter e = lower;
+    e.add("int " + index + " = 0");
+    Tape tape = taped.isEmpty() ? null : tape(loop, spec, taped, "16");
+    lower.code().add("// $L\n", spec.header());
+    e.open("for (;; " + index + "++)");
+    lower.counter(spec.index(loop), index);
+    Node condition = spec.condition(loop);
+    Set<Node> test = Graph.reachable(List.of(condition));
+    writeBody(loop, test::contains);
+    e.open("if (" + e.ref(condition) + " == 0)");
+    e.add("break");
+    e.close();
+    if (tape != null) {
+      e.open("if ((" + index + " + 1) * " + tape.width() + " > " + tape.array() + ".length)");
+      String full = lower.local("full");
+      e.add("double[] " + full + " = " + tape.array());
+      e.add(tape.array() + " = " + lower.buffer(tape.slot(), "2 * " + full + ".length + "
+          + tape.width()));
+      // qualified: a user class named System may shadow java.lang.System
+      e.add("java.lang.System.arraycopy(" + full + ", 0, " + tape.array() + ", 0, " + index + " * "
+          + tape.width() + ")");
+      e.close();
+      push(loop, spec, vars, taped, tape, index);
     }
+    writeBody(loop, n -> !test.contains(n));
     update(loop, spec, vars);
     e.close();
     for (Node n : used) {
-      if (isTrivial(n) && ((Node.Apply) n).arg(0) == loop) {
-        lower.bind(n, vars.get(((Node.Apply) n).flags()));
+      if (ControlFlow.isTrips(n) && ((Node.Apply) n).arg(0) == loop) {
+        lower.bind(n, index);
+      }
+    }
+  }
+
+  /** A forward loop's tape: {@code records} records of the taped carried values. */
+  private Tape tape(Node.Apply loop, LoopSpec spec, TreeSet<Integer> taped, String records) {
+    StringBuilder w = new StringBuilder();
+    Map<Integer, String> offsets = new LinkedHashMap<>();
+    for (int k : taped) {
+      offsets.put(k, w.length() == 0 ? "0" : w.toString());
+      Node p = spec.param(loop, k);
+      w.append(w.length() == 0 ? "" : " + ").append(p.shape().isArray() ? "(" + lower.size(p) + ")" : "1");
+    }
+    String width = lower.local("width");
+    lower.add("int " + width + " = " + w);
+    String array = lower.local("tape");
+    int slot = lower.newSlot();
+    lower.add("double[] " + array + " = " + lower.buffer(slot, records + " * " + width));
+    Tape tape = new Tape(array, width, offsets, slot);
+    lower.tape(loop, new Lowering.Tape(array, width, offsets));
+    return tape;
+  }
+
+  private record Tape(String array, String width, Map<Integer, String> offsets, int slot) {}
+
+  /** Records the taped carried values at the start of iteration {@code counter}. */
+  private void push(Node.Apply loop, LoopSpec spec, List<String> vars, TreeSet<Integer> taped,
+      Tape tape, String counter) {
+    for (int k : taped) {
+      Node p = spec.param(loop, k);
+      String at = counter + " * " + tape.width() + " + " + tape.offsets().get(k);
+      if (p.shape().isArray()) {
+        String j = lower.local("j");
+        lower.open(Emitter.loop(j, lower.size(p)));
+        lower.add(tape.array() + "[" + at + " + " + j + "] = " + vars.get(k) + "[" + j + "]");
+        lower.close();
+      } else {
+        lower.add(tape.array() + "[" + at + "] = " + vars.get(k));
+      }
+    }
+  }
+
+  /** Writes the body's own nodes (not those of nested loops' bodies) that {@code which} takes. */
+  private void writeBody(Node.Apply loop, Predicate<Node> which) {
+    for (Node n : lower.nodes()) {
+      if (used.contains(n) && n instanceof Node.Apply a && regions.loopOf(n) == loop
+          && regions.ownerOf(n) == null && which.test(n)) {
+        writeNode(a, null);
       }
     }
   }

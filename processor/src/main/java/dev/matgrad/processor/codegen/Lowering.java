@@ -227,7 +227,17 @@ final class Lowering implements Emitter {
    * every lowering writes each entry before reading it (accumulators are filled with zeros first).
    */
   String newArray(String size) {
-    return workspace + ".buffer(" + (slots++) + ", " + size + ")";
+    return buffer(newSlot(), size);
+  }
+
+  /** A workspace slot of the method's own. */
+  int newSlot() {
+    return slots++;
+  }
+
+  /** Workspace buffer {@code slot}, at least {@code size} long. */
+  String buffer(int slot, String size) {
+    return workspace + ".buffer(" + slot + ", " + size + ")";
   }
 
   /**

@@ -3,23 +3,46 @@ package dev.matgrad.processor.ir;
 import java.util.List;
 
 /**
- * A counted loop {@code for (int i = start; i cmp end; i += step)} as a region of the IR. Its node
- * reads, in order: start, end and step (ints), the carried values' initial values, the body's
- * results (the carried values after one iteration), then its own parameters: the index and the
- * carried values at the start of an iteration. The body is every node computed from those
+ * A loop as a region of the IR: a counted loop {@code for (int i = start; i cmp end; i += step)},
+ * or a {@code while (condition)} loop ({@code conditional}). Its node reads, in order: start, end
+ * and step (ints; a while loop's are 0, 0 and 1), the carried values' initial values, the body's
+ * results (the carried values after one iteration), its own parameters: the index and the
+ * carried values at the start of an iteration, and, for a while loop, last, the condition
+ * computed from them at the start of each iteration. A while loop's index counts its iterations
+ * from 0, and {@code TRIPS} reads how many ran. The body is every node computed from the
  * parameters; what it reads from outside is captured as it is. A reversed loop runs the same
  * indices from the last down to the first (the reverse sweep of a forward loop).
  *
  * @param carried how many values the loop carries
  * @param comparison the condition's operator with the index on the left: {@code < <= > >=}
  * @param reversed whether the indices run backwards (an adjoint loop)
+ * @param conditional whether it is a while loop, which runs while its condition holds
  * @param header the loop as written, for comments in generated code
  */
-public record LoopSpec(int carried, String comparison, boolean reversed, String header) {
+public record LoopSpec(int carried, String comparison, boolean reversed, boolean conditional,
+    String header) {
   public LoopSpec {
     if (!List.of("<", "<=", ">", ">=").contains(comparison)) {
       throw new IllegalArgumentException(comparison);
     }
+    if (conditional && (reversed || !comparison.equals("<"))) {
+      throw new IllegalArgumentException("a while loop runs forwards");
+    }
+  }
+
+  /** A counted loop. */
+  public LoopSpec(int carried, String comparison, boolean reversed, String header) {
+    this(carried, comparison, reversed, false, header);
+  }
+
+  /** A while loop. */
+  public static LoopSpec whileLoop(int carried, String header) {
+    return new LoopSpec(carried, "<", false, true, header);
+  }
+
+  /** The same kind of loop carrying another number of values (a derivative's loop). */
+  public LoopSpec carrying(int values) {
+    return new LoopSpec(values, comparison, reversed, conditional, header);
   }
 
   private static final int BOUNDS = 3;
@@ -52,9 +75,17 @@ public record LoopSpec(int carried, String comparison, boolean reversed, String 
     return (Node.Param) loop.arg(BOUNDS + 2 * carried + 1 + k);
   }
 
+  /** A while loop's condition, computed at the start of each iteration. */
+  public Node condition(Node.Apply loop) {
+    if (!conditional) {
+      throw new IllegalStateException("a counted loop has no condition");
+    }
+    return loop.arg(BOUNDS + 3 * carried + 1);
+  }
+
   /** Whether argument {@code i} of the loop node is one of its own parameters. */
   public boolean isOwnParam(int i) {
-    return i >= BOUNDS + 2 * carried;
+    return i >= BOUNDS + 2 * carried && i <= BOUNDS + 3 * carried;
   }
 
   /** Whether argument {@code i} of the loop node is a body result. */
@@ -62,15 +93,24 @@ public record LoopSpec(int carried, String comparison, boolean reversed, String 
     return i >= BOUNDS + carried && i < BOUNDS + 2 * carried;
   }
 
-  /** The loop node's arguments in order. */
+  /** The loop node's arguments in order (a while loop's condition, when given, last). */
   public static List<Node> args(Node start, Node end, Node step, List<Node> inits,
-      List<Node> results, Node.Param index, List<Node.Param> params) {
+      List<Node> results, Node.Param index, List<Node.Param> params, Node condition) {
     List<Node> args = new java.util.ArrayList<>(List.of(start, end, step));
     args.addAll(inits);
     args.addAll(results);
     args.add(index);
     args.addAll(params);
+    if (condition != null) {
+      args.add(condition);
+    }
     return args;
+  }
+
+  /** The arguments of a counted loop. */
+  public static List<Node> args(Node start, Node end, Node step, List<Node> inits,
+      List<Node> results, Node.Param index, List<Node.Param> params) {
+    return args(start, end, step, inits, results, index, params, null);
   }
 
   /** Whether the index counts up (the condition is {@code <} or {@code <=}). */

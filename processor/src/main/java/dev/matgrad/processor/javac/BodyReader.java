@@ -26,6 +26,7 @@ import com.sun.source.tree.Tree;
 import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.UnaryTree;
 import com.sun.source.tree.VariableTree;
+import com.sun.source.tree.WhileLoopTree;
 import dev.matgrad.processor.CompileError;
 import dev.matgrad.processor.Message;
 import dev.matgrad.processor.ast.Expr;
@@ -159,7 +160,14 @@ final class BodyReader {
           out.add(new Stmt.Jump(breaks, origin(s)));
         }
       }
-      case WHILE_LOOP, DO_WHILE_LOOP -> invalid(s, Message.CONTROL_FLOW, "a while loop");
+      case WHILE_LOOP -> {
+        WhileLoopTree loop = (WhileLoopTree) s;
+        Expr condition = expr(loop.getCondition());
+        List<Stmt> body = new ArrayList<>();
+        readStatement(loop.getStatement(), body);
+        out.add(new Stmt.While(condition, body, origin(s)));
+      }
+      case DO_WHILE_LOOP -> invalid(s, Message.CONTROL_FLOW, "a do-while loop");
       case SWITCH -> invalid(s, Message.CONTROL_FLOW, "a switch statement");
       default -> invalid(s, Message.UNSUPPORTED_STATEMENT, describe(s));
     }
@@ -300,8 +308,17 @@ final class BodyReader {
     }
     if (e.getKind() == Tree.Kind.POSTFIX_INCREMENT || e.getKind() == Tree.Kind.PREFIX_INCREMENT
         || e.getKind() == Tree.Kind.POSTFIX_DECREMENT || e.getKind() == Tree.Kind.PREFIX_DECREMENT) {
-      invalid(e, Message.UNSUPPORTED_EXPRESSION, "the increment " + e);
-      return null;
+      // As a statement its value is discarded: i++ is i = i + 1 (an int stays an int).
+      char op = e.getKind() == Tree.Kind.POSTFIX_INCREMENT
+          || e.getKind() == Tree.Kind.PREFIX_INCREMENT ? '+' : '-';
+      ExpressionTree operand = ((UnaryTree) e).getExpression();
+      Expr one = new Expr.Literal(1, true, origin(e));
+      if (operand instanceof ArrayAccessTree target) {
+        return elementWrite(target, new Expr.Binary(op, expr(target), one, origin(e)), e);
+      }
+      String name = target(operand);
+      return name == null ? null : new Stmt.Assign(name,
+          new Expr.Binary(op, new Expr.Name(name, origin(operand)), one, origin(e)), origin(e));
     }
     invalid(e, Message.UNSUPPORTED_STATEMENT,
         "an expression statement whose value is discarded, " + e);

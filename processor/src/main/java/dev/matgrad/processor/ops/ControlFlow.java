@@ -112,6 +112,24 @@ public final class ControlFlow {
     return g.applyShapedFlagged(LOOP_RESULT, List.of(loop), k, shape);
   }
 
+  /** How many iterations a while loop (argument 0) ran: its reverse loop runs as many. */
+  public static final Op TRIPS = Op.builder("TRIPS", Op.Category.OTHER)
+      .shape((g, args, flags, origin) -> Shape.integer(g.dims()))
+      .lower((e, n) -> {
+        throw new IllegalStateException("a while loop's trip count is bound by the code generator");
+      })
+      .notation((a, n) -> "trips(" + a[0] + ")")
+      .build();
+
+  public static Node trips(Graph g, Node loop) {
+    return g.apply(TRIPS, null, 0, List.of(loop));
+  }
+
+  /** Whether n counts the iterations of the while loop n.arg(0). */
+  public static boolean isTrips(Node n) {
+    return n instanceof Node.Apply a && a.op() == TRIPS;
+  }
+
   /**
    * In a reverse loop, the value carried k (the flags) of a forward loop (argument 0) at the start
    * of the same iteration (argument 1 is the reverse loop's index): the forward loop records it.

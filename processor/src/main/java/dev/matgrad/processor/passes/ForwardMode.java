@@ -184,10 +184,11 @@ public final class ForwardMode {
         Node t = tangents.get(r);
         results.add(t != null ? t : zeros(spec.param(loop, k)));
       }
-      LoopSpec both = new LoopSpec(params.size(), spec.comparison(), spec.reversed(), spec.header());
-      Node tangentLoop = g.apply(ControlFlow.loop(both), loop.origin(), 0, LoopSpec.args(
-          LoopSpec.start(loop), LoopSpec.end(loop), LoopSpec.step(loop), inits, results, index,
-          params));
+      Node condition = spec.conditional()
+          ? copy.getOrDefault(spec.condition(loop), spec.condition(loop)) : null;
+      Node tangentLoop = g.apply(ControlFlow.loop(spec.carrying(params.size())), loop.origin(), 0,
+          LoopSpec.args(LoopSpec.start(loop), LoopSpec.end(loop), LoopSpec.step(loop), inits,
+              results, index, params, condition));
       tangentLoops.put(loop, tangentLoop);
       tangentSlots.put(loop, slots);
     }

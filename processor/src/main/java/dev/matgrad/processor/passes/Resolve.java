@@ -274,10 +274,12 @@ public final class Resolve {
           }
         } else if (s instanceof Stmt.For loop) {
           loop(loop, env, method);
+        } else if (s instanceof Stmt.While loop) {
+          loop(loop, env, method);
         } else if (s instanceof Stmt.Jump jump) {
           if (env.carried == null) {
             throw new CompileError(jump.origin(), Message.CONTROL_FLOW,
-                (jump.breaks() ? "break" : "continue") + " outside a for loop");
+                (jump.breaks() ? "break" : "continue") + " outside a loop");
           }
           // The iteration ends here: the carried locals keep their values (and break stops the rest).
           Map<String, Node> state = new HashMap<>();
@@ -554,6 +556,8 @@ public final class Resolve {
         assignedIn(i.otherwise(), into);
       } else if (s instanceof Stmt.For f) {
         assignedIn(f.body(), into);
+      } else if (s instanceof Stmt.While w) {
+        assignedIn(w.body(), into);
       }
     }
     return into;
@@ -613,12 +617,36 @@ public final class Resolve {
                 + bounds.get(b).shape().kind().javaType() + ", not an int");
       }
     }
+    String update = s.step() instanceof Expr.Literal l
+        ? s.index() + (l.value() > 0 ? "++" : "--")
+        : s.step() instanceof Expr.Unary u && u.operator() == '-'
+            ? s.index() + " -= " + u.operand().origin().source()
+            : s.index() + " += " + s.step().origin().source();
+    String header = "for (int " + s.index() + " = " + s.start().origin().source() + "; " + s.index()
+        + " " + s.comparison() + " " + s.end().origin().source() + "; " + update + ")";
+    loop(s.index(), bounds, null, s.comparison(), header, s.body(), s.origin(), env, method);
+  }
+
+  /**
+   * A while loop: carried locals as in a counted loop; the condition is computed from them at
+   * the start of each iteration, and the loop's index counts the iterations that ran.
+   */
+  private void loop(Stmt.While s, Env env, MethodSource method) {
+    List<Node> bounds = List.of(graph.intConstant(0), graph.intConstant(0), graph.intConstant(1));
+    loop(null, bounds, s.condition(), "<", "while (" + s.condition().origin().source() + ")",
+        s.body(), s.origin(), env, method);
+  }
+
+  /** A loop of either kind: {@code condition} is a while loop's, null for a counted loop. */
+  private void loop(String indexName, List<Node> bounds, Expr condition, String comparison,
+      String header, List<Stmt> body, Origin origin, Env env, MethodSource method) {
+    Set<String> assigned = assignedIn(body, new LinkedHashSet<>());
     List<String> carried = new ArrayList<>();
     for (String name : assigned) {
       // A local declared before the loop without a value is assigned in each iteration before
       // it is read there (javac checks that): it is the body's own, not carried.
       if (env.declared.containsKey(name) && !env.parameters.contains(name)
-          && !env.loopIndices.contains(name) && !name.equals(s.index())
+          && !env.loopIndices.contains(name) && !name.equals(indexName)
           && env.scope.containsKey(name)) {
         if (poisoned.contains(name) || env.declared.get(name) == null) {
           throw new Poisoned();
@@ -626,19 +654,23 @@ public final class Resolve {
         carried.add(name);
       }
     }
-    boolean breaks = jumps(s.body(), true);
+    boolean breaks = jumps(body, true);
     if (breaks) {
-      // Whether no break has happened yet: an iteration after one changes nothing.
+      // Whether no break has happened yet: an iteration after one changes nothing (a while
+      // loop stops there).
       carried.add(ALIVE);
       env.scope.put(ALIVE, graph.intConstant(1));
     }
     Env bodyEnv = new Env(new HashMap<>(env.scope), new HashMap<>(env.declared), env.parameters,
         new HashSet<>(env.loopIndices), env.loopDepth + 1);
     bodyEnv.carried = carried;
-    Node.Param index = graph.param(s.index(), Shape.integer(graph.dims()));
-    bodyEnv.scope.put(s.index(), index);
-    bodyEnv.declared.put(s.index(), Kind.INT);
-    bodyEnv.loopIndices.add(s.index());
+    Node.Param index = graph.param(indexName == null ? "iteration" : indexName,
+        Shape.integer(graph.dims()));
+    if (indexName != null) {
+      bodyEnv.scope.put(indexName, index);
+      bodyEnv.declared.put(indexName, Kind.INT);
+      bodyEnv.loopIndices.add(indexName);
+    }
     List<Node> inits = new ArrayList<>();
     List<Node.Param> params = new ArrayList<>();
     for (String name : carried) {
@@ -651,8 +683,23 @@ public final class Resolve {
     int errorsBefore = errors.size();
     Set<String> poisonedBefore = new HashSet<>(poisoned);
     Node alive = breaks ? bodyEnv.scope.get(ALIVE) : null;
-    Outcome out = alive == null ? block(s.body(), 0, bodyEnv, method)
-        : inBranch(alive, s.origin(), () -> block(s.body(), 0, bodyEnv, method));
+    Node holds = null;
+    if (condition != null) {
+      try {
+        // after a break the condition is not evaluated in Java: guarded, it reads nothing
+        holds = alive == null ? condition(condition, method, bodyEnv.scope)
+            : and(alive, inBranch(alive, origin,
+                () -> condition(condition, method, bodyEnv.scope)));
+      } catch (CompileError error) {
+        errors.addAll(error.errors());
+      } catch (Poisoned quiet) {
+        // reported where it failed
+      }
+    }
+    // A while loop stops at a break; a counted loop runs on, its iterations changing nothing.
+    Node masked = condition == null ? alive : null;
+    Outcome out = masked == null ? block(body, 0, bodyEnv, method)
+        : inBranch(masked, origin, () -> block(body, 0, bodyEnv, method));
     boolean failed = errors.size() > errorsBefore || !poisonedBefore.containsAll(poisoned);
     if (failed) {
       carried.forEach(poisoned::add);
@@ -664,14 +711,14 @@ public final class Resolve {
       String name = carried.get(k);
       Node result = out.always ? out.state.get(name)
           : out.never() ? bodyEnv.scope.get(name)
-          : choose(out.returnedWhen, out.state.get(name), bodyEnv.scope.get(name), s.origin());
-      if (alive != null) {
-        result = choose(alive, result, params.get(k), s.origin());
+          : choose(out.returnedWhen, out.state.get(name), bodyEnv.scope.get(name), origin);
+      if (masked != null) {
+        result = choose(masked, result, params.get(k), origin);
       }
       Shape a = init.shape();
       Shape b = result.shape();
       if (a.kind() != b.kind()) {
-        throw new CompileError(s.origin(), Message.TYPE_MISMATCH, carried.get(k) + " in the loop",
+        throw new CompileError(origin, Message.TYPE_MISMATCH, carried.get(k) + " in the loop",
             a.kind().javaType(), b.kind().javaType());
       }
       String context = "the loop carrying " + carried.get(k);
@@ -679,16 +726,10 @@ public final class Resolve {
       graph.dims().unify(a.cols(), b.cols(), context);
       results.add(result);
     }
-    String update = s.step() instanceof Expr.Literal l
-        ? s.index() + (l.value() > 0 ? "++" : "--")
-        : s.step() instanceof Expr.Unary u && u.operator() == '-'
-            ? s.index() + " -= " + u.operand().origin().source()
-            : s.index() + " += " + s.step().origin().source();
-    String header = "for (int " + s.index() + " = " + s.start().origin().source() + "; " + s.index()
-        + " " + s.comparison() + " " + s.end().origin().source() + "; " + update + ")";
-    LoopSpec spec = new LoopSpec(carried.size(), s.comparison(), false, header);
-    Node loop = graph.apply(ControlFlow.loop(spec), at(s.origin()), 0,
-        LoopSpec.args(bounds.get(0), bounds.get(1), bounds.get(2), inits, results, index, params));
+    LoopSpec spec = condition == null ? new LoopSpec(carried.size(), comparison, false, header)
+        : LoopSpec.whileLoop(carried.size(), header);
+    Node loop = graph.apply(ControlFlow.loop(spec), at(origin), 0, LoopSpec.args(bounds.get(0),
+        bounds.get(1), bounds.get(2), inits, results, index, params, holds));
     for (int k = 0; k < carried.size(); k++) {
       if (!carried.get(k).equals(ALIVE)) {
         define(env.scope, carried.get(k), ControlFlow.result(graph, loop, k, inits.get(k).shape()));

@@ -233,9 +233,10 @@ public final class ReverseMode {
         results.add(total);
       }
       LoopSpec reversed = new LoopSpec(params.size(), spec.comparison(), true, spec.header());
+      // A while loop's reverse runs its recorded number of iterations, indices 0.. backwards.
+      Node end = spec.conditional() ? ControlFlow.trips(g, loop) : LoopSpec.end(loop);
       Node reverse = g.apply(ControlFlow.loop(reversed), loop.origin(), 0, LoopSpec.args(
-          LoopSpec.start(loop), LoopSpec.end(loop), LoopSpec.step(loop), inits, results, index,
-          params));
+          LoopSpec.start(loop), end, LoopSpec.step(loop), inits, results, index, params));
       int slot = 0;
       for (int k : carried) {
         Node init = spec.init(loop, k);

@@ -214,9 +214,9 @@ final class ProgramChecker {
   static final java.util.concurrent.atomic.AtomicInteger KINKS =
       new java.util.concurrent.atomic.AtomicInteger();
 
-  /** Whether a method has data-dependent branches (if, ?:). */
+  /** Whether a method has data-dependent branches (if, ?:, a while loop's condition). */
   static boolean branches(Method m) {
-    return m.text().contains("if (") || m.text().contains(" ? ");
+    return m.text().contains("if (") || m.text().contains(" ? ") || m.text().contains("while (");
   }
 
   /** The processor's error for a derivative over the JVM's 64 KB limit for one method. */

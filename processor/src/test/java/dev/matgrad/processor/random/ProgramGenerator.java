@@ -48,6 +48,8 @@ final class ProgramGenerator {
   /** The share of methods with loops and branches ({@code -Dmatgrad.fuzz.control=0.4}). */
   static final double CONTROL_SHARE = Double.parseDouble(
       System.getProperty("matgrad.fuzz.control", "0.4"));
+  /** The share of counted loops written as while loops (see loop). */
+  static final double WHILE_SHARE = 0.25;
   /** Whether loops carry vector and matrix locals (see loop). */
   static final boolean CARRY_ARRAYS = true;
 
@@ -378,6 +380,8 @@ final class ProgramGenerator {
     private final List<I> intVars = new ArrayList<>();
     /** Names of locals declared in blocks that have ended: they may be declared again. */
     private final List<String> outOfScope = new ArrayList<>();
+    /** While loops' counters: declared before their loop, they stay in scope after it. */
+    private final java.util.Set<String> counters = new java.util.HashSet<>();
     /** Locals declared final (never assigned again). */
     private final Set<String> finals = new HashSet<>();
     /** The int locals (int parameters may not be assigned). */
@@ -594,7 +598,7 @@ final class ProgramGenerator {
     }
 
     private boolean taken(String name) {
-      return params.stream().anyMatch(p -> p.name().equals(name))
+      return counters.contains(name) || params.stream().anyMatch(p -> p.name().equals(name))
           || vars.stream().anyMatch(v -> v.name().equals(name))
           || intVars.stream().anyMatch(v -> v.code().equals(name))
           || bools.contains(name) || indices.stream().anyMatch(x -> name.equals(x.name()));
@@ -1132,6 +1136,14 @@ final class ProgramGenerator {
       List<Var> carried = vars.stream().filter(v -> v.line() >= 0
           && (CARRY_ARRAYS || v.type().kind() == Kind.SCALAR)
           && !finals.contains(v.name())).toList();
+      // A while loop counting with a local index, stopping early on a data-dependent condition.
+      boolean whileForm = index.equals(i) && header.contains(i + " < ") && chance(WHILE_SHARE);
+      if (whileForm) {
+        counters.add(i);
+        emit("int " + i + " = 0;");
+        header = "while (" + i + " < " + size + (chance(0.3) ? " && (" + condition() + ")" : "")
+            + ")";
+      }
       int before = lines.size();
       emit(header + " {");
       String was = indent;
@@ -1151,19 +1163,22 @@ final class ProgramGenerator {
       endScope(scope);
       trips = wasTrips;
       inLoop = wasLoop;
-      indent = was;
-      emit("}");
-      if (lines.size() == before + 2) {
+      if (lines.size() == before + 1) {
         // an empty body: a carried update at least
-        lines.remove(lines.size() - 1);
         indent = was + "  ";
         indices.add(new Index(i, index, size, n.sizeSymbol(), max));
         update(carried.isEmpty() ? null : pick(carried));
         indices.remove(indices.size() - 1);
-        indent = was;
-        emit("}");
       }
-      outOfScope.add(i);
+      if (whileForm) {
+        indent = was + "  ";
+        emit(i + " += 1;");
+      }
+      indent = was;
+      emit("}");
+      if (!whileForm) {
+        outOfScope.add(i);
+      }
     }
 
     /** Locals declared since scope was taken go out of scope. */

@@ -97,15 +97,18 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
   }
 
   /**
-   * The head of a control statement: kind is "for", "if", "else if" or "else"; a for loop
-   * {@code for (int var = init; cond; update)} has its update as written ({@code i++},
-   * {@code i += 2}); an if has only cond.
+   * The head of a control statement: kind is "for", "while", "if", "else if" or "else"; a for
+   * loop {@code for (int var = init; cond; update)} has its update as written ({@code i++},
+   * {@code i += 2}); a while loop has its cond and, as its update, the counter's increment that
+   * ends its body ({@code i += 1}: kept with the head, so that shrinking never drops it and
+   * leaves a loop that does not end); an if has only cond.
    */
   record Head(String kind, String var, Ex init, Ex cond, String update) {
     String print() {
       return switch (kind) {
         case "for" -> "for (int " + var + " = " + ProgramModel.print(init) + "; "
             + ProgramModel.print(cond) + "; " + update + ")";
+        case "while" -> "while (" + ProgramModel.print(cond) + ")";
         case "else" -> "else";
         default -> kind + " (" + ProgramModel.print(cond) + ")";
       };
@@ -557,6 +560,22 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
         expect(")");
         return new Block(new Head("for", var, init, cond, update), blockBody());
       }
+      if (t.equals("while")) {
+        next();
+        expect("(");
+        Ex cond = expression();
+        expect(")");
+        List<St> body = new ArrayList<>(blockBody());
+        String var = null;
+        String update = null;
+        if (!body.isEmpty() && body.get(body.size() - 1) instanceof Assign a
+            && a.op().equals("+=")) {
+          body.remove(body.size() - 1);
+          var = a.name();
+          update = a.name() + " += " + print(a.value());
+        }
+        return new Block(new Head("while", var, null, cond, update), List.copyOf(body));
+      }
       if (t.equals("if") || t.equals("else")) {
         next();
         String kind = t;
@@ -787,6 +806,10 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
           .append("{\n");
       for (St inner : block.body()) {
         print(inner, indent + "  ", out);
+      }
+      if (block.head() != null && block.head().kind().equals("while")
+          && block.head().update() != null) {
+        out.append(indent).append("  ").append(block.head().update()).append(";\n");
       }
       out.append(indent).append("}\n");
     }
