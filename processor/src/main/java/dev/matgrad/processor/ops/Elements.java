@@ -115,6 +115,49 @@ public final class Elements {
       .mayThrow()
       .build();
 
+  /**
+   * acc + e_i vᵀ (arguments acc, v, i): v added into row i of acc, in acc's own storage where
+   * nothing else reads acc (an adjoint accumulated over a loop's iterations), else into a copy.
+   */
+  public static final Op ADD_ROW = addInto("ADD_ROW", true);
+
+  /** acc + v e_jᵀ (arguments acc, v, j): v added into column j of acc (see ADD_ROW). */
+  public static final Op ADD_COL = addInto("ADD_COL", false);
+
+  private static Op addInto(String name, boolean row) {
+    return Op.builder(name, Op.Category.OTHER)
+        .shape((g, args, flags, origin) -> args.get(0).shape())
+        .lower((e, n) -> {
+          if (!e.writesInPlace(n)) {
+            String j = e.fresh("j");
+            e.open(Emitter.loop(j, e.size(n)));
+            e.add(e.ref(n) + "[" + j + "] = " + e.at(n.arg(0), j));
+            e.close();
+          }
+          String k = e.fresh(row ? "j" : "i");
+          e.open(Emitter.loop(k, row ? e.cols(n) : e.rows(n)));
+          String at = row ? e.ref(n.arg(2)) + " * " + e.cols(n) + " + " + k
+              : k + " * " + e.cols(n) + " + " + e.ref(n.arg(2));
+          e.add(e.ref(n) + "[" + at + "] += " + e.at(n.arg(1), k));
+          e.close();
+        })
+        .notation((a, n) -> a[0] + (row ? " + e_" + a[2] + " " + Notation.paren(a[1]) + "ᵀ"
+            : " + " + Notation.paren(a[1]) + " e_" + a[2] + "ᵀ"))
+        .vjp((g, n, grad) -> Arrays.asList(grad,
+            g.apply(row ? Elements.ROW : Elements.COL, null, grad, n.arg(2)), null))
+        .jvp((g, n, t) -> {
+          if (t.get(1) == null) {
+            return t.get(0);
+          }
+          Node acc = t.get(0) != null ? t.get(0) : Rules.zerosLike(g, n);
+          return g.apply(row ? Elements.ADD_ROW : Elements.ADD_COL, null, 0,
+              List.of(acc, t.get(1), n.arg(2)));
+        })
+        .writesInto()
+        .constantArgs(2)
+        .build();
+  }
+
   /** A matrix of the shape given, zero but for row i = v (the adjoint of row). */
   public static final Op EMBED_ROW = Op.builder("EMBED_ROW", Op.Category.OTHER)
       .lower((e, n) -> {
@@ -130,6 +173,7 @@ public final class Elements {
       .jvp(Rules.linear())
       .constantArgs(1)
       .linear()
+      .addsInto(ADD_ROW)
       .build();
 
   /** A matrix of the shape given, zero but for column j = v (the adjoint of col). */
@@ -147,6 +191,7 @@ public final class Elements {
       .jvp(Rules.linear())
       .constantArgs(1)
       .linear()
+      .addsInto(ADD_COL)
       .build();
 
   /** The n×n identity, n a size of a parameter (a constant: nothing to differentiate). */

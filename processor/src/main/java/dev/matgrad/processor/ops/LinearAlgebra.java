@@ -65,6 +65,49 @@ public final class LinearAlgebra {
       .linear()
       .build();
 
+  /**
+   * acc + u vᵀ (arguments acc, u, v): a rank-one update, into acc's own storage where nothing
+   * else reads acc (the weight adjoint a reverse loop accumulates), else into a copy; the outer
+   * product is never filled into an array of its own.
+   */
+  public static final Op ADD_OUTER = Op.builder("ADD_OUTER", Op.Category.OTHER)
+      .shape((g, args, flags, origin) -> args.get(0).shape())
+      .lower((e, n) -> {
+        String i = e.fresh("i");
+        String j = e.fresh("j");
+        String cols = e.size(n.arg(2));
+        if (!e.writesInPlace(n)) {
+          e.open(Emitter.loop(j, e.size(n)));
+          e.add(e.ref(n) + "[" + j + "] = " + e.at(n.arg(0), j));
+          e.close();
+        }
+        e.open(Emitter.loop(i, e.size(n.arg(1))));
+        String u = e.fresh("u_i");
+        e.add("double " + u + " = " + e.at(n.arg(1), i));
+        String row = e.fresh("row");
+        e.add("int " + row + " = " + i + " * " + cols);
+        e.open(Emitter.loop(j, cols));
+        e.add(e.ref(n) + "[" + row + " + " + j + "] += " + u + " * " + e.at(n.arg(2), j));
+        e.close();
+        e.close();
+      })
+      .notation((a, n) -> a[0] + " + " + Notation.paren(a[1]) + " " + Notation.paren(a[2]) + "ᵀ")
+      .vjp((g, n, grad) -> List.of(grad, g.apply(LinearAlgebra.MATMUL, null, 0, List.of(grad, n.arg(2))),
+          g.apply(LinearAlgebra.MATMUL, null, LinearAlgebra.TRANSPOSE_LEFT, List.of(grad, n.arg(1)))))
+      .jvp((g, n, t) -> {
+        Node d = t.get(1) == null ? null : g.apply(LinearAlgebra.OUTER, null, t.get(1), n.arg(2));
+        if (t.get(2) != null) {
+          Node right = g.apply(LinearAlgebra.OUTER, null, n.arg(1), t.get(2));
+          d = d == null ? right : g.apply(Arithmetic.ADD, null, d, right);
+        }
+        if (t.get(0) != null) {
+          d = d == null ? t.get(0) : g.apply(Arithmetic.ADD, null, t.get(0), d);
+        }
+        return d;
+      })
+      .writesInto()
+      .build();
+
   public static final Op OUTER = Op.builder("OUTER", Op.Category.OTHER)
       .signatures("outer(double[],double[])")
       .shape((g, args, flags, origin) ->
@@ -85,6 +128,7 @@ public final class LinearAlgebra {
           g.apply(MATMUL, null, TRANSPOSE_LEFT, List.of(grad, n.arg(0)))))
       .jvp(Rules.multilinear())
       .linear()
+      .addsInto(LinearAlgebra.ADD_OUTER)
       .build();
 
   public static final Op DOT = Op.builder("DOT", Op.Category.OTHER)
