@@ -220,4 +220,9 @@ public final class Arithmetic {
     }
     return null;
   }
+
+  /** The zero of n's shape: the constant 0 for a scalar, else a broadcast 0. */
+  public static Node zeros(Graph g, Node like) {
+    return like.shape().isScalar() ? g.constant(0.0) : Rules.zerosLike(g, like);
+  }
 }

@@ -194,8 +194,7 @@ public final class ForwardMode {
     }
 
     Node zeros(Node like) {
-      return like.shape().isScalar() ? g.constant(0.0)
-          : g.broadcast(Arithmetic.BROADCAST, g.constant(0.0), like.shape());
+      return Arithmetic.zeros(g, like);
     }
   }
 }
