@@ -237,9 +237,13 @@ public final class LinearAlgebra {
       .linear()
       .build();
 
-  /** A matmul operand: products need no parentheses (A (B C) = A B C) unless transposed. */
+  /**
+   * A matmul operand: products need no parentheses (A (B C) = A B C, A (diag(d) B) = A diag(d) B)
+   * unless transposed.
+   */
   private static String factor(String text, Node operand, boolean transposed) {
-    boolean product = operand instanceof Node.Apply p && (p.op() == MATMUL || p.op() == OUTER);
+    boolean product = operand instanceof Node.Apply p && (p.op() == MATMUL || p.op() == OUTER
+        || p.op() == SCALE_ROWS || p.op() == SCALE_COLS);
     String shown = product && !transposed ? text : Notation.paren(text);
     return transposed ? shown + "ᵀ" : shown;
   }
