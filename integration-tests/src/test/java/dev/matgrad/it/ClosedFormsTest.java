@@ -150,6 +150,7 @@ class ClosedFormsTest {
           1e-12, 1e-15, i -> "(" + i / features + ", " + i % features + ")");
       assertTrue(derivative(SECOND, "logisticHessian").startsWith("∇²_w f = Xᵀ diag("),
           derivative(SECOND, "logisticHessian"));
+      assertSymmetric(hess, features);
     }
 
     /** ½‖Xw − y‖² + λ‖w‖²: XᵀX + 2λI. */
@@ -166,6 +167,16 @@ class ClosedFormsTest {
       CommonOps_DDRM.scale(1.4, ridge);
       Close.assertAllClose("XᵀX + 2λI", Ejml.plus(expected, ridge).getData(), hess, 1e-12,
           1e-15);
+      assertSymmetric(hess, features);
+    }
+
+    /** One triangle of a product known symmetric is computed, the other mirrored: exactly equal. */
+    private void assertSymmetric(double[] hess, int n) {
+      for (int a = 0; a < n; a++) {
+        for (int b = 0; b < a; b++) {
+          assertEquals(hess[b * n + a], hess[a * n + b], 0.0, "hess at (" + a + ", " + b + ")");
+        }
+      }
     }
 
     /** Hessians from closed forms and from the sweeps against differences of the gradient. */

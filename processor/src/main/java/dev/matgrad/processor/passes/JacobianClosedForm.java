@@ -329,9 +329,13 @@ public final class JacobianClosedForm {
         return Block.denseTransposed(g.apply(LinearAlgebra.MATMUL, null, 0, List.of(matrix, m)));
       }
       if (m instanceof Node.Apply s && s.op() == LinearAlgebra.SCALE_ROWS && s.arg(1) == matrix) {
-        // (diag(d) A)ᵀ A = Aᵀ diag(d) A, written so.
-        return Block.dense(g.apply(LinearAlgebra.MATMUL, null, LinearAlgebra.TRANSPOSE_LEFT,
-            List.of(matrix, m)));
+        // (diag(d) A)ᵀ A = Aᵀ diag(d) A, written so: symmetric, so one triangle is computed.
+        return Block.dense(g.apply(LinearAlgebra.MATMUL, null,
+            LinearAlgebra.TRANSPOSE_LEFT | LinearAlgebra.SYMMETRIC, List.of(matrix, m)));
+      }
+      if (m == matrix) {
+        return Block.dense(g.apply(LinearAlgebra.MATMUL, null,
+            LinearAlgebra.TRANSPOSE_LEFT | LinearAlgebra.SYMMETRIC, List.of(matrix, matrix)));
       }
       return Block.dense(g.apply(LinearAlgebra.MATMUL, null, LinearAlgebra.TRANSPOSE_LEFT,
           List.of(m, matrix)));
