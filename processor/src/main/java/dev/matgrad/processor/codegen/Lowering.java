@@ -595,13 +595,6 @@ final class Lowering implements Emitter {
           + " $L, false, $L)", ProductKernelCalls.PRODUCTS, rows, pm, r0, k, a, aOffset, lda,
           transposeA, b, bOffset, ldb, transposeB, c, r0, pm, r0, m, workspace);
       code.endControlFlow();
-      String i = fresh("i");
-      String j = fresh("j");
-      code.beginControlFlow("for (int $L = 1; $L < $L; $L++)", i, i, m, i);
-      code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, i, j);
-      code.addStatement("$L[$L * ($L) + $L] = $L[$L * ($L) + $L]", c, i, m, j, c, j, m, i);
-      code.endControlFlow();
-      code.endControlFlow();
     };
     switch (ProductKernelCalls.decide(m, m, k)) {
       case KERNEL -> kernel.run();
@@ -614,6 +607,14 @@ final class Lowering implements Emitter {
         code.endControlFlow();
       }
     }
+    // The lower triangle from the upper, whichever computed it: exactly symmetric.
+    String i = fresh("i");
+    String j = fresh("j");
+    code.beginControlFlow("for (int $L = 1; $L < $L; $L++)", i, i, m, i);
+    code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, i, j);
+    code.addStatement("$L[$L * ($L) + $L] = $L[$L * ($L) + $L]", c, i, m, j, c, j, m, i);
+    code.endControlFlow();
+    code.endControlFlow();
   }
 
   String literal(Node.Const c) {
