@@ -105,10 +105,10 @@ class DerivationNotationTest {
 
   @Test
   void aScalarFactorComesBeforeTheArray() {
-    // The adjoint rule multiplies ḡ by c; it prints as c ḡ, and its Jacobian keeps the column
-    // form (c alone would hide the identity in c I).
+    // The adjoint rule multiplies ḡ by c; it prints as c ḡ. The Jacobian's closed form states
+    // the identity (c alone would hide it).
     assertEquals(List.of("f = c x", "(∂f/∂x) ḡ = c ḡ"), notation.get("scaledVjp"));
-    assertEquals("    = c ḡ", notation.get("scaledJacobian").get(2));
+    assertEquals("∂f/∂x = c I", notation.get("scaledJacobian").get(1));
   }
 
   @Test

@@ -8,6 +8,7 @@ import com.palantir.javapoet.TypeSpec;
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.passes.JacobianClosedForm;
 import dev.matgrad.processor.passes.Program;
 import java.util.ArrayList;
 import java.util.List;
@@ -87,15 +88,21 @@ public final class GradientsWriter {
     Set<String> helpers = new java.util.TreeSet<>();
     List<MethodWriter.Mode> modes = p.scalarValued() ? List.of(MethodWriter.Mode.GRAD)
         : List.of(MethodWriter.Mode.VJP, MethodWriter.Mode.JACOBIAN);
+    Program closedJacobian = p.scalarValued() ? null : closedForm(p, false);
     for (MethodWriter.Mode mode : modes) {
-      List<String> notation = notation(p, mode);
-      AnnotationSpec derivation = derivation(p, notation);
-      String doc = javadoc(p, mode, notation);
-      out.add(new MethodWriter(p, mode, false, javaLangShadowed).write(doc, derivation));
-      out.add(written(new MethodWriter(p, mode, true, javaLangShadowed), helpers)
-          .write(workspaceJavadoc(p, mode), derivation));
+      Program of = p;
+      if (mode == MethodWriter.Mode.JACOBIAN && closedJacobian != null) {
+        of = closedJacobian;
+        mode = MethodWriter.Mode.CLOSED_JACOBIAN;
+      }
+      List<String> notation = notation(of, mode);
+      AnnotationSpec derivation = derivation(of, notation);
+      String doc = javadoc(of, mode, notation);
+      out.add(new MethodWriter(of, mode, false, javaLangShadowed).write(doc, derivation));
+      out.add(written(new MethodWriter(of, mode, true, javaLangShadowed), helpers)
+          .write(workspaceJavadoc(of, mode), derivation));
     }
-    if (!p.scalarValued()) {
+    if (!p.scalarValued() && closedJacobian == null) {
       out.add(written(new MethodWriter(tangent, MethodWriter.Mode.JACOBIAN_BY_FORWARD_SWEEPS, true,
           javaLangShadowed), helpers).write("The Jacobian of {@link #" + p.source().name()
               + "Jacobian} by forward sweeps, one per input entry (row i of jac_w is the"
@@ -108,17 +115,37 @@ public final class GradientsWriter {
         .write(javadoc(tangent, MethodWriter.Mode.JVP, notation), derivation));
     out.add(written(new MethodWriter(tangent, MethodWriter.Mode.JVP, true, javaLangShadowed),
         helpers).write(workspaceJavadoc(tangent, MethodWriter.Mode.JVP), derivation));
+    Program closedHessian = hessian == null ? null : closedForm(p, true);
     for (MethodWriter.Mode mode : hessian == null ? List.<MethodWriter.Mode>of()
         : List.of(MethodWriter.Mode.HVP, MethodWriter.Mode.HESSIAN)) {
-      List<String> lines = notation(hessian, mode);
-      AnnotationSpec second = derivation(hessian, lines);
-      out.add(new MethodWriter(hessian, mode, false, javaLangShadowed)
-          .write(javadoc(hessian, mode, lines), second));
-      out.add(written(new MethodWriter(hessian, mode, true, javaLangShadowed), helpers)
-          .write(workspaceJavadoc(hessian, mode), second));
+      Program of = hessian;
+      if (mode == MethodWriter.Mode.HESSIAN && closedHessian != null) {
+        of = closedHessian;
+        mode = MethodWriter.Mode.CLOSED_HESSIAN;
+      }
+      List<String> lines = notation(of, mode);
+      AnnotationSpec second = derivation(of, lines);
+      out.add(new MethodWriter(of, mode, false, javaLangShadowed)
+          .write(javadoc(of, mode, lines), second));
+      out.add(written(new MethodWriter(of, mode, true, javaLangShadowed), helpers)
+          .write(workspaceJavadoc(of, mode), second));
     }
     out.addAll(Helpers.methods(helpers, javaLangShadowed));
     return out;
+  }
+
+  /**
+   * The closed form of fJacobian (or, with {@code hessian}, of fHessian) from the reverse-mode
+   * program, or null where the pass declines and the sweeps are written. The pass is meant to
+   * decline whatever it does not cover; should it fail on a graph anyway, the sweeps are written
+   * too, so that a gap in it never stops the method from being generated.
+   */
+  private static Program closedForm(Program p, boolean hessian) {
+    try {
+      return hessian ? JacobianClosedForm.hessian(p) : JacobianClosedForm.jacobian(p);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** The writer, whose helpers are added to {@code helpers} once it has written its method. */
@@ -187,6 +214,8 @@ public final class GradientsWriter {
             lines.add("    = " + derivative);
           }
         }
+        case CLOSED_JACOBIAN -> lines.add("∂f/∂" + w.name() + " = " + derivative);
+        case CLOSED_HESSIAN -> lines.add("∇²_" + w.name() + " f = " + derivative);
         case HVP -> lines.add("(∇²f dir)_" + w.name() + " = " + derivative);
         case HESSIAN -> {
           lines.add("row a of ∇²f, block " + w.name() + " = (∇²f e_a)_" + w.name() + ", with dir = e_a:");
@@ -230,6 +259,13 @@ public final class GradientsWriter {
       case HESSIAN -> b.append("Hessian of {@link ").append(s.owner()).append("#").append(f)
           .append("}: writes hess[a·N + b] = ∂²f/∂θ_a∂θ_b, θ the wrt parameters flattened and")
           .append(" concatenated in declaration order (N entries), one Hessian-vector product per row.\n");
+      case CLOSED_HESSIAN -> b.append("Hessian of {@link ").append(s.owner()).append("#").append(f)
+          .append("}: writes hess[a·N + b] = ∂²f/∂θ_a∂θ_b, θ the wrt parameters flattened and")
+          .append(" concatenated in declaration order (N entries), computed as one matrix expression")
+          .append(" (its closed form, below), not one Hessian-vector product per row.\n");
+      case CLOSED_JACOBIAN -> b.append("Jacobian of {@link ").append(s.owner()).append("#").append(f)
+          .append("}: writes jac_w[i·m + j] = ∂f_j/∂w_i, the size(w)×m Jacobian (m = number of outputs),")
+          .append(" computed as one matrix expression (its closed form, below), not one sweep per row.\n");
       case JVP -> b.append("Jacobian-vector product (forward mode) of {@link ").append(s.owner())
           .append("#").append(f).append(p.scalarValued()
               ? "}: returns Σ_w ⟨∂f/∂w, dir_w⟩, the derivative of f along the directions.\n"
@@ -251,7 +287,7 @@ public final class GradientsWriter {
       }
     }
     for (Node.Param w : p.wrt()) {
-      if (mode == MethodWriter.Mode.HESSIAN) {
+      if (mode == MethodWriter.Mode.HESSIAN || mode == MethodWriter.Mode.CLOSED_HESSIAN) {
         continue;
       }
       if (mode == MethodWriter.Mode.HVP) {
@@ -264,12 +300,14 @@ public final class GradientsWriter {
             .append(", size(").append(w.name()).append(") entries\n");
         continue;
       }
-      String out = (mode == MethodWriter.Mode.JACOBIAN ? "jac_" : "grad_") + w.name();
+      boolean jacobian = mode == MethodWriter.Mode.JACOBIAN
+          || mode == MethodWriter.Mode.CLOSED_JACOBIAN;
+      String out = (jacobian ? "jac_" : "grad_") + w.name();
       b.append("@param ").append(out).append(" output, overwritten: ")
-          .append(mode == MethodWriter.Mode.JACOBIAN ? "size(" + w.name() + ")·m entries"
+          .append(jacobian ? "size(" + w.name() + ")·m entries"
               : "∂/∂" + w.name() + ", size(" + w.name() + ") entries").append('\n');
     }
-    if (mode == MethodWriter.Mode.HESSIAN) {
+    if (mode == MethodWriter.Mode.HESSIAN || mode == MethodWriter.Mode.CLOSED_HESSIAN) {
       b.append("@param hess output, overwritten: N·N entries, row-major\n");
     }
     if (mode == MethodWriter.Mode.JVP && !p.scalarValued()) {

@@ -581,6 +581,52 @@ final class Lowering implements Emitter {
     }
   }
 
+  /** Rows of a symmetric product's upper triangle computed per kernel call. */
+  private static final int SYMMETRIC_ROW_BLOCK = 32;
+
+  @Override
+  public void symmetricMatmul(String m, String k, String a, boolean transposeA, String b,
+      boolean transposeB, String c, Runnable loops) {
+    Runnable kernel = () -> {
+      String r0 = fresh("r0");
+      String rows = fresh("rows");
+      code.beginControlFlow("for (int $L = 0; $L < $L; $L += $L)", r0, r0, m, r0,
+          SYMMETRIC_ROW_BLOCK);
+      code.addStatement("int $L = $L($L, $L - $L)", rows, math("min"), SYMMETRIC_ROW_BLOCK,
+          m, r0);
+      // Rows r0.. of op(A) against columns r0.. of op(B), into C from (r0, r0).
+      String pm = "(" + m + ")";
+      String pk = "(" + k + ")";
+      String aOffset = transposeA ? r0 : r0 + " * " + pk;
+      String lda = transposeA ? m : k;
+      String bOffset = transposeB ? r0 + " * " + pk : r0;
+      String ldb = transposeB ? k : m;
+      code.addStatement("$T.matmul($L, $L - $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L, $L * $L + $L,"
+          + " $L, false, $L)", ProductKernelCalls.PRODUCTS, rows, pm, r0, k, a, aOffset, lda,
+          transposeA, b, bOffset, ldb, transposeB, c, r0, pm, r0, m, workspace);
+      code.endControlFlow();
+    };
+    switch (ProductKernelCalls.decide(m, m, k)) {
+      case KERNEL -> kernel.run();
+      case LOOPS -> loops.run();
+      case AT_RUN_TIME -> {
+        code.beginControlFlow("if ($L)", ProductKernelCalls.largeEnough(m, m, k));
+        kernel.run();
+        code.nextControlFlow("else");
+        loops.run();
+        code.endControlFlow();
+      }
+    }
+    // The lower triangle from the upper, whichever computed it: exactly symmetric.
+    String i = fresh("i");
+    String j = fresh("j");
+    code.beginControlFlow("for (int $L = 1; $L < $L; $L++)", i, i, m, i);
+    code.beginControlFlow("for (int $L = 0; $L < $L; $L++)", j, j, i, j);
+    code.addStatement("$L[$L * ($L) + $L] = $L[$L * ($L) + $L]", c, i, m, j, c, j, m, i);
+    code.endControlFlow();
+    code.endControlFlow();
+  }
+
   String literal(Node.Const c) {
     // Negative literals are parenthesised so that a formula's own minus never makes "--".
     if (c.shape().kind() == Kind.INT) {

@@ -40,7 +40,14 @@ final class MethodWriter {
     GRAD("Grad", "grad_"), VJP("Vjp", "grad_"), JACOBIAN("Jacobian", "jac_"), JVP("Jvp", "dir_"),
     HVP("Hvp", "hvp_"), HESSIAN("Hessian", null),
     /** The Jacobian by forward sweeps: a private helper fJacobian calls when it is cheaper. */
-    JACOBIAN_BY_FORWARD_SWEEPS("JacobianByForwardSweeps", "jac_");
+    JACOBIAN_BY_FORWARD_SWEEPS("JacobianByForwardSweeps", "jac_"),
+    /**
+     * fJacobian from its closed form: a program whose gradients are the blocks ∂f/∂w as
+     * matrices (see JacobianClosedForm), computed once and written into jac_w.
+     */
+    CLOSED_JACOBIAN("Jacobian", "jac_"),
+    /** fHessian from its closed form: the program's one gradient is ∇²f as a matrix. */
+    CLOSED_HESSIAN("Hessian", null);
 
     final String suffix;
     final String outputPrefix;
@@ -142,7 +149,7 @@ final class MethodWriter {
       m.addParameter(DOUBLE_ARRAY, jvpOut);
       arguments.add(jvpOut);
     }
-    if (mode == Mode.HESSIAN) {
+    if (hessianOutput()) {
       m.addParameter(DOUBLE_ARRAY, hess);
       arguments.add(hess);
     }
@@ -157,6 +164,50 @@ final class MethodWriter {
           methodName(source, mode), String.join(", ", arguments), WORKSPACE);
     }
     return m.build();
+  }
+
+  /** Whether the method writes the Hessian into {@code hess}. */
+  private boolean hessianOutput() {
+    return mode == Mode.HESSIAN || mode == Mode.CLOSED_HESSIAN;
+  }
+
+  /**
+   * A closed-form Jacobian or Hessian: each block's matrix expression computed once (its last
+   * product straight into the caller's array where nothing else reads it), then copied into the
+   * output where it was not. A block is size(w) × m (or N × N) row-major, the output's layout.
+   */
+  private void closedForm(CodeBlock.Builder code, Set<Node> used) {
+    Set<Node> keep = new HashSet<>(program.gradients().values());
+    lower.planFusion(used, keep, this::sameLoop);
+    lower.planInPlace(used, regions, keep, (n, c) -> true);
+    Map<String, String> outputs = new LinkedHashMap<>();
+    for (Node.Param w : program.wrt()) {
+      outputs.put(w.name(), mode == Mode.CLOSED_HESSIAN ? hess : outputNames.get(w.name()));
+    }
+    Map<Node, String> direct = new HashMap<>();
+    Map<Node, Integer> readers = Graph.uses(program.graph().nodes());
+    for (Node.Param w : program.wrt()) {
+      Node block = program.gradients().get(w.name());
+      if (block instanceof Node.Apply a && a.shape().isArray() && !readers.containsKey(block)
+          && !a.op().writesInto() && !direct.containsKey(block) && !lower.readsAsScalar(block)) {
+        direct.put(block, outputs.get(w.name()));
+      }
+    }
+    loops.write(program.graph().nodes(), n -> true, direct);
+    for (Node.Param w : program.wrt()) {
+      String out = outputs.get(w.name());
+      Node block = program.gradients().get(w.name());
+      if (block == null) {
+        code.addStatement("$T.fill($L, 0.0)", Arrays.class, out);
+      } else if (out.equals(direct.get(block))) {
+        continue;
+      } else if (block.shape().isScalar() || lower.readsAsScalar(block)) {
+        code.addStatement("$T.fill($L, $L)", Arrays.class, out, lower.ref(block));
+      } else {
+        code.addStatement("$T.arraycopy($L, 0, $L, 0, $L.length)", System.class,
+            lower.ref(block), out, out);
+      }
+    }
   }
 
   /** fGrad returns f's value and a scalar f's fJvp its directional derivative. */
@@ -189,7 +240,7 @@ final class MethodWriter {
     if (mode == Mode.JVP && !program.scalarValued()) {
       code.addStatement("$T.requireNonNull($L, $S)", Objects.class, jvpOut, jvpOut);
     }
-    if (mode == Mode.HESSIAN) {
+    if (hessianOutput()) {
       code.addStatement("$T.requireNonNull($L, $S)", Objects.class, hess, hess);
     }
     code.addStatement("$T.requireNonNull($L, $S)", Objects.class, workspace, workspace);
@@ -211,6 +262,8 @@ final class MethodWriter {
       jacobianByForwardSweeps(code, used);
     } else if (mode == Mode.HESSIAN) {
       hessian(code, used);
+    } else if (mode == Mode.CLOSED_JACOBIAN || mode == Mode.CLOSED_HESSIAN) {
+      closedForm(code, used);
     } else if (mode == Mode.JACOBIAN) {
       Set<Node> reverse = dependsOnSeed(seed);
       lower.planFusion(used, keep, (n, c) -> sameLoop(n, c) && reverse.contains(n) == reverse.contains(c));
@@ -327,7 +380,7 @@ final class MethodWriter {
         lengthCheck(code, w, dir, w.shape().isScalar() ? "1" : lower.size(w), " but needs size(");
       }
     }
-    if (mode == Mode.HESSIAN) {
+    if (hessianOutput()) {
       String n = thetaSize();
       code.beginControlFlow("if ($L.length != (long) ($L) * ($L))", hess, n, n);
       code.addStatement("throw new $T($S + $L.length + $S + ($L) + $S)",
@@ -358,7 +411,8 @@ final class MethodWriter {
         continue;
       }
       String size = w.shape().isScalar() ? "1" : lower.size(w);
-      boolean jacobian = mode == Mode.JACOBIAN || mode == Mode.JACOBIAN_BY_FORWARD_SWEEPS;
+      boolean jacobian = mode == Mode.JACOBIAN || mode == Mode.JACOBIAN_BY_FORWARD_SWEEPS
+          || mode == Mode.CLOSED_JACOBIAN;
       String need = jacobian ? "(long) " + size + " * " + m : size;
       code.beginControlFlow("if ($L.length != $L)", out, need);
       String what = jacobian

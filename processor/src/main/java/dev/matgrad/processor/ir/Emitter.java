@@ -104,4 +104,13 @@ public interface Emitter {
    */
   void matmul(String m, String n, String k, String a, boolean transposeA, String b,
       boolean transposeB, String c, Runnable loops);
+
+  /**
+   * As {@link #matmul} for a product known to be symmetric (m×m, e.g. Mᵀ diag(d) M): the kernel
+   * computes the upper triangle, in blocks of rows, and the rest is mirrored from it (exactly
+   * symmetric, about half the multiply-adds); small products run the inline {@code loops}, and
+   * are mirrored the same way.
+   */
+  void symmetricMatmul(String m, String k, String a, boolean transposeA, String b,
+      boolean transposeB, String c, Runnable loops);
 }

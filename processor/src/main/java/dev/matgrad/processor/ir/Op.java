@@ -47,6 +47,15 @@ public final class Op {
     Node apply(Graph g, Node.Apply n, List<Node> tangents);
   }
 
+  /**
+   * The partial derivatives ∂y/∂a_k of an elementwise op as IR (null where a_k has none): y's
+   * derivative is Σ_k ȧ_k ⊙ ∂y/∂a_k, entry by entry.
+   */
+  @FunctionalInterface
+  public interface PartialsRule {
+    List<Node> apply(Graph g, Node.Apply n);
+  }
+
   /** Writes the loops computing {@code n} through the emitter. */
   @FunctionalInterface
   public interface Lowering {
@@ -98,6 +107,8 @@ public final class Op {
   private final ShapeRule shapeRule;
   private final VjpRule vjp;
   private final JvpRule jvp;
+  private final PartialsRule partials;
+  private final boolean zeroSafePartials;
   private final Lowering lowering;
   private final Formula formula;
   private final int[] repeatedArgs;
@@ -122,6 +133,8 @@ public final class Op {
     this.shapeRule = b.shapeRule;
     this.vjp = b.vjp;
     this.jvp = b.jvp;
+    this.partials = b.partials;
+    this.zeroSafePartials = b.zeroSafePartials;
     this.lowering = b.lowering;
     this.formula = b.formula;
     this.repeatedArgs = b.repeatedArgs;
@@ -153,6 +166,8 @@ public final class Op {
     private ShapeRule shapeRule;
     private VjpRule vjp;
     private JvpRule jvp;
+    private PartialsRule partials;
+    private boolean zeroSafePartials;
     private Lowering lowering;
     private Formula formula;
     private int[] repeatedArgs = new int[0];
@@ -193,6 +208,17 @@ public final class Op {
 
     public Builder jvp(JvpRule rule) {
       this.jvp = rule;
+      return this;
+    }
+
+    /**
+     * The partial derivatives of an elementwise op, from which its derivative rules were built;
+     * with {@code zeroSafe}, a zero tangent times an infinite partial counts as 0 (see
+     * {@link #zeroSafePartials()}).
+     */
+    public Builder partials(boolean zeroSafe, PartialsRule rule) {
+      this.partials = rule;
+      this.zeroSafePartials = zeroSafe;
       return this;
     }
 
@@ -401,6 +427,27 @@ public final class Op {
   /** Whether reverse mode can propagate through this op. */
   public boolean hasVjp() {
     return vjp != null;
+  }
+
+  /** Whether the op declares its partial derivatives (see Builder#partials). */
+  public boolean hasPartials() {
+    return partials != null;
+  }
+
+  /**
+   * Whether the op's derivative rules multiply by its partials zero-safely: a zero tangent or
+   * adjoint times an infinite partial (1/x at 0) gives 0, not NaN.
+   */
+  public boolean zeroSafePartials() {
+    return zeroSafePartials;
+  }
+
+  /** The partial derivatives ∂n/∂a_k of an elementwise node (see {@link PartialsRule}). */
+  public List<Node> partials(Graph g, Node.Apply n) {
+    if (partials == null) {
+      throw new IllegalStateException(name + " declares no partial derivatives");
+    }
+    return partials.apply(g, n);
   }
 
   /** Whether forward mode can propagate through this op. */

@@ -56,6 +56,9 @@ public final class Arithmetic {
       .jvp((g, n, t) -> Rules.plus(g,
           t.get(0) == null ? null : g.apply(Arithmetic.SAFE_MUL, null, t.get(0), n.arg(1)),
           t.get(1) == null ? null : g.apply(Arithmetic.SAFE_MUL, null, n.arg(0), t.get(1))))
+      // As partials: b and a, zero-safe (a whole Jacobian times them keeps 0 · ∞ = 0; they differ
+      // from the rules above only where a tangent itself is infinite).
+      .partials(true, (g, n) -> List.of(n.arg(1), n.arg(0)))
       .formula((e, a) -> "(" + a[0] + " == 0.0 ? 0.0 : " + a[0] + " * " + a[1] + ")", 0)
       .notation(Arithmetic::productNotation)
       .rewrite((r, n, args, flags) -> {

@@ -18,6 +18,12 @@ public final class LinearAlgebra {
   public static final int TRANSPOSE_LEFT = 1;
   /** Bit of {@code flags}: the second operand of a matmul is read transposed. */
   public static final int TRANSPOSE_RIGHT = 2;
+  /**
+   * Bit of {@code flags}: the product is known to be symmetric (Mᵀ diag(d) M, built so by the
+   * closed-form Jacobians), so its lowering computes one triangle and mirrors it. Only the
+   * lowering reads it; the value is the product's.
+   */
+  public static final int SYMMETRIC = 4;
 
   /**
    * op(A)·op(B) where op transposes an operand when its flag is set: transposes are read in place,
@@ -281,9 +287,13 @@ public final class LinearAlgebra {
       .linear()
       .build();
 
-  /** A matmul operand: products need no parentheses (A (B C) = A B C) unless transposed. */
+  /**
+   * A matmul operand: products need no parentheses (A (B C) = A B C, A (diag(d) B) = A diag(d) B)
+   * unless transposed.
+   */
   private static String factor(String text, Node operand, boolean transposed) {
-    boolean product = operand instanceof Node.Apply p && (p.op() == MATMUL || p.op() == OUTER);
+    boolean product = operand instanceof Node.Apply p && (p.op() == MATMUL || p.op() == OUTER
+        || p.op() == SCALE_ROWS || p.op() == SCALE_COLS);
     String shown = product && !transposed ? text : Notation.paren(text);
     return transposed ? shown + "ᵀ" : shown;
   }
@@ -369,6 +379,10 @@ public final class LinearAlgebra {
       return;
     }
     // Matrix by matrix: large ones go to the runtime's tuned kernel (packed, cache-blocked).
+    if ((n.flags() & SYMMETRIC) != 0) {
+      e.symmetricMatmul(m, k, e.ref(a), ta, e.ref(b), tb, e.ref(n), () -> lowerMatmulLoops(e, n));
+      return;
+    }
     e.matmul(m, cols, k, e.ref(a), ta, e.ref(b), tb, e.ref(n), () -> lowerMatmulLoops(e, n));
   }
 

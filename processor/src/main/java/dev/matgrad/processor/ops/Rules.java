@@ -39,6 +39,7 @@ final class Rules {
       Partials partials) {
     return Op.builder(name, Op.Category.ELEMENTWISE)
         .shape((g, args, flags, origin) -> elementwiseShape(g, args, origin, keepsInts))
+        .partials(zeroSafe, partials::apply)
         .vjp((g, n, grad) -> {
           List<Node> out = new ArrayList<>();
           for (Node d : partials.apply(g, n)) {
