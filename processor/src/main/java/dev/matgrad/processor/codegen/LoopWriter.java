@@ -239,7 +239,16 @@ final class LoopWriter {
     for (int k = 0; k < spec.carried(); k++) {
       Node r = spec.result(loop, k);
       Node.Apply owner = regions.ownerOf(r);
-      if (owner == loop && r != spec.param(loop, k)) {
+      // (or a result computed in place in another carried value's storage, which that value's
+      // own update may overwrite first)
+      boolean inOthersStorage = false;
+      if (r.shape().isArray() && owner == null && !lower.readsAsScalar(r) && !lower.isFused(r)) {
+        String storage = lower.ref(r);
+        for (int m = 0; m < spec.carried(); m++) {
+          inOthersStorage |= m != k && storage.equals(vars.get(m));
+        }
+      }
+      if ((owner == loop && r != spec.param(loop, k)) || inOthersStorage) {
         String t = lower.local("previous");
         if (r.shape().isArray()) {
           lower.add("double[] " + t + " = " + lower.newArray(lower.size(r)));
