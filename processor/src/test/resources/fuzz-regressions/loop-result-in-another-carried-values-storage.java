@@ -2,7 +2,7 @@
 // other a value from outside (t2 = A0) had a wrong gradient (0 instead of 1). In the reverse
 // loop the adjoint carried for t2 was computed in place in the storage of t0's adjoint, and t0's
 // own update (zeros) overwrote it before t2's update read it. Found by the random program test
-// (seed 1796176820937, program 698; programs 274, 442 and 988 of that seed failed the same way);
+// (seed 1796176820937, program 698; programs 274, 442 and 988 of that seed, also wrong, pass too);
 // shrunk from 143 lines. Fixed by reading a result that sits in another carried value's storage
 // into a temporary first, as for a swap.
 // dims: d0=1
