@@ -188,7 +188,7 @@ final class TrainCommand implements Callable<Integer> {
     Path plot = output.resolve(PLOT_FILE);
     Path report = output.resolve(REPORT_FILE);
     String title = String.format(Locale.ROOT, "matgrad sample: %s%s, %s accuracy %s",
-        config.network(),
+        config.shortNetwork(),
         config.members() == 1 ? "" : " (ensemble of " + config.members() + ")",
         evaluationName, Format.percent(result.accuracy()));
     try {

@@ -97,6 +97,13 @@ public record TrainingConfig(
         : String.format(Locale.ROOT, "%s network 64-%d-10", activation.label(), hidden);
   }
 
+  /** The network in fewer words, for the plot's title. */
+  String shortNetwork() {
+    return model == ModelKind.CONV
+        ? String.format(Locale.ROOT, "conv network, %d filters, %d hidden", filters, hidden)
+        : network();
+  }
+
   /** One line naming every setting, for the console and the report. */
   public String describe() {
     return String.format(Locale.ROOT,
