@@ -19,7 +19,8 @@ import java.util.Optional;
  */
 final class GeneratedMethods {
   /** The application's classes with {@code @Differentiable} methods. */
-  static final List<Class<?>> MODEL_CLASSES = List.of(DigitNetwork.class, SeedProblems.class);
+  static final List<Class<?>> MODEL_CLASSES = List.of(DigitNetwork.class, ConvNetwork.class,
+      SeedProblems.class);
 
   private GeneratedMethods() {}
 

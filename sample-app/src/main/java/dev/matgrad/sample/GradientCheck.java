@@ -28,6 +28,8 @@ final class GradientCheck {
       Map.entry("DigitNetwork.reluLoss", GradientCheck::lossArguments),
       Map.entry("DigitNetwork.tanhLoss", GradientCheck::lossArguments),
       Map.entry("DigitNetwork.sigmoidLoss", GradientCheck::lossArguments),
+      Map.entry("ConvNetwork.logits", r -> convArguments(r, false)),
+      Map.entry("ConvNetwork.loss", r -> convArguments(r, true)),
       Map.entry("SeedProblems.l1Norm", r -> new Object[] {vector(5, r)}),
       Map.entry("SeedProblems.squaredL2Norm", r -> new Object[] {vector(5, r)}),
       Map.entry("SeedProblems.pNorm", r -> new Object[] {vector(5, r), 3.0}),
@@ -103,6 +105,22 @@ final class GradientCheck {
   private static Object[] lossArguments(Random r) {
     return new Object[] {matrix(5, 4, r), vector(4, r), matrix(4, 3, r), vector(3, r),
         matrix(5, 2, r), oneHot(3, 2, r), 0.01};
+  }
+
+  /** Two filters, a hidden layer of 3, three classes, a batch of two random 8×8 images. */
+  private static Object[] convArguments(Random r, boolean loss) {
+    int filters = 2;
+    int hidden = 3;
+    Object[] logits = {matrix(filters, ConvNetwork.TAPS, r), vector(filters, r),
+        matrix(ConvNetwork.POOLED * filters, hidden, r), vector(hidden, r), matrix(hidden, 3, r),
+        vector(3, r), matrix(Digits.PIXELS, 2, r)};
+    if (!loss) {
+      return logits;
+    }
+    Object[] all = java.util.Arrays.copyOf(logits, logits.length + 2);
+    all[logits.length] = oneHot(3, 2, r);
+    all[logits.length + 1] = 0.01;
+    return all;
   }
 
   private static double[] vector(int n, Random random) {

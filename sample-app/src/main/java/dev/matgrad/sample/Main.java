@@ -75,6 +75,7 @@ public final class Main implements Callable<Integer> {
     cli.registerConverter(Activation.class, lowerCase(Activation.class));
     cli.registerConverter(Optimizer.Kind.class, lowerCase(Optimizer.Kind.class));
     cli.registerConverter(TrainingConfig.Schedule.class, lowerCase(TrainingConfig.Schedule.class));
+    cli.registerConverter(TrainingConfig.ModelKind.class, lowerCase(TrainingConfig.ModelKind.class));
     cli.setParameterExceptionHandler(Main::badUsage);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof Digits.DataException || e instanceof java.io.IOException) {

@@ -1,15 +1,17 @@
 package dev.matgrad.sample;
 
 import dev.matgrad.Matrix;
+import dev.matgrad.Workspace;
 import java.util.Random;
 
 /** The parameters of one two-layer network: W1 (64×H), b1 (H), W2 (H×10), b2 (10). */
-public final class Network {
+public final class Network implements Model {
   final Activation activation;
   final Matrix w1;
   final double[] b1;
   final Matrix w2;
   final double[] b2;
+  private final Gradient gradient;
 
   public Network(Activation activation, int hidden, Random random) {
     this.activation = activation;
@@ -19,6 +21,7 @@ public final class Network {
     b1 = new double[hidden];
     w2 = gaussian(hidden, Digits.CLASSES, Math.sqrt(1.0 / hidden), random);
     b2 = new double[Digits.CLASSES];
+    gradient = new Gradient(hidden);
   }
 
   int hidden() {
@@ -30,8 +33,23 @@ public final class Network {
     return new double[][] {w1.data(), b1, w2.data(), b2};
   }
 
-  /** Class probabilities (10×N) of the images in the columns of {@code x}. */
-  Matrix probabilities(Matrix x) {
+  @Override
+  public double[][] parameters() {
+    return arrays();
+  }
+
+  @Override
+  public double[][] gradients() {
+    return gradient.arrays();
+  }
+
+  @Override
+  public double lossAndGradient(Matrix x, Matrix y, double decay, Workspace ws) {
+    return activation.lossAndGradient(this, x, y, decay, gradient, ws);
+  }
+
+  @Override
+  public Matrix probabilities(Matrix x) {
     return dev.matgrad.Ops.softmax(activation.logits(this, x));
   }
 

@@ -12,7 +12,7 @@ import java.util.concurrent.Future;
 
 /**
  * Mini-batch training of one network or an ensemble, with gradients from the methods matgrad
- * generated ({@link Activation#lossAndGradient}) and nothing else.
+ * generated ({@link Model#lossAndGradient}) and nothing else.
  *
  * <p>Each network of an ensemble has its own seeded random source, parameters, optimizer state
  * and buffers, so the networks can train on separate threads and a run is the same for a given
@@ -235,8 +235,7 @@ public final class Trainer {
     private final TrainingConfig config;
     private final Digits training;
     private final Random random;
-    final Network network;
-    private final Network.Gradient gradient;
+    final Model network;
     private final double[][] params;
     private final double[][] grads;
     private final Optimizer optimizer;
@@ -252,10 +251,11 @@ public final class Trainer {
       this.config = config;
       this.training = training;
       this.random = new Random(seed);
-      this.network = new Network(config.activation(), config.hidden(), random);
-      this.gradient = new Network.Gradient(config.hidden());
-      this.params = network.arrays();
-      this.grads = gradient.arrays();
+      this.network = config.model() == TrainingConfig.ModelKind.CONV
+          ? new ConvNet(config.filters(), config.hidden(), random)
+          : new Network(config.activation(), config.hidden(), random);
+      this.params = network.parameters();
+      this.grads = network.gradients();
       this.optimizer = config.optimizer().create(params);
       this.order = new int[training.size()];
       for (int i = 0; i < order.length; i++) {
@@ -273,8 +273,8 @@ public final class Trainer {
       for (int start = 0; start < n; start += config.batchSize()) {
         int size = Math.min(config.batchSize(), n - start);
         fillBatch(start, size);
-        double loss = config.activation().lossAndGradient(
-            network, batchImages, batchLabels, config.weightDecay(), gradient, workspace);
+        double loss = network.lossAndGradient(batchImages, batchLabels, config.weightDecay(),
+            workspace);
         double rate = config.learningRate() * config.schedule().factor(step, totalSteps);
         optimizer.step(params, grads, rate);
         step++;

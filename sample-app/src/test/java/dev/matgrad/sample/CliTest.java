@@ -26,7 +26,8 @@ class CliTest {
   void trainHelpListsEveryOption() {
     Cli cli = Cli.run("train", "--help");
     assertEquals(0, cli.status());
-    for (String option : new String[] {"--epochs", "--batch-size", "--learning-rate", "--hidden",
+    for (String option : new String[] {"--model", "--filters", "--epochs", "--batch-size",
+        "--learning-rate", "--hidden",
         "--seed", "--output", "--activation", "--optimizer", "--ensemble", "--validate",
         "--train-file", "--test-file"}) {
       assertTrue(cli.out().contains(option), option + " missing from\n" + cli.out());
@@ -52,6 +53,8 @@ class CliTest {
       "--ensemble 0              | --ensemble must be at least 1, but was 0",
       "--epochs ten              | Invalid value for option '--epochs': 'ten' is not an int",
       "--activation swish        | Invalid value for option '--activation'",
+      "--model cnn               | Invalid value for option '--model': expected one of mlp, conv, but was 'cnn'",
+      "--filters 0               | --filters must be at least 1, but was 0",
       "--optimizer sgd           | Invalid value for option '--optimizer'",
       "--frobnicate              | Unknown option: '--frobnicate'",
       "--epochs                  | Missing required parameter for option '--epochs'",

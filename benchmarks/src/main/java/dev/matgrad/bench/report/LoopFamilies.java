@@ -19,7 +19,7 @@ final class LoopFamilies {
   static final String HAND = "loops: generated ≤ 1.5 × hand-written adjoint";
 
   /** The JMH class-name prefixes, in table order. */
-  static final String[] FAMILIES = {"RosenbrockLoop", "LennardJones", "RnnLoop"};
+  static final String[] FAMILIES = {"RosenbrockLoop", "LennardJones", "RnnLoop", "ConvLoop"};
 
   /** The family of a JMH class, or null when it is not a loop case. */
   static String family(String className) {
@@ -41,6 +41,11 @@ final class LoopFamilies {
         return "loop: Rosenbrock, n=" + param;
       case "LennardJones":
         return "loop: Lennard-Jones, " + param + " particles";
+      case "ConvLoop": {
+        String[] p = param.split("x");
+        String[] s = p[0].split("-");
+        return "loop: conv net, " + s[0] + " 3×3 filters, hidden " + s[1] + ", batch " + p[1];
+      }
       default: {
         String[] p = param.split("x");
         String[] s = p[0].split("-");
@@ -62,12 +67,20 @@ final class LoopFamilies {
    * Bytes the generated gradient records per loop iteration (the width of its {@code tape}
    * buffer, read from the generated code): Rosenbrock and Lennard-Jones record nothing (the
    * adjoint of {@code s += …} needs no carried value, and the body is recomputed from x); the RNN
-   * records h_{t−1}, 8 × hidden bytes per step.
+   * records h_{t−1}, 8 × hidden bytes per step; the conv net the running maximum of its pooling
+   * loop, 8 × filters × batch bytes per position of a cell.
    */
   static String tapeBytesPerIteration(ResultsTable.Case c) {
     if (c.family.equals("RnnLoop")) {
       int hidden = Integer.parseInt(c.param.split("-")[0]);
       return String.format(Locale.ROOT, "%,d (h_{t−1})", 8 * hidden);
+    }
+    if (c.family.equals("ConvLoop")) {
+      // The pooling loop over a cell's four positions records the running maximum, C×B.
+      String[] p = c.param.split("x");
+      int filters = Integer.parseInt(p[0].split("-")[0]);
+      int batch = Integer.parseInt(p[1]);
+      return String.format(Locale.ROOT, "%,d (running max, C×B)", 8 * filters * batch);
     }
     return "0";
   }

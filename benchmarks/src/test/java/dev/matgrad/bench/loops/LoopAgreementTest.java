@@ -31,4 +31,12 @@ class LoopAgreementTest {
     b.shape = shape;
     b.setUp();
   }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"1-1x1", "2-3x5", "8-128x32"})
+  void conv(String shape) {
+    ConvLoopBench b = new ConvLoopBench();
+    b.shape = shape;
+    b.setUp();
+  }
 }
