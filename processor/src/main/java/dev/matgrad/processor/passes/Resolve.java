@@ -15,6 +15,7 @@ import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.ir.LoopSpec;
 import dev.matgrad.processor.ops.Arithmetic;
 import dev.matgrad.processor.ops.ControlFlow;
+import dev.matgrad.processor.ops.CustomCalls;
 import dev.matgrad.processor.ops.LocalArrays;
 import dev.matgrad.processor.ops.Elements;
 import dev.matgrad.processor.ops.OpTable;
@@ -77,7 +78,11 @@ public final class Resolve {
     return new Resolve(callees).program(method, wrt);
   }
 
+  /** The method being compiled (not an inlined callee): its generated code makes the calls. */
+  private MethodSource top;
+
   private Program program(MethodSource method, List<String> wrt) {
+    top = method;
     List<Node.Param> params = new ArrayList<>();
     Map<String, Node> scope = new HashMap<>();
     Dims dims = graph.dims();
@@ -978,8 +983,13 @@ public final class Resolve {
     if (OPS.equals(owner)) {
       return opCall(name, "Ops." + name, args, call);
     }
-    MethodSource callee = owner == null ? null : callees.find(owner, name,
-        args.stream().map(a -> a.shape().kind()).toList(), call.origin());
+    List<Kind> kinds = args.stream().map(a -> a.shape().kind()).toList();
+    CustomCalls.Callee custom = owner == null ? null
+        : callees.custom(top, owner, name, kinds, call.origin());
+    if (custom != null) {
+      return customCall(custom, args, call);
+    }
+    MethodSource callee = owner == null ? null : callees.find(owner, name, kinds, call.origin());
     if (callee != null) {
       return inline(callee, args, call);
     }
@@ -1146,6 +1156,27 @@ public final class Resolve {
         "the method call " + call.qualifier() + "." + call.name() + "(...) (" + (matrix
             ? "of a Matrix only rows(), cols() and get(i, j) may be read"
             : "of a " + receiver.shape().kind().javaType() + " only x.length and x[i] may be read") + ")");
+  }
+
+  /** The call op of each method with a @CustomVjp rule called, by its qualified name. */
+  private final Map<String, Op> customOps = new HashMap<>();
+
+  /** A call of a method with a @CustomVjp rule: not inlined, it is called (see CustomCalls). */
+  private Node customCall(CustomCalls.Callee callee, List<Node> args, Expr.Call call) {
+    List<Node> converted = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      Node a = widen(args.get(i), callee.paramKinds().get(i), call.origin());
+      if (a == null) {
+        throw new CompileError(call.origin(), Message.NO_MATCHING_OVERLOAD, callee.shown(),
+            String.join(", ", args.stream().map(n -> n.shape().kind().javaType()).toList()),
+            callee.method() + "(" + String.join(", ", callee.paramKinds().stream()
+                .map(Kind::javaType).toList()) + ")");
+      }
+      converted.add(a);
+    }
+    Op op = customOps.computeIfAbsent(callee.owner() + "." + callee.method() + callee.paramKinds(),
+        k -> CustomCalls.callOp(callee));
+    return graph.apply(op, at(call.origin()), 0, converted);
   }
 
   private Node inline(MethodSource callee, List<Node> args, Expr.Call call) {
