@@ -550,6 +550,21 @@ public final class Resolve {
   }
 
   /** The locals a block assigns (in nested blocks too), in order of first assignment. */
+  /** The locals declared in the statements, in nested bodies too. */
+  private static Set<String> declaredIn(List<Stmt> stmts, Set<String> into) {
+    for (Stmt s : stmts) {
+      if (s instanceof Stmt.Local l) {
+        into.add(l.name());
+      } else if (s instanceof Stmt.If i) {
+        declaredIn(i.then(), into);
+        declaredIn(i.otherwise(), into);
+      } else if (s instanceof Stmt.For f) {
+        declaredIn(f.body(), into);
+      }
+    }
+    return into;
+  }
+
   private static Set<String> assignedIn(List<Stmt> stmts, Set<String> into) {
     for (Stmt s : stmts) {
       if (s instanceof Stmt.Assign a) {
@@ -619,7 +634,14 @@ public final class Resolve {
       }
     }
     List<String> carried = new ArrayList<>();
+    // A name the body declares is its own: Java forbids declaring a local that is in scope, so
+    // a local of that name seen before the loop was in a block that has ended (blocks are
+    // read flat, { double[] b = …; } for (…) { Matrix b = …; b = …; }).
+    Set<String> ownLocals = declaredIn(s.body(), new HashSet<>());
     for (String name : assigned) {
+      if (ownLocals.contains(name)) {
+        continue;
+      }
       // A local declared before the loop without a value is assigned in each iteration before
       // it is read there (javac checks that): it is the body's own, not carried.
       if (env.declared.containsKey(name) && !env.parameters.contains(name)
