@@ -28,6 +28,8 @@ class ErfTailsTest {
       assertEquals(Ops.erf(x), MoreOpsGradients.erfOfDoubleGrad(x, 1.0, g), 0.0, "erf(" + x + ")");
       assertEquals(Ops.normalCdf(x), MoreOpsGradients.normalCdfOfDoubleGrad(x, 1.0, g), 0.0,
           "Φ(" + x + ")");
+      assertEquals(Ops.erfc(x), MoreOpsGradients.erfcOfDoubleGrad(x, 1.0, g), 0.0,
+          "erfc(" + x + ")");
     }
     // On random points too, and through the array overloads (the helper inside a loop).
     Inputs in = new Inputs(5);
@@ -44,6 +46,49 @@ class ErfTailsTest {
     for (int i = 0; i < x.length; i++) {
       assertEquals(TWO_OVER_SQRT_PI * Math.exp(-x[i] * x[i]), jvp[i], 1e-15, "erf' at " + x[i]);
     }
+  }
+
+  /**
+   * erfc in the upper tail is its own formula, not 1 − erf: erfc(26) ≈ 5.6e-296 to 1e-14
+   * relative (against its asymptotic series), where 1 − erf(26) is 0; at ±40 it is 0 and 2 with
+   * a derivative of exactly 0, and d/dx log erfc x is finite and right up to x = 26.
+   */
+  @Test
+  void erfcTailsAreFiniteAndRight() {
+    for (double x : POINTS) {
+      double[] g = new double[1];
+      MoreOpsGradients.erfcOfDoubleGrad(x, 1.0, g);
+      assertTrue(Double.isFinite(g[0]), "erfc' at " + x);
+      assertEquals(-TWO_OVER_SQRT_PI * Math.exp(-(x * x)), g[0], 1e-13 * Math.abs(g[0]) + Double.MIN_VALUE,
+          "erfc' at " + x);
+    }
+    for (double x : new double[] {5.0, 10.0, 20.0, 26.0}) {
+      // erfc x = e^{−x²}/(x√π) (1 − 1/(2x²) + 3/(4x⁴) − 15/(8x⁶) + 105/(16x⁸) − …)
+      double u = 1.0 / (2 * x * x);
+      double series = 0;
+      double term = 1;
+      for (int k = 0; k < 8; k++) {
+        series += term;
+        term *= -(2 * k + 1) * u;
+      }
+      double expected = Math.exp(-x * x) / (x * Math.sqrt(Math.PI)) * series;
+      double got = MoreOpsGradients.erfcOfDoubleGrad(x, 1.0, new double[1]);
+      assertEquals(expected, got, (x >= 10 ? 1e-12 : 1e-6) * expected, "erfc(" + x + ")");
+      assertTrue(got > 0, "erfc(" + x + ") is not 1 − erf(x) = " + (1 - Ops.erf(x)));
+      double[] dlog = new double[1];
+      double value = MoreOpsGradients.logErfcGrad(x, dlog);
+      assertTrue(Double.isFinite(value) && Double.isFinite(dlog[0]), "log erfc at " + x);
+      // d/dx log erfc x = −(2/√π) e^{−x²} / erfc x ≈ −2x (1 + u − …) for large x
+      assertEquals(-TWO_OVER_SQRT_PI * Math.exp(-x * x) / expected, dlog[0],
+          (x >= 10 ? 1e-12 : 1e-6) * Math.abs(dlog[0]), "d log erfc at " + x);
+    }
+    double[] x = {-40.0, 40.0};
+    double[] g = new double[2];
+    assertEquals(2.0, MoreOpsGradients.erfcOfVectorGrad(x, new double[] {1.0, 1.0}, g), 0.0);
+    assertArrayEquals(new double[] {0.0, 0.0}, g, 0.0);
+    double[] jvp = new double[2];
+    MoreOpsGradients.erfcVectorValuedJvp(x, new double[] {1.0, 1.0}, jvp);
+    assertArrayEquals(new double[] {0.0, 0.0}, jvp, 0.0);
   }
 
   @Test

@@ -447,6 +447,37 @@ public final class MoreOps {
   }
 
   @Differentiable(wrt = "x")
+  public static double erfcOfDouble(double x, double w) {
+    return w * erfc(x);
+  }
+
+  @Differentiable(wrt = "x")
+  public static double erfcOfVector(double[] x, double[] c) {
+    return dot(c, erfc(x));
+  }
+
+  @Differentiable(wrt = "X")
+  public static double erfcOfMatrix(Matrix X, Matrix C) {
+    return sum(mul(C, erfc(X)));
+  }
+
+  @Differentiable
+  public static double[] erfcVectorValued(double[] x) {
+    return erfc(x);
+  }
+
+  @Differentiable
+  public static Matrix erfcMatrixValued(Matrix X) {
+    return erfc(X);
+  }
+
+  /** log erfc x, finite far into the upper tail because erfc is computed there directly. */
+  @Differentiable
+  public static double logErfc(double x) {
+    return Math.log(erfc(x));
+  }
+
+  @Differentiable(wrt = "x")
   public static double normalCdfOfDouble(double x, double w) {
     return w * normalCdf(x);
   }

@@ -49,13 +49,14 @@ class MoreOpsGradientTest {
     CASES.add(new OpCase("coshOfMatrix", ANY, 0));
     CASES.add(new OpCase("coshVectorValued", ANY));
     CASES.add(new OpCase("coshMatrixValued", ANY));
-    for (String f : List.of("erf", "normalCdf")) {
+    for (String f : List.of("erf", "erfc", "normalCdf")) {
       CASES.add(new OpCase(f + "OfDouble", ANY, 0));
       CASES.add(new OpCase(f + "OfVector", ANY, 0));
       CASES.add(new OpCase(f + "OfMatrix", ANY, 0));
       CASES.add(new OpCase(f + "VectorValued", ANY));
       CASES.add(new OpCase(f + "MatrixValued", ANY));
     }
+    CASES.add(new OpCase("logErfc", ANY));
     CASES.add(new OpCase("mathLog1p", POSITIVE, 0));
     CASES.add(new OpCase("mathExpm1", ANY, 0));
     CASES.add(new OpCase("mathAtan", ANY, 0));

@@ -6,6 +6,7 @@ import dev.matgrad.processor.codegen.CustomRuleWriter;
 import dev.matgrad.processor.codegen.GradientsWriter;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.javac.JavacSupport;
+import dev.matgrad.processor.ops.CustomCalls;
 import dev.matgrad.processor.passes.Callees;
 import dev.matgrad.processor.passes.ForwardMode;
 import dev.matgrad.processor.passes.Program;
@@ -140,9 +141,18 @@ final class MethodCompiler implements Callees {
     // Simplifying first folds the forward transposes into matmuls, so adjoints never see them.
     Program forward = Simplify.run(resolved);
     Program derived = Simplify.run(ReverseMode.run(forward, scalar ? null : "gradOut"));
+    // A call of a method with a @CustomVjp rule has a reverse-mode rule only: no forward mode.
+    boolean callsRules = CustomCalls.in(derived.graph());
+    if (callsRules && hessianRequested(method)) {
+      List<String> called = CustomCalls.callees(derived.graph());
+      throw new CompileError(new ElementOrigin(method, mirror(method), null),
+          Message.CUSTOM_VJP_HESSIAN, name, "it calls " + String.join(" and ", called) + ", which "
+              + (called.size() > 1 ? "have each" : "has"));
+    }
     // Forward mode on a copy of the forward program (reverse mode added its nodes to the original).
     List<String> directions = wrt.stream().map(w -> "dir_" + w).toList();
-    Program tangent = Simplify.run(ForwardMode.run(Simplify.run(forward), directions));
+    Program tangent = callsRules ? null
+        : Simplify.run(ForwardMode.run(Simplify.run(forward), directions));
     Program hessian = null;
     if (hessianRequested(method)) {
       // Forward mode over the reverse-mode program: the tangents of the gradients along dir.
@@ -157,7 +167,7 @@ final class MethodCompiler implements Callees {
       }
     }
     return new Result(derived, tangent, hessian,
-        GradientsWriter.signatures(source, wrt, scalar, hessian != null));
+        GradientsWriter.signatures(source, wrt, scalar, hessian != null, !callsRules));
   }
 
   /**
@@ -185,7 +195,7 @@ final class MethodCompiler implements Callees {
     String name = method.getSimpleName().toString();
     Origin at = new ElementOrigin(method, custom, null);
     if (hessianRequested(method)) {
-      throw new CompileError(at, Message.CUSTOM_VJP_HESSIAN, name);
+      throw new CompileError(at, Message.CUSTOM_VJP_HESSIAN, name, "it has");
     }
     String ruleName = "";
     for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
@@ -220,6 +230,16 @@ final class MethodCompiler implements Callees {
         boolean isStatic = candidate.getModifiers().contains(Modifier.STATIC);
         String returns = candidate.getReturnType().toString();
         if (got.equals(expected) && isStatic && returns.equals("void")) {
+          // The generated class, in the method's package, calls the method and its rule.
+          String from = env.getElementUtils().getPackageOf(method).getQualifiedName().toString();
+          for (ExecutableElement called : List.of(method, candidate)) {
+            String why = inaccessible(called, from);
+            if (why != null) {
+              throw new CompileError(at, Message.CUSTOM_VJP_ACCESS,
+                  owner.getSimpleName() + "." + called.getSimpleName(),
+                  generatedClass(owner, from), why);
+            }
+          }
           List<Integer> wrtIndices = wrt.stream().map(names::indexOf).toList();
           return new CustomRuleWriter.Rule(com.palantir.javapoet.ClassName.get(owner), name,
               ruleName, names, types, wrtIndices, scalar);
@@ -231,6 +251,32 @@ final class MethodCompiler implements Callees {
     throw new CompileError(at, Message.CUSTOM_VJP_SIGNATURE, ruleName, name, wanted,
         found.isEmpty() ? "there is no method " + ruleName + " in " + owner.getSimpleName()
             : "found " + String.join("; ", found));
+  }
+
+  /** The generated class that code of {@code owner}'s methods goes in (in package {@code pkg}). */
+  private static String generatedClass(TypeElement owner, String pkg) {
+    return (pkg.isEmpty() ? "" : pkg + ".")
+        + GradientsWriter.className(pkg, owner.getQualifiedName().toString());
+  }
+
+  /**
+   * Why code in package {@code from} cannot call {@code m} (private, or not public in another
+   * package, or in such a class), or null if it can.
+   */
+  private String inaccessible(ExecutableElement m, String from) {
+    boolean samePackage = env.getElementUtils().getPackageOf(m).getQualifiedName()
+        .contentEquals(from);
+    for (Element e = m; e instanceof ExecutableElement || e instanceof TypeElement;
+        e = e.getEnclosingElement()) {
+      String what = e == m ? "it" : "its class " + e.getSimpleName();
+      if (e.getModifiers().contains(Modifier.PRIVATE)) {
+        return what + " is private";
+      }
+      if (!samePackage && !e.getModifiers().contains(Modifier.PUBLIC)) {
+        return what + " is not public and " + (e == m ? "is" : "it is") + " in another package";
+      }
+    }
+    return null;
   }
 
   /** Whether the annotation says {@code hessian = true}. */
@@ -452,7 +498,11 @@ final class MethodCompiler implements Callees {
     return true;
   }
 
-  private MethodSource findIn(TypeElement type, String name, List<Kind> args, Origin at) {
+  /**
+   * The @Differentiable method {@code type.name} for these arguments: null if the class has no
+   * method of that name and arity; a CompileError if none of them is @Differentiable.
+   */
+  private ExecutableElement target(TypeElement type, String name, List<Kind> args, Origin at) {
     if (type == null) {
       return null;
     }
@@ -465,13 +515,22 @@ final class MethodCompiler implements Callees {
     ExecutableElement target = named.stream()
         .filter(m -> mirror(m) != null && accepts(m, args)).findFirst()
         .orElse(named.stream().filter(m -> mirror(m) != null).findFirst().orElse(null));
-    String shown = (target == null ? named.get(0) : target).getEnclosingElement() + "." + name;
     if (target == null) {
-      throw new CompileError(at, Message.NOT_DIFFERENTIABLE_CALL, shown);
+      throw new CompileError(at, Message.NOT_DIFFERENTIABLE_CALL, shown(named.get(0)));
     }
-    if (mirror(target, CUSTOM_VJP) != null) {
-      throw new CompileError(at, Message.CUSTOM_VJP_CALL, shown, shown);
+    return target;
+  }
+
+  private static String shown(ExecutableElement m) {
+    return m.getEnclosingElement() + "." + m.getSimpleName();
+  }
+
+  private MethodSource findIn(TypeElement type, String name, List<Kind> args, Origin at) {
+    ExecutableElement target = target(type, name, args, at);
+    if (target == null) {
+      return null;
     }
+    String shown = shown(target);
     JavacSupport.Read callee = source(target);
     if (callee == null) {
       throw new CompileError(at, Message.CALLEE_UNAVAILABLE, shown);
@@ -480,5 +539,61 @@ final class MethodCompiler implements Callees {
       throw new CompileError(at, Message.CALLEE_INVALID, shown);
     }
     return callee.source();
+  }
+
+  @Override
+  public CustomCalls.Callee custom(MethodSource caller, String owner, String name, List<Kind> args,
+      Origin at) {
+    ExecutableElement target = target(type(owner), name, args, at);
+    AnnotationMirror custom = target == null ? null : mirror(target, CUSTOM_VJP);
+    if (custom == null) {
+      return null;
+    }
+    String shown = shown(target);
+    List<CompileError> errors = new ArrayList<>();
+    List<String> wrt = wrt(target, errors);
+    boolean typesValid = PARAMETER_TYPES.containsAll(target.getParameters().stream()
+        .map(p -> p.asType().toString()).toList())
+        && RETURN_TYPES.contains(target.getReturnType().toString())
+        && target.getModifiers().contains(Modifier.STATIC);
+    CustomRuleWriter.Rule rule = null;
+    if (errors.isEmpty() && typesValid) {
+      try {
+        rule = customRule(target, custom, wrt);
+      } catch (CompileError invalid) {
+        // its own errors are reported on it
+      }
+    }
+    if (rule == null) {
+      throw new CompileError(at, Message.CALLEE_INVALID, shown);
+    }
+    TypeElement ownerType = (TypeElement) target.getEnclosingElement();
+    String why = inaccessible(target, caller.packageName());
+    for (Element e : ownerType.getEnclosedElements()) {
+      if (why == null && e.getKind() == ElementKind.METHOD && e.getSimpleName().contentEquals(rule.rule())) {
+        why = inaccessible((ExecutableElement) e, caller.packageName());
+        why = why == null ? null : why.replaceFirst("^it ", "its rule " + rule.rule() + " ");
+      }
+    }
+    if (why != null) {
+      String callerClass = caller.owner();
+      throw new CompileError(at, Message.CUSTOM_VJP_ACCESS, shown,
+          (caller.packageName().isEmpty() ? "" : caller.packageName() + ".")
+              + GradientsWriter.className(caller.packageName(), callerClass), why);
+    }
+    List<Kind> kinds = target.getParameters().stream().map(p -> {
+      String t = p.asType().toString();
+      return Kind.ofJavaType(t.equals("dev.matgrad.Matrix") ? "Matrix" : t);
+    }).toList();
+    String returns = target.getReturnType().toString();
+    Kind result = Kind.ofJavaType(returns.equals("dev.matgrad.Matrix") ? "Matrix" : returns);
+    int shapeParam = kinds.indexOf(result);
+    if (result != Kind.SCALAR && shapeParam < 0) {
+      throw new CompileError(at, Message.CUSTOM_VJP_RESULT_SHAPE, shown, result.javaType(),
+          result.javaType(), result.javaType());
+    }
+    return new CustomCalls.Callee(ownerType.getQualifiedName().toString(),
+        ownerType.getSimpleName() + "." + target.getSimpleName(), rule.method(), rule.rule(),
+        rule.paramNames(), kinds, rule.wrt(), result, result == Kind.SCALAR ? -1 : shapeParam);
   }
 }

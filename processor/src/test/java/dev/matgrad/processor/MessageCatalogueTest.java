@@ -161,22 +161,49 @@ class MessageCatalogueTest {
           grad_x[0] = 2 * x * gradOut;
         }
         """, "@CustomVjp(\"rule\")");
-    add(Message.CUSTOM_VJP_CALL, """
+    add(Message.CUSTOM_VJP_NOT_WRT, """
+        @Differentiable(wrt = "x")
+        @CustomVjp("rule")
+        static double scaled(double x, double s) {
+          return s * x;
+        }
+
+        static void rule(double x, double s, double gradOut, double[] grad_x) {
+          grad_x[0] = s * gradOut;
+        }
+
+        @Differentiable
+        static double g(double x, double y) {
+          return scaled(x, y) + x;
+        }
+        """, "return scaled(x, y) + x;");
+    add(Message.CUSTOM_VJP_ACCESS, """
         @Differentiable
         @CustomVjp("rule")
-        static double f(double x) {
+        private static double f(double x) {
           return x * x;
         }
 
         static void rule(double x, double gradOut, double[] grad_x) {
           grad_x[0] = 2 * x * gradOut;
         }
+        """, "@CustomVjp(\"rule\")");
+    add(Message.CUSTOM_VJP_RESULT_SHAPE, """
+        @Differentiable
+        @CustomVjp("rule")
+        static double[] spread(double x) {
+          return new double[] {x, x};
+        }
+
+        static void rule(double x, double[] gradOut, double[] grad_x) {
+          grad_x[0] = gradOut[0] + gradOut[1];
+        }
 
         @Differentiable
         static double g(double x) {
-          return f(x) + x;
+          return sum(spread(x));
         }
-        """, "return f(x) + x;");
+        """, "return sum(spread(x));");
     add(Message.SIZE_NOT_A_DIMENSION, """
         @Differentiable
         static double ridge(double[] x, int n) {

@@ -32,6 +32,19 @@ public final class GradientsWriter {
   /** The generated method signatures of a method, for clash detection: name and parameter types. */
   public static List<String> signatures(MethodSource source, List<String> wrt, boolean scalar,
       boolean hessian) {
+    return signatures(source, wrt, scalar, hessian, true);
+  }
+
+  /** As above; without fJvp where {@code jvp} is false (a method calling a @CustomVjp rule). */
+  public static List<String> signatures(MethodSource source, List<String> wrt, boolean scalar,
+      boolean hessian, boolean jvp) {
+    if (!jvp) {
+      String params = String.join(",", source.parameters().stream().map(MethodSource.Parameter::type).toList());
+      String outputs = ",double[]".repeat(wrt.size());
+      return scalar ? List.of(source.name() + "Grad(" + params + outputs + ")")
+          : List.of(source.name() + "Vjp(" + params + ",double[]" + outputs + ")",
+              source.name() + "Jacobian(" + params + outputs + ")");
+    }
     String params = String.join(",", source.parameters().stream().map(MethodSource.Parameter::type).toList());
     String outputs = ",double[]".repeat(wrt.size());
     if (scalar && hessian) {
@@ -101,6 +114,11 @@ public final class GradientsWriter {
       out.add(new MethodWriter(of, mode, false, javaLangShadowed).write(doc, derivation));
       out.add(written(new MethodWriter(of, mode, true, javaLangShadowed), helpers)
           .write(workspaceJavadoc(of, mode), derivation));
+    }
+    if (tangent == null) {
+      // It calls a @CustomVjp rule: reverse mode only (no fJvp, no Jacobian by forward sweeps).
+      out.addAll(Helpers.methods(helpers, javaLangShadowed));
+      return out;
     }
     if (!p.scalarValued() && closedJacobian == null) {
       out.add(written(new MethodWriter(tangent, MethodWriter.Mode.JACOBIAN_BY_FORWARD_SWEEPS, true,
@@ -224,6 +242,11 @@ public final class GradientsWriter {
         case JVP, JACOBIAN_BY_FORWARD_SWEEPS ->
             throw new IllegalStateException("no per-parameter lines for " + mode);
       }
+    }
+    List<String> rules = dev.matgrad.processor.ops.CustomCalls.callees(p.graph());
+    if (!rules.isEmpty()) {
+      lines.add("with the @CustomVjp rule" + (rules.size() > 1 ? "s" : "") + " of "
+          + String.join(", ", rules) + " (no fJvp)");
     }
     List<String> where = doc.whereLines();
     if (!where.isEmpty()) {

@@ -9,8 +9,8 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Private static methods of the generated class that lowerings call for a scalar function with
- * no {@code java.lang.Math} counterpart: {@code erf} and {@code normalCdf}. They compute exactly
- * what the runtime's {@code Ops.erf} and {@code Ops.normalCdf} compute (W. J. Cody's rational
+ * no {@code java.lang.Math} counterpart: {@code erf}, {@code erfc} and {@code normalCdf}. They compute exactly
+ * what the runtime's {@code Ops.erf}, {@code Ops.erfc} and {@code Ops.normalCdf} compute (W. J. Cody's rational
  * approximations, the same operations in the same order), so a generated gradient's value is
  * bit for bit the user's method's, without the generated code calling {@code Ops}.
  */
@@ -18,7 +18,7 @@ final class Helpers {
   private Helpers() {}
 
   /** The helpers lowerings may ask for (see Emitter#helper). */
-  static final Set<String> NAMES = Set.of("erf", "normalCdf");
+  static final Set<String> NAMES = Set.of("erf", "erfc", "normalCdf");
 
   private static final double[] ERF_A = {3.16112374387056560e00, 1.13864154151050156e02,
       3.77485237685302021e02, 3.20937758913846947e03, 1.85777706184603153e-1};
@@ -62,6 +62,18 @@ final class Helpers {
               + "  r = 1.0 - " + math + ".exp(-(h * h)) * " + math + ".exp(-((y - h) * (y + h)))"
               + " * erfcScaled(y);\n}\n"
               + "return x < 0 ? -r : r;\n"));
+    }
+    if (names.contains("erfc")) {
+      out.add(unary("erfc", "erfc x, computed as the runtime's erfc computes it (its tail without 1 − erf x).",
+          "if (" + dbl + ".isNaN(x)) {\n  return x;\n}\n"
+              + "double y = " + math + ".abs(x);\n"
+              + "if (y <= " + ERF_SMALL + ") {\n  return 1.0 - erfNearZero(x);\n}\n"
+              + "double tail = 0.0;\n"
+              + "if (y < " + ERFC_UNDERFLOW + ") {\n"
+              + "  double h = " + math + ".floor(16.0 * y) / 16.0;\n"
+              + "  tail = " + math + ".exp(-(h * h)) * " + math + ".exp(-((y - h) * (y + h)))"
+              + " * erfcScaled(y);\n}\n"
+              + "return x < 0 ? 2.0 - tail : tail;\n"));
     }
     if (names.contains("normalCdf")) {
       out.add(unary("normalCdf", "Φ(x), computed as the runtime's normalCdf computes it.",

@@ -231,8 +231,10 @@ final class LoopWriter {
   }
 
   /**
-   * The carried values after an iteration. A result that is another carried value (a swap)
-   * is read into a temporary first, so that no assignment sees one made before it.
+   * The carried values after an iteration. A result that is another carried value (a swap), or
+   * that was computed in place in another carried value's storage (t2 = tanh(t2) then the swap
+   * t1 = t2, t2 = t1), is read into a temporary first, so that no assignment sees one made
+   * before it.
    */
   private void update(Node.Apply loop, LoopSpec spec, List<String> vars) {
     Map<Integer, String> saved = new LinkedHashMap<>();
@@ -241,14 +243,10 @@ final class LoopWriter {
       Node.Apply owner = regions.ownerOf(r);
       // (or a result computed in place in another carried value's storage, which that value's
       // own update may overwrite first)
-      boolean inOthersStorage = false;
-      if (r.shape().isArray() && owner == null && !lower.readsAsScalar(r) && !lower.isFused(r)) {
-        String storage = lower.ref(r);
-        for (int m = 0; m < spec.carried(); m++) {
-          inOthersStorage |= m != k && storage.equals(vars.get(m));
-        }
-      }
-      if ((owner == loop && r != spec.param(loop, k)) || inOthersStorage) {
+      boolean inOtherStorage = r instanceof Node.Apply && r.shape().isArray()
+          && !lower.readsAsScalar(r) && !lower.isFused(r) && vars.contains(lower.ref(r))
+          && !lower.ref(r).equals(vars.get(k));
+      if ((owner == loop && r != spec.param(loop, k)) || inOtherStorage) {
         String t = lower.local("previous");
         if (r.shape().isArray()) {
           lower.add("double[] " + t + " = " + lower.newArray(lower.size(r)));

@@ -553,6 +553,11 @@ final class Lowering implements Emitter {
   }
 
   @Override
+  public String parameterObject(Node n) {
+    return n instanceof Node.Param p && program.params().contains(p) ? paramVar(p.name()) : null;
+  }
+
+  @Override
   public String methodName() {
     return methodName;
   }

@@ -679,11 +679,14 @@ final class MethodWriter {
     source.parameters().forEach(p -> arguments.add(lower.paramVar(p.name())));
     arguments.addAll(outputNames.values());
     arguments.add(workspace);
-    code.beginControlFlow("if ($L < $L)", thetaSize(), lower.size(program.output()));
-    code.addStatement("$L($L)", methodName(source, Mode.JACOBIAN_BY_FORWARD_SWEEPS),
-        String.join(", ", arguments));
-    code.addStatement("return");
-    code.endControlFlow();
+    if (!dev.matgrad.processor.ops.CustomCalls.in(program.graph())) {
+      // (a method calling a @CustomVjp rule has no forward mode)
+      code.beginControlFlow("if ($L < $L)", thetaSize(), lower.size(program.output()));
+      code.addStatement("$L($L)", methodName(source, Mode.JACOBIAN_BY_FORWARD_SWEEPS),
+          String.join(", ", arguments));
+      code.addStatement("return");
+      code.endControlFlow();
+    }
     Node seed = program.seed();
     loops.write(program.graph().nodes(), n -> !dependsOnSeed.contains(n), Map.of());
     String m = lower.size(program.output());

@@ -89,6 +89,13 @@ public interface Emitter {
    */
   boolean writesInPlace(Node.Apply n);
 
+  /**
+   * The argument the caller of the generated method passed for n (its {@code double[]} or
+   * {@code Matrix} object itself) if n is one of the method's parameters, else null: a call of a
+   * user's method passes it on as it is.
+   */
+  String parameterObject(Node n);
+
   /** The user's method being generated, for run-time error messages ("nll: A is singular"). */
   String methodName();
 

@@ -125,6 +125,13 @@ public final class Op {
   private final boolean writesInto;
   private final Op addsInto;
   private final java.util.function.Predicate<Node.Apply> mayThrow;
+  private final UserCall userCall;
+
+  /**
+   * The op calls a user's method that has a {@code @CustomVjp} rule: its name as shown in
+   * messages ({@code Model.clip}) and its parameters' names, for the errors about its arguments.
+   */
+  public record UserCall(String shown, List<String> parameterNames) {}
 
   private Op(Builder b) {
     this.name = b.name;
@@ -151,6 +158,7 @@ public final class Op {
     this.writesInto = b.writesInto;
     this.addsInto = b.addsInto;
     this.mayThrow = b.mayThrow;
+    this.userCall = b.userCall;
   }
 
   /** Starts an op of the given category. */
@@ -184,6 +192,7 @@ public final class Op {
     private boolean writesInto;
     private Op addsInto;
     private java.util.function.Predicate<Node.Apply> mayThrow = n -> false;
+    private UserCall userCall;
 
     private Builder(String name, Category category) {
       this.name = name;
@@ -327,6 +336,15 @@ public final class Op {
       return mayThrow(n -> true);
     }
 
+    /**
+     * The op runs a user's method (or its {@code @CustomVjp} rule), which has no forward-mode
+     * rule: a program with such an op gets no fJvp (see {@link #userCall()}).
+     */
+    public Builder callsUserMethod(UserCall call) {
+      this.userCall = call;
+      return this;
+    }
+
     public Op build() {
       return new Op(this);
     }
@@ -402,6 +420,11 @@ public final class Op {
   /** Whether computing n may throw at run time (see Builder#mayThrow). */
   public boolean mayThrow(Node.Apply n) {
     return mayThrow.test(n);
+  }
+
+  /** The user's method this op calls, or null (see Builder#callsUserMethod). */
+  public UserCall userCall() {
+    return userCall;
   }
 
   /** The loop this op is, or null (see Builder#loop). */

@@ -124,6 +124,16 @@ public final class Functions {
           gaussian(g, x, -1.0)));
 
   /**
+   * erfc x = 1 − erf x, computed by a helper exactly as the runtime's erfc computes it: from its
+   * own tail formula, not as 1 − erf x, so it keeps its relative accuracy where it is tiny (up
+   * to x ≈ 27.3, where it underflows to 0); erfc'(x) = −(2/√π) e^(−x²), 0 in the far tails.
+   */
+  public static final Op ERFC = unary("ERFC", "erfc", false, false, false,
+      (e, x) -> e.helper("erfc") + "(" + x + ")", "erfc(%s)",
+      (g, x, y) -> g.apply(Arithmetic.MUL, null, g.constant(-2.0 / Math.sqrt(Math.PI)),
+          gaussian(g, x, -1.0)));
+
+  /**
    * Φ, the standard normal distribution function (the runtime's normalCdf, computed the same
    * way); Φ'(x) = e^(−x²/2)/√(2π), the density, which underflows to 0 beyond |x| ≈ 38.6.
    */

@@ -3,6 +3,7 @@ package dev.matgrad.processor.passes;
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ast.Origin;
 import dev.matgrad.processor.ir.Kind;
+import dev.matgrad.processor.ops.CustomCalls;
 import java.util.List;
 
 /**
@@ -30,6 +31,16 @@ public interface Callees {
    * when it has one that cannot be inlined.
    */
   MethodSource find(String owner, String name, List<Kind> args, Origin at);
+
+  /**
+   * The method {@code owner.name} taking arguments of these kinds if it has a {@code @CustomVjp}
+   * rule (it is then called, not inlined), else null. Throws a CompileError at {@code at} when
+   * the generated code of {@code caller} could not call it or its rule.
+   */
+  default CustomCalls.Callee custom(MethodSource caller, String owner, String name, List<Kind> args,
+      Origin at) {
+    return null;
+  }
 
   /**
    * The value of the {@code static final} double or int constant {@code name} that the caller's

@@ -15,6 +15,7 @@ import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.ir.LoopSpec;
 import dev.matgrad.processor.ops.Arithmetic;
 import dev.matgrad.processor.ops.ControlFlow;
+import dev.matgrad.processor.ops.CustomCalls;
 import dev.matgrad.processor.ops.LocalArrays;
 import dev.matgrad.processor.ops.Elements;
 import dev.matgrad.processor.ops.OpTable;
@@ -77,7 +78,11 @@ public final class Resolve {
     return new Resolve(callees).program(method, wrt);
   }
 
+  /** The method being compiled (not an inlined callee): its generated code makes the calls. */
+  private MethodSource top;
+
   private Program program(MethodSource method, List<String> wrt) {
+    top = method;
     List<Node.Param> params = new ArrayList<>();
     Map<String, Node> scope = new HashMap<>();
     Dims dims = graph.dims();
@@ -547,6 +552,21 @@ public final class Resolve {
   }
 
   /** The locals a block assigns (in nested blocks too), in order of first assignment. */
+  /** The locals declared in the statements, in nested bodies too. */
+  private static Set<String> declaredIn(List<Stmt> stmts, Set<String> into) {
+    for (Stmt s : stmts) {
+      if (s instanceof Stmt.Local l) {
+        into.add(l.name());
+      } else if (s instanceof Stmt.If i) {
+        declaredIn(i.then(), into);
+        declaredIn(i.otherwise(), into);
+      } else if (s instanceof Stmt.For f) {
+        declaredIn(f.body(), into);
+      }
+    }
+    return into;
+  }
+
   private static Set<String> assignedIn(List<Stmt> stmts, Set<String> into) {
     for (Stmt s : stmts) {
       if (s instanceof Stmt.Assign a) {
@@ -642,7 +662,14 @@ public final class Resolve {
       String header, List<Stmt> body, Origin origin, Env env, MethodSource method) {
     Set<String> assigned = assignedIn(body, new LinkedHashSet<>());
     List<String> carried = new ArrayList<>();
+    // A name the body declares is its own: Java forbids declaring a local that is in scope, so
+    // a local of that name seen before the loop was in a block that has ended (blocks are
+    // read flat, { double[] b = …; } for (…) { Matrix b = …; b = …; }).
+    Set<String> ownLocals = declaredIn(s.body(), new HashSet<>());
     for (String name : assigned) {
+      if (ownLocals.contains(name)) {
+        continue;
+      }
       // A local declared before the loop without a value is assigned in each iteration before
       // it is read there (javac checks that): it is the body's own, not carried.
       if (env.declared.containsKey(name) && !env.parameters.contains(name)
@@ -1019,8 +1046,13 @@ public final class Resolve {
     if (OPS.equals(owner)) {
       return opCall(name, "Ops." + name, args, call);
     }
-    MethodSource callee = owner == null ? null : callees.find(owner, name,
-        args.stream().map(a -> a.shape().kind()).toList(), call.origin());
+    List<Kind> kinds = args.stream().map(a -> a.shape().kind()).toList();
+    CustomCalls.Callee custom = owner == null ? null
+        : callees.custom(top, owner, name, kinds, call.origin());
+    if (custom != null) {
+      return customCall(custom, args, call);
+    }
+    MethodSource callee = owner == null ? null : callees.find(owner, name, kinds, call.origin());
     if (callee != null) {
       return inline(callee, args, call);
     }
@@ -1187,6 +1219,27 @@ public final class Resolve {
         "the method call " + call.qualifier() + "." + call.name() + "(...) (" + (matrix
             ? "of a Matrix only rows(), cols() and get(i, j) may be read"
             : "of a " + receiver.shape().kind().javaType() + " only x.length and x[i] may be read") + ")");
+  }
+
+  /** The call op of each method with a @CustomVjp rule called, by its qualified name. */
+  private final Map<String, Op> customOps = new HashMap<>();
+
+  /** A call of a method with a @CustomVjp rule: not inlined, it is called (see CustomCalls). */
+  private Node customCall(CustomCalls.Callee callee, List<Node> args, Expr.Call call) {
+    List<Node> converted = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      Node a = widen(args.get(i), callee.paramKinds().get(i), call.origin());
+      if (a == null) {
+        throw new CompileError(call.origin(), Message.NO_MATCHING_OVERLOAD, callee.shown(),
+            String.join(", ", args.stream().map(n -> n.shape().kind().javaType()).toList()),
+            callee.method() + "(" + String.join(", ", callee.paramKinds().stream()
+                .map(Kind::javaType).toList()) + ")");
+      }
+      converted.add(a);
+    }
+    Op op = customOps.computeIfAbsent(callee.owner() + "." + callee.method() + callee.paramKinds(),
+        k -> CustomCalls.callOp(callee));
+    return graph.apply(op, at(call.origin()), 0, converted);
   }
 
   private Node inline(MethodSource callee, List<Node> args, Expr.Call call) {

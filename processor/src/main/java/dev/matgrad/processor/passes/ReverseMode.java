@@ -118,6 +118,19 @@ public final class ReverseMode {
           continue;
         }
         for (int i = 0; i < apply.args().size(); i++) {
+          if (active.contains(apply.arg(i)) && !apply.op().differentiableIn(i)
+              && apply.op().userCall() != null) {
+            var call = apply.op().userCall();
+            String parameter = call.parameterNames().get(i);
+            String on = dependsOn(program, apply.arg(i));
+            if (on.isEmpty()) {
+              // through a loop's carried values, which reachability does not follow
+              on = String.join(", ", program.wrt().stream().map(Node.Param::name).toList());
+            }
+            throw new CompileError(apply.origin(), Message.CUSTOM_VJP_NOT_WRT,
+                apply.origin() == null ? call.shown() : apply.origin().source(), parameter,
+                call.shown(), on, parameter, call.shown(), parameter);
+          }
           if (active.contains(apply.arg(i)) && !apply.op().differentiableIn(i)) {
             throw new CompileError(apply.origin(), Message.NOT_DIFFERENTIABLE_ARGUMENT,
                 apply.origin() == null ? apply.op().name() : apply.origin().source(),

@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class OpCoverage {
   /** The Math functions a @Differentiable body may call (API.md). */
   static final List<String> MATH = List.of("exp", "log", "sqrt", "pow", "abs", "tanh", "sin",
-      "cos");
+      "cos", "log1p", "expm1", "atan", "sinh", "cosh");
 
   /** A method reference in a class file's constant pool. */
   record MethodRef(String owner, String name, String descriptor) {

@@ -230,7 +230,17 @@ final class ProgramChecker {
   }
 
   /**
-   * The generated classes call no Ops method and allocate no Matrix; records the user classes'
+   * Whether a method with a @CustomVjp rule takes a Matrix: a call of it wraps a computed
+   * argument in a Matrix (no copy of its data; README "Calling a method that has a rule").
+   */
+  private static boolean callsMatrixRule(Program program) {
+    return program.sources().stream().anyMatch(s -> s.text().matches(
+        "(?s).*@CustomVjp\\([^)]*\\)\\s+public static \\S+ \\w+\\(Matrix .*"));
+  }
+
+  /**
+   * The generated classes call no Ops method and allocate no Matrix (but the wrapper of a
+   * Matrix argument of a method with a @CustomVjp rule); records the user classes'
    * Ops and Math calls in coverage.
    */
   private static void contract(Program program, Compilation compilation, OpCoverage coverage,
@@ -251,7 +261,8 @@ final class ProgramChecker {
             problems.add(new Problem("generated code calls Ops", f.getName() + " calls Ops."
                 + r.signature()));
           } else if (r.owner().equals("dev/matgrad/Matrix")
-              && Arrays.asList("<init>", "of", "zeros").contains(r.name())) {
+              && Arrays.asList("<init>", "of", "zeros").contains(r.name())
+              && !(r.name().equals("<init>") && callsMatrixRule(program))) {
             problems.add(new Problem("generated code allocates a Matrix", f.getName()
                 + " calls Matrix." + r.name()));
           }
@@ -348,7 +359,7 @@ final class ProgramChecker {
     /** fHvp and fHessian, for methods with hessian = true (null otherwise). */
     private final java.lang.reflect.Method hvpMethod;
     private final java.lang.reflect.Method hessianMethod;
-    /** fJvp and its Workspace overload (every method has them). */
+    /** fJvp and its Workspace overload (null for a method calling a @CustomVjp method). */
     private final java.lang.reflect.Method jvpMethod;
     private final java.lang.reflect.Method jvpWorkspace;
     private final Workspace workspace;
@@ -393,8 +404,15 @@ final class ProgramChecker {
       hessianMethod = second
           ? plainOrNull(gradients, method.name() + "Hessian", append(types, 0, 1)) : null;
       int jvpArrays = k + (method.result().kind() == Kind.SCALAR ? 0 : 1);
-      jvpMethod = gradients.getMethod(method.name() + "Jvp", append(types, 0, jvpArrays));
-      jvpWorkspace = optional(gradients, method.name() + "Jvp", append(types, 0, jvpArrays));
+      // A method that calls a @CustomVjp method has no fJvp (its @Derivation says so); any other has.
+      java.lang.reflect.Method reverse = gradMethod != null ? gradMethod : vjpMethod;
+      dev.matgrad.Derivation derivation = reverse.getAnnotation(dev.matgrad.Derivation.class);
+      boolean usesRule = derivation != null
+          && String.join(" ", derivation.notation()).contains("@CustomVjp");
+      jvpMethod = usesRule ? null
+          : gradients.getMethod(method.name() + "Jvp", append(types, 0, jvpArrays));
+      jvpWorkspace = usesRule ? null
+          : optional(gradients, method.name() + "Jvp", append(types, 0, jvpArrays));
       dims = new int[program.dims()];
       // in a large program one symbol is above MAX_DIM (all of them would make checks slow)
       int large = program.maxDim() > ProgramGenerator.MAX_DIM ? random.nextInt(dims.length) : -1;
@@ -608,8 +626,19 @@ final class ProgramChecker {
     /**
      * Whether the method's value jumps near the inputs: central differences along a random
      * direction that do not shrink with the step (a smooth function's shrink in proportion).
+     * A condition decided by rounding flips at random with the step, so one direction may miss
+     * it: several are tried.
      */
     boolean jumps(Random r) throws ReflectiveOperationException {
+      for (int k = 0; k < 6; k++) {
+        if (jumpsAlong(r)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private boolean jumpsAlong(Random r) throws ReflectiveOperationException {
       double[][] dir = new double[values.length][];
       for (int i = 0; i < values.length; i++) {
         if (values[i] != null) {
@@ -784,6 +813,9 @@ final class ProgramChecker {
      * the central difference of f along it; the Workspace overload must agree.
      */
     private Problem jvp(double[] value, int[] wrt) throws ReflectiveOperationException {
+      if (jvpMethod == null) {
+        return null;
+      }
       boolean scalarResult = method.result().kind() == Kind.SCALAR;
       for (int w = 0; w < wrt.length; w++) {
         double[][] dirs = new double[wrt.length][];

@@ -155,7 +155,13 @@ final class ProgramGenerator {
    * A generated callee with the magnitude of its result; qualifier is how it is called from the
    * class being generated ("" in the same class, "P1Lib." from another).
    */
-  private record Callee(Method method, double bound, String qualifier, int inlinedSize) {}
+  private record Callee(Method method, double bound, String qualifier, int inlinedSize,
+      boolean rule) {
+    /** rule: the method has or calls a @CustomVjp rule (then no hessian = true on callers). */
+    Callee(Method method, double bound, String qualifier, int inlinedSize) {
+      this(method, bound, qualifier, inlinedSize, false);
+    }
+  }
 
   /**
    * Calls are inlined: a method's derivative grows with its callees' (and theirs). Past this many
@@ -210,7 +216,7 @@ final class ProgramGenerator {
       sources.add(new Source(PACKAGE + "." + lib, header() + "public final class " + lib
           + " {\n  private " + lib + "() {}\n" + body + "}\n"));
       units.add(new Unit(PACKAGE + "." + lib, PACKAGE + "." + lib + "Gradients", methods));
-      callees.replaceAll(c -> new Callee(c.method(), c.bound(), lib + ".", c.inlinedSize()));
+      callees.replaceAll(c -> new Callee(c.method(), c.bound(), lib + ".", c.inlinedSize(), c.rule()));
     }
     calledFromOutside = false;
     boolean nested = chance(0.2);
@@ -262,6 +268,7 @@ final class ProgramGenerator {
 
   private static String header() {
     return "package " + PACKAGE + ";\n\n"
+        + "import dev.matgrad.CustomVjp;\n"
         + "import dev.matgrad.Differentiable;\n"
         + "import dev.matgrad.Matrix;\n"
         + "import dev.matgrad.Ops;\n"
@@ -272,6 +279,15 @@ final class ProgramGenerator {
   private String methods(int count, List<Method> methods) {
     StringBuilder out = new StringBuilder();
     Set<String> signatures = new HashSet<>();
+    if (chance(RULED_SHARE)) {
+      // a method with a @CustomVjp rule, called by the methods after it (not checked itself:
+      // its generated methods are the rule's; it is not a method of the unit's list)
+      for (int i = 0, n = chance(0.3) ? 2 : 1; i < n; i++) {
+        Callee c = ruled(RULED + i);
+        callees.add(c);
+        out.append('\n').append(c.method().text());
+      }
+    }
     for (int i = 0; i < count; i++) {
       Body body = new Body();
       body.generate();
@@ -283,6 +299,97 @@ final class ProgramGenerator {
     return out.toString();
   }
 
+  /** The prefix of the names of generated methods with a @CustomVjp rule. */
+  private static final String RULED = "ruled";
+  /** The share of classes with methods that have a @CustomVjp rule. */
+  private static final double RULED_SHARE = 0.3;
+
+  /**
+   * A method with a {@code @CustomVjp} rule, its value computed by plain loops (not read by
+   * matgrad) and its hand-written rule: x/(1 + x²) entry by entry on a vector or a matrix; Σ log
+   * cosh X (a double); or s·sin x with both parameters differentiated. Every parameter is in its
+   * wrt, so callers may pass any values. It has no shapes comment: the program model keeps it as
+   * verbatim text.
+   */
+  private Callee ruled(String name) {
+    int r = random.nextInt(dims);
+    int c = random.nextInt(dims);
+    boolean matrix = chance(0.4);
+    Type array = matrix ? Type.matrix(r, c) : Type.vector(r);
+    String java = array.java();
+    String data = matrix ? "x.data()" : "x";
+    String rule = name + "Rule";
+    String out = matrix ? "new Matrix(x.rows(), x.cols(), y)" : "y";
+    String text;
+    List<Param> params;
+    Type result;
+    double bound;
+    switch (random.nextInt(3)) {
+      case 0 -> {
+        params = List.of(new Param("x", array));
+        result = array;
+        bound = 0.5;
+        text = "  @Differentiable\n  @CustomVjp(\"" + rule + "\")\n"
+            + "  public static " + java + " " + name + "(" + java + " x) {\n"
+            + "    double[] v = " + data + ";\n"
+            + "    double[] y = new double[v.length];\n"
+            + "    for (int i = 0; i < v.length; i++) {\n"
+            + "      y[i] = v[i] / (1 + v[i] * v[i]);\n"
+            + "    }\n"
+            + "    return " + out + ";\n  }\n\n"
+            + "  static void " + rule + "(" + java + " x, double[] gradOut, double[] grad_x) {\n"
+            + "    double[] v = " + data + ";\n"
+            + "    for (int i = 0; i < v.length; i++) {\n"
+            + "      double q = 1 + v[i] * v[i];\n"
+            + "      grad_x[i] = gradOut[i] * (1 - v[i] * v[i]) / (q * q);\n"
+            + "    }\n  }\n";
+      }
+      case 1 -> {
+        params = List.of(new Param("x", array));
+        result = Type.SCALAR;
+        bound = maxSize(array) * ARG_LIMIT;
+        text = "  @Differentiable\n  @CustomVjp(\"" + rule + "\")\n"
+            + "  public static double " + name + "(" + java + " x) {\n"
+            + "    double s = 0;\n"
+            + "    for (double v : " + data + ") {\n"
+            + "      s += Math.log(Math.cosh(v));\n"
+            + "    }\n"
+            + "    return s;\n  }\n\n"
+            + "  static void " + rule + "(" + java + " x, double gradOut, double[] grad_x) {\n"
+            + "    double[] v = " + data + ";\n"
+            + "    for (int i = 0; i < v.length; i++) {\n"
+            + "      grad_x[i] = gradOut * Math.tanh(v[i]);\n"
+            + "    }\n  }\n";
+      }
+      default -> {
+        params = List.of(new Param("x", array), new Param("s", Type.SCALAR));
+        result = array;
+        bound = ARG_LIMIT;
+        text = "  @Differentiable\n  @CustomVjp(\"" + rule + "\")\n"
+            + "  public static " + java + " " + name + "(" + java + " x, double s) {\n"
+            + "    double[] v = " + data + ";\n"
+            + "    double[] y = new double[v.length];\n"
+            + "    for (int i = 0; i < v.length; i++) {\n"
+            + "      y[i] = s * Math.sin(v[i]);\n"
+            + "    }\n"
+            + "    return " + out + ";\n  }\n\n"
+            + "  static void " + rule + "(" + java + " x, double s, double[] gradOut,"
+            + " double[] grad_x, double[] grad_s) {\n"
+            + "    double[] v = " + data + ";\n"
+            + "    grad_s[0] = 0;\n"
+            + "    for (int i = 0; i < v.length; i++) {\n"
+            + "      grad_x[i] = gradOut[i] * s * Math.cos(v[i]);\n"
+            + "      grad_s[0] += gradOut[i] * Math.sin(v[i]);\n"
+            + "    }\n  }\n";
+      }
+    }
+    if (shadowMath) {
+      text = text.replaceAll("(?<![\\w.])Math\\.", "java.lang.Math.");
+    }
+    Method method = new Method(name, params, result, params, text);
+    return new Callee(method, bound, "", 2, true);
+  }
+
   /**
    * The name of a new method: now and then an earlier method's (an overload), when the parameter
    * counts differ (so calls are never ambiguous) and no generated method's signature clashes.
@@ -292,6 +399,9 @@ final class ProgramGenerator {
     List<Callee> sameClass = callees.stream().filter(c -> c.qualifier().isEmpty()).toList();
     for (Callee c : sameClass) {
       String name = c.method().name();
+      if (name.startsWith(RULED)) {
+        continue;
+      }
       boolean countsDiffer = sameClass.stream().filter(o -> o.method().name().equals(name))
           .allMatch(o -> o.method().params().size() != body.params.size());
       if (countsDiffer && body.signatures(name).stream().noneMatch(signatures::contains)) {
@@ -396,6 +506,8 @@ final class ProgramGenerator {
     private Type result;
     private E ret;
     private List<Param> wrt;
+    /** Whether the body calls a method that has or calls a @CustomVjp rule. */
+    private boolean callsRule;
     private String annotation;
 
     void generate() {
@@ -470,7 +582,8 @@ final class ProgramGenerator {
             : "@Differentiable(wrt = {" + String.join(", ", names) + "})";
       }
       // A share of scalar methods asks for second derivatives too.
-      if (result.kind() == Kind.SCALAR && !wrt.isEmpty() && chance(0.25)) {
+      // (not on methods calling a @CustomVjp rule: first derivatives only, a compile error)
+      if (result.kind() == Kind.SCALAR && !wrt.isEmpty() && !callsRule && chance(0.25)) {
         annotation = annotation.endsWith(")")
             ? annotation.substring(0, annotation.length() - 1) + ", hessian = true)"
             : annotation + "(hessian = true)";
@@ -509,7 +622,7 @@ final class ProgramGenerator {
       for (String line : lines) {
         ops += line.chars().filter(ch -> ch == '(').count();
       }
-      return new Callee(method, ret.bound(), "", ops + inlined);
+      return new Callee(method, ret.bound(), "", ops + inlined, callsRule);
     }
 
     /**
@@ -925,8 +1038,12 @@ final class ProgramGenerator {
      * (a call is inlined, and its body may hold either).
      */
     private boolean branchSafe(E e) {
+      // (a factorisation or row/col may throw, so it is not allowed in a branch; a call of a
+      // method with a rule is not inlined)
       return !e.code().matches("(?s).*[%/].*")
-          && callees.stream().noneMatch(c -> e.code().contains(c.method().name() + "("));
+          && !e.code().matches("(?s).*\\b(inverse|solve|det|logDet|cholesky|row|col)\\(.*")
+          && callees.stream().noneMatch(c -> !c.method().name().startsWith(RULED)
+              && e.code().contains(c.method().name() + "("));
     }
 
     /** An expression of type t that a branch may hold (no int division or remainder). */
@@ -1610,7 +1727,7 @@ final class ProgramGenerator {
       Type any = vectorOrMatrixType();
       List<Callee> calls = calleesOf(Type.SCALAR);
       int rule = weighted(1, 3, 1, 0.5, 2.5, 1.5, any == null ? 0 : 3, vt == null ? 0 : 1,
-          sq == null ? 0 : 0.7, 1, 0.6, calls.isEmpty() ? 0 : 2, 0.5, any == null ? 0 : 0.6);
+          sq == null ? 0 : 0.7, 1, 0.6, calls.isEmpty() ? 0 : 2, 0.5, any == null ? 0 : 0.6, 0.8);
       E e = switch (rule) {
         case 0 -> scalarLeaf();
         case 1 -> {
@@ -1653,6 +1770,10 @@ final class ProgramGenerator {
         case 10 -> indexRead();
         case 11 -> call(pick(calls), d);
         case 13 -> blocks(any, d);
+        case 14 -> {
+          E newer = newerScalar(d);
+          yield newer != null ? newer : mathCall(d);
+        }
         default -> {
           E base = positive(Type.SCALAR, d);
           E p = clamp(scalar(d), Type.SCALAR, 2);
@@ -1750,6 +1871,11 @@ final class ProgramGenerator {
     }
 
     private E mathCall(int d) {
+      if (chance(NEWER_SHARE)) {
+        E e = newerElementwise(Type.SCALAR, d);
+        // log1p, expm1, atan, sinh and cosh also as Math's (erfc is Ops' only)
+        return e.code().startsWith("erfc(") ? e : new E("Math." + e.code(), e.bound(), e.lo());
+      }
       switch (random.nextInt(9)) {
         case 0 -> {
           E a = clamp(scalar(d), Type.SCALAR, EXP_LIMIT);
@@ -1975,6 +2101,7 @@ final class ProgramGenerator {
     /** A call of an earlier generated method; arguments are kept within its input ranges. */
     private E call(Callee callee, int d) {
       inlined += callee.inlinedSize();
+      callsRule |= callee.rule();
       List<String> args = new ArrayList<>();
       for (Param p : callee.method().params()) {
         if (p.type().kind() == Kind.INT) {
@@ -2004,6 +2131,9 @@ final class ProgramGenerator {
 
     /** One of the unary elementwise ops of Ops, or pow, on type t. */
     private E elementwise(Type t, int d) {
+      if (chance(NEWER_SHARE)) {
+        return newerElementwise(t, d);
+      }
       switch (random.nextInt(14)) {
         case 0 -> {
           E a = gen(t, d);
@@ -2088,8 +2218,247 @@ final class ProgramGenerator {
       }
     }
 
+    /** log1p, expm1, atan, sinh, cosh or erfc of type t. */
+    private E newerElementwise(Type t, int d) {
+      switch (random.nextInt(6)) {
+        case 0 -> {
+          // log1p of values > −1: a positive operand, or one above −0.9
+          E a = chance(0.5) ? positive(t, d) : clamp(gen(t, d), t, 0.9);
+          return new E("log1p(" + a.code() + ")",
+              Math.max(Math.abs(Math.log1p(-Math.min(a.bound(), 0.9))), Math.log1p(a.bound())),
+              a.lo() > 0 ? Math.log1p(a.lo()) : 0);
+        }
+        case 1 -> {
+          E a = clamp(gen(t, d), t, EXP_LIMIT);
+          return new E("expm1(" + a.code() + ")", Math.expm1(a.bound()));
+        }
+        case 2 -> {
+          E a = gen(t, d);
+          return new E("atan(" + a.code() + ")", Math.PI / 2);
+        }
+        case 3 -> {
+          E a = clamp(gen(t, d), t, 3);
+          return new E("sinh(" + a.code() + ")", Math.sinh(a.bound()));
+        }
+        case 4 -> {
+          E a = clamp(gen(t, d), t, 3);
+          return new E("cosh(" + a.code() + ")", Math.cosh(a.bound()), 1);
+        }
+        default -> {
+          E a = clamp(gen(t, d), t, 3);
+          double lo = dev.matgrad.Ops.erfc(a.bound());
+          return new E("erfc(" + a.code() + ")", 2, lo >= MIN_LO ? lo : 0);
+        }
+      }
+    }
+
+    /**
+     * An op of a double and an array (add, sub, mul, div spreading the double), or maximum and
+     * minimum of two arrays or of a double and an array.
+     */
+    private E broadcastOrExtremum(Type t, int d) {
+      E s = scalar(d);
+      E a = gen(t, d);
+      boolean scalarFirst = chance(0.5);
+      switch (random.nextInt(5)) {
+        case 0 -> {
+          String fn = chance(0.5) ? "add" : "sub";
+          return new E(fn + "(" + (scalarFirst ? s.code() + ", " + a.code() : a.code() + ", "
+              + s.code()) + ")", s.bound() + a.bound());
+        }
+        case 1 -> {
+          return new E("mul(" + (scalarFirst ? s.code() + ", " + a.code() : a.code() + ", "
+              + s.code()) + ")", s.bound() * a.bound(), s.lo() * a.lo());
+        }
+        case 2 -> {
+          if (scalarFirst) {
+            E b = positive(t, d);
+            return new E("div(" + s.code() + ", " + b.code() + ")", s.bound() / b.lo(),
+                s.lo() / b.bound());
+          }
+          E p = positive(Type.SCALAR, d);
+          return new E("div(" + a.code() + ", " + p.code() + ")", a.bound() / p.lo(),
+              a.lo() / p.bound());
+        }
+        default -> {
+          String fn = chance(0.5) ? "maximum" : "minimum";
+          E b = chance(0.5) ? gen(t, d) : null;
+          String args = b != null ? a.code() + ", " + b.code()
+              : scalarFirst ? s.code() + ", " + a.code() : a.code() + ", " + s.code();
+          double bound = Math.max(a.bound(), b != null ? b.bound() : s.bound());
+          return new E(fn + "(" + args + ")", bound);
+        }
+      }
+    }
+
+    /**
+     * The size expression of dimension symbol k from a parameter ({@code x.length},
+     * {@code A.rows()}), for identity and ones; null if no parameter has it.
+     */
+    private String sizeOf(int k) {
+      List<String> out = new ArrayList<>();
+      for (Var v : vars) {
+        if (v.line() >= 0) {
+          continue;
+        }
+        if (v.type().kind() == Kind.VECTOR && v.type().rows() == k) {
+          out.add(v.name() + ".length");
+        } else if (v.type().kind() == Kind.MATRIX && v.type().rows() == k) {
+          out.add(v.name() + ".rows()");
+        } else if (v.type().kind() == Kind.MATRIX && v.type().cols() == k) {
+          out.add(v.name() + ".cols()");
+        }
+      }
+      return out.isEmpty() ? null : pick(out);
+    }
+
+    /**
+     * A symmetric positive definite k×k matrix, well conditioned: MᵀM + I (eigenvalues from 1 to
+     * 1 + k·j·b² for a j×k M with entries within b = 0.5), or with diag(1 + v²) for I where no
+     * parameter gives k's size; null if neither can be built. Its bound is its largest entry's.
+     */
+    private E spd(int k, int d) {
+      List<Integer> inner = new ArrayList<>();
+      for (int j = 0; j < dims; j++) {
+        if (can(Type.matrix(j, k))) {
+          inner.add(j);
+        }
+      }
+      String size = sizeOf(k);
+      if (inner.isEmpty() || (size == null && !can(Type.vector(k)))) {
+        return null;
+      }
+      Type mt = Type.matrix(pick(inner), k);
+      E m = clamp(gen(mt, d), mt, 0.5);
+      String diagonal = size != null && (chance(0.8) || !can(Type.vector(k)))
+          ? "identity(" + size + ")"
+          : "diag(add(1.0, square(" + clamp(gen(Type.vector(k), d), Type.vector(k), 1).code() + ")))";
+      return new E("add(matmul(transpose(" + m.code() + "), " + m.code() + "), " + diagonal + ")",
+          2 + maxDim * m.bound() * m.bound(), 0);
+    }
+
+    /** rowSums, colSums, row, col, solve or a scaled ones of vector type t; null if none fits. */
+    private E newerVector(Type t, int d) {
+      int r = t.rows();
+      List<Integer> ks = new ArrayList<>();
+      for (int k = 0; k < dims; k++) {
+        ks.add(k);
+      }
+      Collections.shuffle(ks, random);
+      switch (random.nextInt(6)) {
+        case 0, 1 -> {
+          boolean rows = chance(0.5);
+          for (int k : ks) {
+            Type mt = rows ? Type.matrix(r, k) : Type.matrix(k, r);
+            if (can(mt)) {
+              E a = gen(mt, d);
+              return new E((rows ? "rowSums(" : "colSums(") + a.code() + ")", maxDim * a.bound());
+            }
+          }
+          return null;
+        }
+        case 2 -> {
+          boolean row = chance(0.5);
+          for (int k : ks) {
+            Type mt = row ? Type.matrix(k, r) : Type.matrix(r, k);
+            if (can(mt)) {
+              E a = gen(mt, d);
+              return new E((row ? "row(" : "col(") + a.code() + ", 0)", a.bound());
+            }
+          }
+          return null;
+        }
+        case 3, 4 -> {
+          E a = spd(r, d);
+          if (a == null) {
+            return null;
+          }
+          // the inverse of an SPD matrix with eigenvalues ≥ 1 has entries within 1
+          E b = gen(t, d);
+          return new E("solve(" + a.code() + ", " + b.code() + ")", maxDim * b.bound());
+        }
+        default -> {
+          String size = sizeOf(r);
+          if (size == null) {
+            return null;
+          }
+          E s = scalar(d);
+          return new E("mul(" + s.code() + ", ones(" + size + "))", s.bound(), s.lo());
+        }
+      }
+    }
+
+    /** addToEachRow, inverse, cholesky, solve or identity of matrix type t; null if none fits. */
+    private E newerMatrix(Type t, int d) {
+      int r = t.rows();
+      int c = t.cols();
+      switch (random.nextInt(5)) {
+        case 0 -> {
+          if (!can(Type.vector(c))) {
+            return null;
+          }
+          E a = gen(t, d);
+          E b = gen(Type.vector(c), d);
+          return new E("addToEachRow(" + a.code() + ", " + b.code() + ")", a.bound() + b.bound());
+        }
+        case 1 -> {
+          E a = r == c ? spd(r, d) : null;
+          if (a == null) {
+            return null;
+          }
+          return chance(0.5) ? new E("inverse(" + a.code() + ")", 1)
+              : new E("cholesky(" + a.code() + ")", Math.sqrt(a.bound()));
+        }
+        case 2 -> {
+          E a = spd(r, d);
+          if (a == null) {
+            return null;
+          }
+          E b = gen(t, d);
+          return new E("solve(" + a.code() + ", " + b.code() + ")", maxDim * b.bound());
+        }
+        default -> {
+          String size = r == c ? sizeOf(r) : null;
+          if (size == null) {
+            return null;
+          }
+          E a = gen(t, d);
+          return chance(0.5) ? new E("add(" + a.code() + ", identity(" + size + "))", a.bound() + 1)
+              : scaledIdentity(size, d);
+        }
+      }
+    }
+
+    private E scaledIdentity(String size, int d) {
+      E s = scalar(d);
+      return new E("scale(" + s.code() + ", identity(" + size + "))", s.bound());
+    }
+
+    /** max, min, det or logDet; null if none fits. */
+    private E newerScalar(int d) {
+      Type vt = vectorType();
+      if (vt != null && chance(0.4)) {
+        E a = gen(vt, d);
+        return new E((chance(0.5) ? "max(" : "min(") + a.code() + ")", a.bound());
+      }
+      List<Integer> ks = new ArrayList<>();
+      for (int k = 0; k < dims; k++) {
+        ks.add(k);
+      }
+      E a = spd(pick(ks), d);
+      if (a == null) {
+        return null;
+      }
+      double largest = a.bound() * maxDim;
+      return chance(0.3) ? new E("det(" + a.code() + ")", Math.pow(largest, maxDim))
+          : new E("logDet(" + a.code() + ")", maxDim * Math.log(largest));
+    }
+
     /** add, sub, mul, div or scale of type t (vector or matrix). */
     private E binary(Type t, int d) {
+      if (chance(NEWER_SHARE)) {
+        return broadcastOrExtremum(t, d);
+      }
       switch (random.nextInt(6)) {
         case 0, 1 -> {
           E a = gen(t, d);
@@ -2140,7 +2509,7 @@ final class ProgramGenerator {
       List<Callee> calls = calleesOf(t);
       E leaf = leaf(t);
       int rule = weighted(leafWeight(t), mv.isEmpty() ? 0 : 2.5, mtv.isEmpty() ? 0 : 1.2,
-          3, 2.5, 1, calls.isEmpty() ? 0 : 2);
+          3, 2.5, 1, calls.isEmpty() ? 0 : 2, 1);
       E e = switch (rule) {
         case 0 -> leaf;
         case 1 -> {
@@ -2158,7 +2527,11 @@ final class ProgramGenerator {
           yield chance(0.5) ? new E("softmax(" + a.code() + ")", 1)
               : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(maxDim));
         }
-        default -> call(pick(calls), d);
+        case 6 -> call(pick(calls), d);
+        default -> {
+          E newer = newerVector(t, d);
+          yield newer != null ? newer : binary(t, d);
+        }
       };
       return clamp(e, t, LIMIT);
     }
@@ -2198,7 +2571,7 @@ final class ProgramGenerator {
       E leaf = leaf(t);
       int rule = weighted(leafWeight(t), can(tr) ? 1 : 0, inner.isEmpty() ? 0 : 2,
           can(vr) && can(vc) ? 1.2 : 0, r == c && can(vr) ? 0.7 : 0, 3, can(vr) ? 1 : 0, 2.5,
-          0.8, calls.isEmpty() ? 0 : 2);
+          0.8, calls.isEmpty() ? 0 : 2, 1);
       E e = switch (rule) {
         case 0 -> leaf;
         case 1 -> wrap1("transpose", gen(tr, d), 1);
@@ -2221,7 +2594,11 @@ final class ProgramGenerator {
           yield chance(0.5) ? new E("softmax(" + a.code() + ")", 1)
               : new E("logSoftmax(" + clamp(a, t, 3).code() + ")", 6 + Math.log(maxDim));
         }
-        default -> call(pick(calls), d);
+        case 9 -> call(pick(calls), d);
+        default -> {
+          E newer = newerMatrix(t, d);
+          yield newer != null ? newer : binary(t, d);
+        }
       };
       return clamp(e, t, LIMIT);
     }
@@ -2253,12 +2630,17 @@ final class ProgramGenerator {
   /** A call's name, or {@code Math} in {@code Math.f(}: not preceded by a dot or a name part. */
   private static final Pattern CALL = Pattern.compile("(?<![\\w.])(Math(?=\\.)|\\w+(?=\\())");
 
+  /** The share of draws of the newer ops in place of the original ones of their group. */
+  private static final double NEWER_SHARE = 0.3;
+
   /** The names of Ops' methods. */
   private static final Set<String> OPS = Set.of("matmul", "transpose", "dot", "outer", "trace",
       "diag", "add", "sub", "mul", "div", "scale", "addToEachColumn", "neg", "exp", "log", "sqrt",
       "square", "abs", "tanh", "sigmoid", "relu", "softplus", "pow", "sum", "mean", "sumSq",
       "norm1", "norm2", "normP", "logSumExp", "softmax", "logSoftmax", "erf", "normalCdf",
-      "concat", "hstack", "vstack", "kron");
+      "concat", "hstack", "vstack", "kron", "log1p", "expm1", "atan", "sinh", "cosh", "erfc",
+      "maximum", "minimum", "rowSums", "colSums", "row", "col", "addToEachRow", "max", "min",
+      "identity", "ones", "inverse", "solve", "det", "logDet", "cholesky");
 
   /** For debugging: prints a few programs. */
   public static void main(String[] args) {

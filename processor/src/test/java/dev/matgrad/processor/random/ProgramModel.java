@@ -1138,8 +1138,12 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     return t.kind() == Kind.INT || t.kind() == Kind.SCALAR;
   }
 
-  /** The Ops methods building an array whose sizes are sums or products of their arguments'. */
-  private static final Set<String> BLOCK_OPS = Set.of("concat", "hstack", "vstack", "kron");
+  /**
+   * The Ops methods building an array whose sizes are sums or products of their arguments', or
+   * int values (identity, ones): Type cannot state them.
+   */
+  private static final Set<String> BLOCK_OPS = Set.of("concat", "hstack", "vstack", "kron",
+      "identity", "ones");
 
   private Type callType(Call c, Map<String, Type> env, MethodModel caller) {
     if (c.target() instanceof Name n && env.containsKey(n.id())) {
@@ -1189,9 +1193,17 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
       case "outer" -> a0 != null && a1 != null ? Type.matrix(a0.rows(), a1.rows()) : null;
       case "diag" -> a0 != null ? Type.matrix(a0.rows(), a0.rows()) : null;
       case "scale" -> a1 != null && a1.kind() == Kind.INT ? Type.SCALAR : a1;
-      case "add", "sub", "mul", "div", "addToEachColumn", "neg", "exp", "log", "sqrt", "square",
+      case "add", "sub", "mul", "div", "maximum", "minimum" ->
+          // a double operand spreads over the other's shape
+          a1 != null && !number(a1) ? a1 : first;
+      case "addToEachColumn", "addToEachRow", "neg", "exp", "log", "sqrt", "square",
           "abs", "tanh", "sigmoid", "relu", "softplus", "pow", "softmax", "logSoftmax", "erf",
-          "normalCdf" -> first;
+          "normalCdf", "log1p", "expm1", "atan", "sinh", "cosh", "erfc", "inverse", "cholesky" ->
+          first;
+      case "max", "min", "det", "logDet" -> Type.SCALAR;
+      case "rowSums", "col" -> a0 != null && a0.kind() == Kind.MATRIX ? Type.vector(a0.rows()) : null;
+      case "colSums", "row" -> a0 != null && a0.kind() == Kind.MATRIX ? Type.vector(a0.cols()) : null;
+      case "solve" -> a1;
       default -> null;
     };
   }

@@ -238,6 +238,9 @@ class RandomProgramsTest {
         throw new IllegalStateException(mismatch);
       }
       COVERAGE.recordFeatures(model);
+      if (program.text().contains("@CustomVjp")) {
+        COVERAGE.feature("programs with @CustomVjp methods called by the others");
+      }
     } catch (RuntimeException e) {
       // the shrinker and the regression files rely on reading programs back
       Outcome o = new Outcome(List.of(new Problem(ProgramChecker.HARNESS,

@@ -1,0 +1,230 @@
+package dev.matgrad.it;
+
+import static dev.matgrad.Ops.add;
+import static dev.matgrad.Ops.dot;
+import static dev.matgrad.Ops.matmul;
+import static dev.matgrad.Ops.mul;
+import static dev.matgrad.Ops.scale;
+import static dev.matgrad.Ops.sum;
+import static dev.matgrad.Ops.tanh;
+import static dev.matgrad.Ops.transpose;
+
+import dev.matgrad.CustomVjp;
+import dev.matgrad.Differentiable;
+import dev.matgrad.Matrix;
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * {@code @Differentiable} methods calling methods that have a {@code @CustomVjp} rule: each call
+ * takes its derivative from the rule (matgrad does not read the callee's body).
+ */
+public final class CustomRuleCalls {
+  private CustomRuleCalls() {}
+
+  /** API.md's clip: each entry of x clipped to [−c, c]; wrt x (c is a bound, not differentiated). */
+  @Differentiable(wrt = "x")
+  @CustomVjp("clipGradient")
+  public static double[] clip(double[] x, double c) {
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = Math.max(-c, Math.min(c, x[i]));
+    }
+    return y;
+  }
+
+  static void clipGradient(double[] x, double c, double[] gradOut, double[] grad_x) {
+    for (int i = 0; i < x.length; i++) {
+      grad_x[i] = Math.abs(x[i]) < c ? gradOut[i] : 0.0;
+    }
+  }
+
+  /** w · clip(2x, 1.5): the call's argument is computed, its bound a constant. */
+  @Differentiable
+  public static double clippedEnergy(double[] x, double[] w) {
+    return sum(mul(w, clip(scale(2.0, x), 1.5)));
+  }
+
+  /** clip(W x, 1) + x, vector-valued: fVjp and fJacobian through the rule. */
+  @Differentiable
+  public static double[] clippedLayer(Matrix W, double[] x) {
+    return add(clip(matmul(W, x), 1.0), x);
+  }
+
+  /** A·A·A of a square matrix, by plain loops. */
+  @Differentiable
+  @CustomVjp("cubeGradient")
+  public static Matrix cube(Matrix A) {
+    return product(product(A, A), A);
+  }
+
+  /** Ḡ_A = Ḡ (A²)ᵀ + Aᵀ Ḡ Aᵀ + (A²)ᵀ Ḡ, from d(A³) = dA A² + A dA A + A² dA. */
+  static void cubeGradient(Matrix A, double[] gradOut, double[] grad_A) {
+    int n = A.rows();
+    Matrix g = new Matrix(n, n, gradOut);
+    Matrix a2t = transposed(product(A, A));
+    Matrix at = transposed(A);
+    Matrix sum = plus(plus(product(g, a2t), product(product(at, g), at)), product(a2t, g));
+    System.arraycopy(sum.data(), 0, grad_A, 0, n * n);
+  }
+
+  /** Σ B ∘ (A Aᵀ)³: a computed Matrix argument. */
+  @Differentiable
+  public static double cubeLoss(Matrix A, Matrix B) {
+    return sum(mul(B, cube(matmul(A, transpose(A)))));
+  }
+
+  /** 2 A³, matrix-valued: the caller's own parameter is passed on. */
+  @Differentiable
+  public static Matrix twiceCube(Matrix A) {
+    return scale(2.0, cube(A));
+  }
+
+  /** x sorted ascending by the library's sort. */
+  @Differentiable
+  @CustomVjp("sortedGradient")
+  public static double[] sorted(double[] x) {
+    double[] y = x.clone();
+    Arrays.sort(y);
+    return y;
+  }
+
+  /** Entry i of the result is entry order[i] of x: its adjoint goes back there. */
+  static void sortedGradient(double[] x, double[] gradOut, double[] grad_x) {
+    Integer[] order = new Integer[x.length];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparingDouble(i -> x[i]));
+    for (int i = 0; i < order.length; i++) {
+      grad_x[order[i]] = gradOut[i];
+    }
+  }
+
+  /** w · sort(x ∘ x): weights by rank. */
+  @Differentiable
+  public static double rankWeighted(double[] x, double[] w) {
+    return sum(mul(w, sorted(mul(x, x))));
+  }
+
+  /** Rounding with a straight-through rule: the adjoint passes as through the identity. */
+  @Differentiable
+  @CustomVjp("straightThrough")
+  public static double[] roundST(double[] x) {
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = Math.rint(x[i]);
+    }
+    return y;
+  }
+
+  static void straightThrough(double[] x, double[] gradOut, double[] grad_x) {
+    System.arraycopy(gradOut, 0, grad_x, 0, x.length);
+  }
+
+  /** w · round(3x): by the rule, ∇_x = 3w (not 0, the true derivative almost everywhere). */
+  @Differentiable
+  public static double roundedDot(double[] x, double[] w) {
+    return dot(w, roundST(scale(3.0, x)));
+  }
+
+  /** h ← clip(h + ½ tanh h, c) n times, adding Σ log cosh h each step: calls in a loop. */
+  @Differentiable(wrt = "x")
+  public static double clippedSteps(double[] x, double c, int n) {
+    double[] h = x;
+    double s = 0.0;
+    for (int t = 0; t < n; t++) {
+      h = clip(add(h, scale(0.5, tanh(h))), c);
+      s = s + CustomRules.logCosh(h);
+    }
+    return s + sum(h);
+  }
+
+  /** A call of another class's method in a branch. */
+  @Differentiable(wrt = "x")
+  public static double[] branchCall(double[] x, int mode) {
+    double[] y;
+    if (mode > 0) {
+      y = CustomRules.softClip(x, 2.0);
+    } else {
+      y = mul(x, x);
+    }
+    return y;
+  }
+
+  /** s · (A ∘ A), wrt both: a Matrix and a scalar gradient from one rule call. */
+  @Differentiable
+  @CustomVjp("scaledSquareGradient")
+  public static Matrix scaledSquare(Matrix A, double s) {
+    Matrix y = Matrix.zeros(A.rows(), A.cols());
+    for (int i = 0; i < y.data().length; i++) {
+      y.data()[i] = s * A.data()[i] * A.data()[i];
+    }
+    return y;
+  }
+
+  static void scaledSquareGradient(Matrix A, double s, double[] gradOut, double[] grad_A,
+      double[] grad_s) {
+    grad_s[0] = 0.0;
+    for (int i = 0; i < gradOut.length; i++) {
+      double a = A.data()[i];
+      grad_A[i] = 2 * s * a * gradOut[i];
+      grad_s[0] += a * a * gradOut[i];
+    }
+  }
+
+  /** Σ B ∘ (s² (A ∘ A + A) ∘ (…)²): computed Matrix and scalar arguments. */
+  @Differentiable
+  public static double scaledSquares(Matrix A, double s, Matrix B) {
+    return sum(mul(B, scaledSquare(add(mul(A, B), A), s * s)));
+  }
+
+  /** Not of the shape matgrad takes a double[] result to have (its parameter's): for the run-time check. */
+  @Differentiable
+  @CustomVjp("dropLastGradient")
+  public static double[] dropLast(double[] x) {
+    return Arrays.copyOf(x, Math.max(0, x.length - 1));
+  }
+
+  static void dropLastGradient(double[] x, double[] gradOut, double[] grad_x) {
+    for (int i = 0; i < x.length; i++) {
+      grad_x[i] = i < gradOut.length ? gradOut[i] : 0.0;
+    }
+  }
+
+  /** Σ dropLast(x): its generated code rejects dropLast's result. */
+  @Differentiable
+  public static double sumDropLast(double[] x) {
+    return sum(dropLast(x));
+  }
+
+  private static Matrix product(Matrix a, Matrix b) {
+    Matrix c = Matrix.zeros(a.rows(), b.cols());
+    for (int i = 0; i < a.rows(); i++) {
+      for (int k = 0; k < a.cols(); k++) {
+        for (int j = 0; j < b.cols(); j++) {
+          c.data()[i * b.cols() + j] += a.get(i, k) * b.get(k, j);
+        }
+      }
+    }
+    return c;
+  }
+
+  private static Matrix transposed(Matrix a) {
+    Matrix t = Matrix.zeros(a.cols(), a.rows());
+    for (int i = 0; i < a.rows(); i++) {
+      for (int j = 0; j < a.cols(); j++) {
+        t.set(j, i, a.get(i, j));
+      }
+    }
+    return t;
+  }
+
+  private static Matrix plus(Matrix a, Matrix b) {
+    Matrix c = Matrix.zeros(a.rows(), a.cols());
+    for (int i = 0; i < c.data().length; i++) {
+      c.data()[i] = a.data()[i] + b.data()[i];
+    }
+    return c;
+  }
+}

@@ -1,0 +1,117 @@
+package dev.matgrad.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.matgrad.Matrix;
+import dev.matgrad.Workspace;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Methods that call {@code @CustomVjp} methods ({@link CustomRuleCalls}): their gradients, VJPs
+ * (dot-product test) and Jacobians against central differences where the rule is the true
+ * derivative, and against the rule's own semantics where it is not (a straight-through rule).
+ */
+class CustomRuleCallsGradientTest {
+  private static final Class<?> GENERATED = GradientChecker.gradientsClass(CustomRuleCalls.class);
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1101, 1102, 1103})
+  void callsTakeTheirDerivativeFromTheRule(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(1, 7);
+    GradientChecker.of(CustomRuleCalls.class, "clippedEnergy").check(in.vector(n), in.vector(n));
+    GradientChecker.of(CustomRuleCalls.class, "clippedLayer").check(in.matrix(n, n), in.vector(n));
+    GradientChecker.of(CustomRuleCalls.class, "rankWeighted").check(in.vector(n), in.vector(n));
+    int k = in.dim(1, 4);
+    GradientChecker.of(CustomRuleCalls.class, "cubeLoss").check(scaled(in.matrix(k, in.dim(1, 4)), 0.7),
+        in.matrix(k, k));
+    GradientChecker.of(CustomRuleCalls.class, "twiceCube").check(in.matrix(k, k));
+    GradientChecker.of(CustomRuleCalls.class, "scaledSquares").check(in.matrix(k, n), in.scalar(),
+        in.matrix(k, n));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1111, 1112, 1113})
+  void callsInLoopsAndBranches(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(1, 7);
+    GradientChecker.of(CustomRuleCalls.class, "clippedSteps").wrt(0)
+        .check(in.vector(n), 1.3, in.dim(0, 5));
+    for (int mode : new int[] {0, 1}) {
+      GradientChecker.of(CustomRuleCalls.class, "branchCall").wrt(0).check(in.vector(n), mode);
+    }
+  }
+
+  /** The rule says ∇ round = identity (straight-through), so ∇_x w·round(3x) = 3w, exactly. */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1121, 1122})
+  void theRulesSemanticsNotTheTrueDerivative(long seed) throws Exception {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(1, 9);
+    double[] x = in.vector(n);
+    double[] w = in.vector(n);
+    double[] gradX = new double[n];
+    double[] gradW = new double[n];
+    Method grad = GENERATED.getMethod("roundedDotGrad", double[].class, double[].class,
+        double[].class, double[].class, Workspace.class);
+    double value = (double) grad.invoke(null, x, w, gradX, gradW, new Workspace());
+    double expected = 0;
+    for (int i = 0; i < n; i++) {
+      assertEquals(3 * w[i], gradX[i], 0.0, "grad_x[" + i + "]");
+      assertEquals(Math.rint(3 * x[i]), gradW[i], 0.0, "grad_w[" + i + "]");
+      expected += w[i] * Math.rint(3 * x[i]);
+    }
+    assertEquals(expected, value, 1e-12);
+  }
+
+  @Test
+  void aCallerGetsNoForwardMode() {
+    assertTrue(Arrays.stream(GENERATED.getMethods()).noneMatch(m -> m.getName().endsWith("Jvp")));
+    assertTrue(Arrays.stream(GENERATED.getMethods()).anyMatch(m -> m.getName().equals("clippedLayerJacobian")));
+  }
+
+  /** After one call, a call with the same shapes allocates no scratch array (the workspace's). */
+  @Test
+  void theWorkspaceHoldsTheExactSizedArguments() throws Exception {
+    Method grad = GENERATED.getMethod("clippedStepsGrad", double[].class, double.class, int.class,
+        double[].class, Workspace.class);
+    Workspace ws = new Workspace();
+    double[] x = {0.3, -0.8, 1.7};
+    double[] g1 = new double[3];
+    grad.invoke(null, x, 1.0, 3, g1, ws);
+    long capacity = ws.capacity();
+    double[] g2 = new double[3];
+    grad.invoke(null, x, 1.0, 3, g2, ws);
+    assertEquals(capacity, ws.capacity());
+    assertArrayEquals(g1, g2, 0.0);
+  }
+
+  /** A callee whose result does not have the shape matgrad assumes is an error, not a wrong value. */
+  @Test
+  void aResultOfTheWrongShapeIsRejectedBeforeAnythingIsWritten() throws Exception {
+    Method grad = GENERATED.getMethod("sumDropLastGrad", double[].class, double[].class);
+    double[] gradX = {7, 7, 7};
+    var e = assertThrows(InvocationTargetException.class,
+        () -> grad.invoke(null, new double[] {1, 2, 3}, gradX));
+    assertTrue(e.getCause() instanceof IllegalArgumentException
+        && e.getCause().getMessage().contains("CustomRuleCalls.dropLast returned an array of length 2")
+        && e.getCause().getMessage().contains("parameter x, length 3"), e.getCause().toString());
+    assertArrayEquals(new double[] {7, 7, 7}, gradX, 0.0);
+  }
+
+  private static Matrix scaled(Matrix m, double s) {
+    double[] d = m.data().clone();
+    for (int i = 0; i < d.length; i++) {
+      d[i] *= s;
+    }
+    return new Matrix(m.rows(), m.cols(), d);
+  }
+}
