@@ -562,6 +562,8 @@ public final class Resolve {
         declaredIn(i.otherwise(), into);
       } else if (s instanceof Stmt.For f) {
         declaredIn(f.body(), into);
+      } else if (s instanceof Stmt.While w) {
+        declaredIn(w.body(), into);
       }
     }
     return into;
@@ -665,7 +667,7 @@ public final class Resolve {
     // A name the body declares is its own: Java forbids declaring a local that is in scope, so
     // a local of that name seen before the loop was in a block that has ended (blocks are
     // read flat, { double[] b = …; } for (…) { Matrix b = …; b = …; }).
-    Set<String> ownLocals = declaredIn(s.body(), new HashSet<>());
+    Set<String> ownLocals = declaredIn(body, new HashSet<>());
     for (String name : assigned) {
       if (ownLocals.contains(name)) {
         continue;
