@@ -194,6 +194,7 @@ public final class ReverseMode {
       copy.put(spec.index(loop), index);
       List<Integer> carried = new ArrayList<>();
       Map<Integer, Node> tapeReads = new HashMap<>();
+      Set<Integer> useful = usefulSlots(loop, seeds);
       for (int k = 0; k < spec.carried(); k++) {
         Node.Param p = spec.param(loop, k);
         Node read = g.applyShapedFlagged(ControlFlow.TAPE_READ, List.of(loop, index), k,
@@ -201,7 +202,7 @@ public final class ReverseMode {
         g.inheritNames(g, p, read);
         copy.put(p, read);
         tapeReads.put(k, read);
-        if (active.contains(p)) {
+        if (active.contains(p) && useful.contains(k)) {
           carried.add(k);
           active.add(read);
         }
@@ -261,6 +262,31 @@ public final class ReverseMode {
       for (Node c : outside) {
         contribute(c, ControlFlow.result(g, reverse, slot++, c.shape()));
       }
+    }
+
+    /**
+     * The carried values whose adjoint can be non-zero: those read after the loop (a seed), and
+     * those their values after an iteration are computed from. A value carried for nothing (its
+     * adjoint identically zero) gets no reverse sweep, so no 0 · ∞ of its overflowed forward
+     * values can reach the others' adjoints.
+     */
+    Set<Integer> usefulSlots(Node.Apply loop, Map<Integer, Node> seeds) {
+      LoopSpec spec = loop.op().loop();
+      Set<Integer> useful = new HashSet<>(seeds.keySet());
+      boolean grew = true;
+      while (grew) {
+        grew = false;
+        for (int k : List.copyOf(useful)) {
+          Set<Node> below = Graph.reachable(List.of(spec.result(loop, k)));
+          for (int j = 0; j < spec.carried(); j++) {
+            if (!useful.contains(j) && below.contains(spec.param(loop, j))) {
+              useful.add(j);
+              grew = true;
+            }
+          }
+        }
+      }
+      return useful;
     }
 
     Node zeros(Node like) {
