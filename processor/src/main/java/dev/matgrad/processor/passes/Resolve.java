@@ -126,6 +126,12 @@ public final class Resolve {
     final int loopDepth;
     /** The locals the innermost loop around carries (null outside loops), for break and continue. */
     List<String> carried;
+    /**
+     * The locals this block declares itself. A side of an if may declare a local of the same
+     * name and type as one of an ended block before it (Java allows it); that is not the same
+     * variable, so it is not merged with it.
+     */
+    final Set<String> own = new HashSet<>();
 
     Env(Map<String, Node> scope, Map<String, Kind> declared, Set<String> parameters,
         Set<String> loopIndices, int loopDepth) {
@@ -228,6 +234,7 @@ public final class Resolve {
               : local.declaredType().equals("boolean") ? Kind.INT
               : Kind.ofJavaType(local.declaredType());
           env.declared.put(local.name(), kind);
+          env.own.add(local.name());
           if (local.init() == null) {
             env.scope.remove(local.name());
             continue;
@@ -542,7 +549,8 @@ public final class Resolve {
       Node b = elseEnv.scope.get(name);
       boolean failed = poisoned.contains(name);
       // (a side's own local of the same name, declared in it, is not the outer one)
-      boolean redeclared = thenEnv.declared.get(name) != env.declared.get(name)
+      boolean redeclared = thenEnv.own.contains(name) || elseEnv.own.contains(name)
+          || thenEnv.declared.get(name) != env.declared.get(name)
           || elseEnv.declared.get(name) != env.declared.get(name);
       if (failed || redeclared || a == null || b == null || (a == before && b == before)) {
         continue;
