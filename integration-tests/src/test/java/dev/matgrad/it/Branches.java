@@ -3,6 +3,7 @@ package dev.matgrad.it;
 import static dev.matgrad.Ops.*;
 
 import dev.matgrad.Differentiable;
+import dev.matgrad.Matrix;
 
 /** if/else, else-if chains, ?:, conditions and returns in branches. */
 public final class Branches {
@@ -107,6 +108,37 @@ public final class Branches {
         w = 0.5 * (x[i] - y);
       }
       s += w * w;
+    }
+    return s;
+  }
+
+  /**
+   * Factorisations and row/col in branches: where a branch is not taken they run on stand-ins
+   * (the identity, row 0), so a matrix singular there throws nothing.
+   */
+  @Differentiable(wrt = {"A", "b"})
+  public static double factorInBranch(Matrix A, double[] b) {
+    double s = sumSq(b);
+    if (A.get(0, 0) > 0) {
+      s = s + sumSq(solve(A, b)) + logDet(A) + det(A) + sum(row(A, A.rows() - 1)) + solved(A, b);
+    } else {
+      s = s + sum(col(A, A.cols() - 1)) + sum(inverse(transpose(A)));
+    }
+    return s;
+  }
+
+  /** Called inside a branch of factorInBranch (inlined there). */
+  @Differentiable(wrt = "A")
+  public static double solved(Matrix A, double[] b) {
+    return 0.5 * sum(inverse(A)) + sum(cholesky(add(matmul(A, transpose(A)), identity(A.rows()))));
+  }
+
+  /** row(A, i) under i < A.rows(): the loop runs past the last row, the branch guards it. */
+  @Differentiable(wrt = "A")
+  public static double rowsUpTo(Matrix A, int k) {
+    double s = 0;
+    for (int i = 0; i < k; i++) {
+      s += i < A.rows() ? sumSq(row(A, i)) : 0.0;
     }
     return s;
   }

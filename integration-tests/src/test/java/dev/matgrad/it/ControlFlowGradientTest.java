@@ -2,6 +2,7 @@ package dev.matgrad.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.matgrad.GradCheck;
@@ -65,6 +66,50 @@ class ControlFlowGradientTest {
     for (double x : new double[] {2.5, 0.5, -0.5, -3.0}) {
       GradientChecker.of(Branches.class, "piecewise").check(x + 0.1 * in.scalar());
     }
+    int k = in.dim(2, 5);
+    for (double corner : new double[] {2.0, -2.0}) {
+      Matrix a = wellConditioned(in, k);
+      a.set(0, 0, corner * Math.abs(a.get(0, 0)) + corner);
+      GradientChecker.of(Branches.class, "factorInBranch").check(a, in.vector(k));
+    }
+    GradientChecker.of(Branches.class, "rowsUpTo").wrt(0).check(in.matrix(k, in.dim()), k + 2);
+  }
+
+  /** I + a small random matrix: well conditioned, its diagonal positive. */
+  private static Matrix wellConditioned(Inputs in, int k) {
+    Matrix a = scaled(in.matrix(k, k), 0.2);
+    for (int i = 0; i < k; i++) {
+      a.set(i, i, a.get(i, i) + 1.5);
+    }
+    return a;
+  }
+
+  @Test
+  void aSingularMatrixInABranchNotTakenThrowsNothing() {
+    // A is singular and A[0][0] <= 0: the branch that factors it is not taken.
+    Matrix singular = new Matrix(3, 3, new double[] {-1, 0, 0, 0, 0, 0, 0, 0, 0});
+    double[] b = {1, 2, 3};
+    double[] gradA = new double[9];
+    double[] gradB = new double[3];
+    assertThrows(IllegalArgumentException.class, () -> dev.matgrad.Ops.inverse(singular));
+    assertThrows(IllegalArgumentException.class,
+        () -> BranchesGradients.factorInBranchGrad(flipped(singular), b, gradA, gradB));
+    Matrix ones = new Matrix(3, 3, new double[] {-1, 0, 1, 0, 1, 0, 1, 0, 1});
+    assertEquals(Branches.factorInBranch(ones, b),
+        BranchesGradients.factorInBranchGrad(ones, b, gradA, gradB), 1e-12);
+    // ∂/∂A of sum(col(A, 2)) + sum((Aᵀ)⁻¹) at this A, and ∂/∂b of ‖b‖².
+    assertArrayEquals(new double[] {2, 4, 6}, gradB, 1e-12);
+    double[] gradRows = new double[4];
+    Matrix two = new Matrix(2, 2, new double[] {1, 2, 3, 4});
+    assertEquals(30.0, BranchesGradients.rowsUpToGrad(two, 5, gradRows), 1e-12);
+    assertArrayEquals(new double[] {2, 4, 6, 8}, gradRows, 1e-12);
+  }
+
+  /** m with its top-left entry made positive: the factorising branch is taken. */
+  private static Matrix flipped(Matrix m) {
+    Matrix c = new Matrix(m.rows(), m.cols(), m.data().clone());
+    c.set(0, 0, 1.0);
+    return c;
   }
 
   @ParameterizedTest(name = "seed {0}")

@@ -106,7 +106,17 @@ class BodyDiagnosticsTest {
               }
               return 0.0;
             }
-            """, "return x[i];", "a return inside a loop"));
+            """, "return x[i];", "a return inside a loop"),
+        bad("""
+            @Differentiable
+            static double matrixInBranch(double[] x) {
+              double s = 0.0;
+              if (x[0] > 0.0) {
+                s = sum(new Matrix(2, 2, x));
+              }
+              return s;
+            }
+            """, "s = sum(new Matrix(2, 2, x));", "inside a branch", "compute it before the if"));
   }
 
   static Stream<Arguments> loopForms() {

@@ -79,6 +79,11 @@ public final class Graph {
     return make(op, null, 0, args, shape);
   }
 
+  /** As {@link #applyShaped(Op, List, Shape)}, at a source position (for messages about it). */
+  public Node applyShaped(Op op, Origin origin, List<Node> args, Shape shape) {
+    return make(op, origin, 0, args, shape);
+  }
+
   /** As {@link #applyShaped(Op, List, Shape)}, with an op-specific flag (which block a slice takes). */
   public Node applyShapedFlagged(Op op, List<Node> args, int flags, Shape shape) {
     return make(op, null, flags, args, shape);

@@ -4,6 +4,7 @@ import dev.matgrad.processor.ast.Origin;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.DoubleBinaryOperator;
 
 /**
@@ -125,6 +126,7 @@ public final class Op {
   private final boolean writesInto;
   private final Op addsInto;
   private final java.util.function.Predicate<Node.Apply> mayThrow;
+  private final Map<Integer, java.util.function.BiFunction<Graph, Node, Node>> standIns;
   private final UserCall userCall;
 
   /**
@@ -158,6 +160,7 @@ public final class Op {
     this.writesInto = b.writesInto;
     this.addsInto = b.addsInto;
     this.mayThrow = b.mayThrow;
+    this.standIns = Map.copyOf(b.standIns);
     this.userCall = b.userCall;
   }
 
@@ -192,6 +195,8 @@ public final class Op {
     private boolean writesInto;
     private Op addsInto;
     private java.util.function.Predicate<Node.Apply> mayThrow = n -> false;
+    private final Map<Integer, java.util.function.BiFunction<Graph, Node, Node>> standIns =
+        new java.util.HashMap<>();
     private UserCall userCall;
 
     private Builder(String name, Category category) {
@@ -337,6 +342,18 @@ public final class Op {
     }
 
     /**
+     * In a branch, where the branch is not taken, argument {@code arg} is replaced by the value
+     * {@code standIn} builds from it (the identity for a matrix to factor, index 0 for a row),
+     * with which the op cannot throw: the branch's nodes are computed either way and chosen
+     * afterwards. An op that may throw and has stand-ins for the arguments that make it throw
+     * may be written in a branch.
+     */
+    public Builder standIn(int arg, java.util.function.BiFunction<Graph, Node, Node> standIn) {
+      this.standIns.put(arg, standIn);
+      return this;
+    }
+
+    /**
      * The op runs a user's method (or its {@code @CustomVjp} rule), which has no forward-mode
      * rule: a program with such an op gets no fJvp (see {@link #userCall()}).
      */
@@ -415,6 +432,11 @@ public final class Op {
       }
     }
     return true;
+  }
+
+  /** The arguments' stand-ins where a branch is not taken, by argument (see Builder#standIn). */
+  public Map<Integer, java.util.function.BiFunction<Graph, Node, Node>> standIns() {
+    return standIns;
   }
 
   /** Whether computing n may throw at run time (see Builder#mayThrow). */

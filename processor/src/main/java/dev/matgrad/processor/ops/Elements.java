@@ -91,6 +91,7 @@ public final class Elements {
       .constantArgs(1)
       .linear()
       .mayThrow()
+      .standIn(1, Rules::firstIndex)
       .build();
 
   /** Column j of a matrix as a vector, with the index checked as Ops.col checks it. */
@@ -113,6 +114,7 @@ public final class Elements {
       .constantArgs(1)
       .linear()
       .mayThrow()
+      .standIn(1, Rules::firstIndex)
       .build();
 
   /**

@@ -46,6 +46,7 @@ public final class Factorizations {
       })
       .jvp((g, n, t) -> uncheckedSolve(g, n.arg(0), rhsTangent(g, n, t, 0)))
       .mayThrow()
+      .standIn(0, Rules::identityLike)
       .build();
 
   /**
@@ -83,6 +84,7 @@ public final class Factorizations {
       .jvp((g, n, t) -> g.apply(Arithmetic.NEG, null,
           product(g, product(g, n, t.get(0), 0), n, 0)))
       .mayThrow()
+      .standIn(0, Rules::identityLike)
       .build();
 
   /** det A = (−1)ˢ Π U_kk; it never throws (a singular matrix gives 0 or rounding noise). */
@@ -109,6 +111,7 @@ public final class Factorizations {
           g.apply(Arithmetic.MUL, null, grad, n))))
       .jvp((g, n, t) -> g.apply(Arithmetic.MUL, null, n, traceOfSolve(g, n.arg(0), t.get(0))))
       .mayThrow()
+      .standIn(0, Rules::identityLike)
       .build();
 
   /** ln |det A| = Σ ln |U_kk|; it never throws (an exactly zero pivot gives −∞). */
@@ -129,6 +132,7 @@ public final class Factorizations {
       .vjp((g, n, grad) -> List.of(inverseTransposedTimes(g, n.arg(0), grad)))
       .jvp((g, n, t) -> traceOfSolve(g, n.arg(0), t.get(0)))
       .mayThrow()
+      .standIn(0, Rules::identityLike)
       .build();
 
   /**
@@ -164,6 +168,7 @@ public final class Factorizations {
         return product(g, n, lower(g, m, HALF_DIAGONAL), 0);
       })
       .mayThrow()
+      .standIn(0, Rules::identityLike)
       .build();
 
   /**

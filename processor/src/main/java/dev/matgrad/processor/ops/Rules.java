@@ -109,6 +109,16 @@ final class Rules {
   }
 
   /** A zero of n's shape that elementwise readers read as the scalar 0. */
+  /** A matrix to factor, where a branch is not taken: the identity of its shape (see Op#standIns). */
+  static Node identityLike(Graph g, Node a) {
+    return g.applyShaped(LinearAlgebra.SCALED_IDENTITY, List.of(g.constant(1.0)), a.shape());
+  }
+
+  /** An index, where a branch is not taken: 0 (see Op#standIns). */
+  static Node firstIndex(Graph g, Node i) {
+    return g.intConstant(0);
+  }
+
   static Node zerosLike(Graph g, Node n) {
     return g.broadcast(Arithmetic.BROADCAST, g.constant(0.0), n.shape());
   }

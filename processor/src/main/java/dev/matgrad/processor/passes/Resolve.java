@@ -435,7 +435,7 @@ public final class Resolve {
     Shape shape = Shape.matrix(
         Elements.sizeDimension(graph, parts.get(0), "new Matrix(rows, ...)", m.rows().origin()),
         Elements.sizeDimension(graph, parts.get(1), "new Matrix(..., cols, ...)", m.cols().origin()));
-    return graph.applyShaped(LocalArrays.RESHAPE, List.of(parts.get(2)), shape);
+    return graph.applyShaped(LocalArrays.RESHAPE, at(e.origin()), List.of(parts.get(2)), shape);
   }
 
   /** A condition: an int 0 or 1 (comparisons, &&, ||, !, boolean locals and literals). */
@@ -457,6 +457,9 @@ public final class Resolve {
     return graph.apply(ControlFlow.NOT, null, c);
   }
 
+  /** The nodes that may throw but were given stand-ins for where their branch is not taken. */
+  private final Set<Node> guardedInBranch = new HashSet<>();
+
   /**
    * Resolves {@code compute} as a branch under {@code taken}: its nodes are computed whether or
    * not it is taken, so none may throw (element reads are guarded instead).
@@ -468,7 +471,7 @@ public final class Resolve {
     try {
       T result = compute.get();
       for (Node n : graph.nodes().subList(mark, graph.nodes().size())) {
-        if (n instanceof Node.Apply a && a.op().mayThrow(a)) {
+        if (n instanceof Node.Apply a && a.op().mayThrow(a) && !guardedInBranch.contains(a)) {
           throw new CompileError(a.origin() == null ? origin : a.origin(), Message.CONTROL_FLOW,
               (a.origin() == null ? a.op().name() : a.origin().source())
                   + " inside a branch or after && or || (it may throw where the branch is not"
@@ -1084,6 +1087,14 @@ public final class Resolve {
           List<Node> converted = new ArrayList<>();
           for (int i = 0; i < args.size(); i++) {
             converted.add(widen(args.get(i), sig.params().get(i), call.origin()));
+          }
+          if (guard != null && !op.standIns().isEmpty()) {
+            // In a branch: where it is not taken, the op runs on stand-ins that cannot throw.
+            op.standIns().forEach((k, standIn) -> converted.set(k, graph.apply(ControlFlow.SELECT,
+                null, guard, converted.get(k), standIn.apply(graph, converted.get(k)))));
+            Node safe = graph.apply(op, at(call.origin()), 0, converted);
+            guardedInBranch.add(safe);
+            return safe;
           }
           return graph.apply(op, at(call.origin()), 0, converted);
         }

@@ -627,18 +627,32 @@ final class ProgramChecker {
      * Whether the method's value jumps near the inputs: central differences along a random
      * direction that do not shrink with the step (a smooth function's shrink in proportion).
      * A condition decided by rounding flips at random with the step, so one direction may miss
-     * it: several are tried.
+     * it: several are tried, then each input entry alone (a tie such as norm2(x)² against
+     * dot(x, x) may flip along one entry's axis only).
      */
     boolean jumps(Random r) throws ReflectiveOperationException {
       for (int k = 0; k < 6; k++) {
-        if (jumpsAlong(r)) {
+        if (jumpsAlong(randomDirection(r))) {
           return true;
+        }
+      }
+      int axes = 0;
+      for (int i = 0; i < values.length; i++) {
+        for (int j = 0; values[i] != null && j < values[i].length && axes < 64; j++, axes++) {
+          double[][] dir = new double[values.length][];
+          for (int k = 0; k < values.length; k++) {
+            dir[k] = values[k] == null ? null : new double[values[k].length];
+          }
+          dir[i][j] = 1;
+          if (jumpsAlong(dir)) {
+            return true;
+          }
         }
       }
       return false;
     }
 
-    private boolean jumpsAlong(Random r) throws ReflectiveOperationException {
+    private double[][] randomDirection(Random r) {
       double[][] dir = new double[values.length][];
       for (int i = 0; i < values.length; i++) {
         if (values[i] != null) {
@@ -648,6 +662,10 @@ final class ProgramChecker {
           }
         }
       }
+      return dir;
+    }
+
+    private boolean jumpsAlong(double[][] dir) throws ReflectiveOperationException {
       double wide = spread(dir, 1e-6);
       double narrow = spread(dir, 1e-9);
       return wide > 0 && narrow > 0.1 * wide;
