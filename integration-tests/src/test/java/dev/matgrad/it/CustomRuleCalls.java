@@ -6,6 +6,7 @@ import static dev.matgrad.Ops.matmul;
 import static dev.matgrad.Ops.mul;
 import static dev.matgrad.Ops.scale;
 import static dev.matgrad.Ops.sum;
+import static dev.matgrad.Ops.sumSq;
 import static dev.matgrad.Ops.tanh;
 import static dev.matgrad.Ops.transpose;
 
@@ -196,6 +197,79 @@ public final class CustomRuleCalls {
   @Differentiable
   public static double sumDropLast(double[] x) {
     return sum(dropLast(x));
+  }
+
+  /** Each row's sum of squares: a double[A.rows()], a size no double[] parameter has. */
+  @Differentiable
+  @CustomVjp("rowSquaresGradient")
+  public static double[] rowSquares(Matrix A) {
+    double[] out = new double[A.rows()];
+    for (int i = 0; i < A.rows(); i++) {
+      for (int j = 0; j < A.cols(); j++) {
+        out[i] += A.get(i, j) * A.get(i, j);
+      }
+    }
+    return out;
+  }
+
+  static void rowSquaresGradient(Matrix A, double[] gradOut, double[] grad_A) {
+    for (int i = 0; i < A.rows(); i++) {
+      for (int j = 0; j < A.cols(); j++) {
+        grad_A[i * A.cols() + j] = 2 * A.get(i, j) * gradOut[i];
+      }
+    }
+  }
+
+  /** s repeated n times: a double[n] from a double. */
+  @Differentiable(wrt = "s")
+  @CustomVjp("repeatedGradient")
+  public static double[] repeated(double s, int n) {
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) {
+      out[i] = s;
+    }
+    return out;
+  }
+
+  static void repeatedGradient(double s, int n, double[] gradOut, double[] grad_s) {
+    double total = 0;
+    for (double g : gradOut) {
+      total += g;
+    }
+    grad_s[0] = total;
+  }
+
+  /** Aᵀ: a Matrix[A.cols()×A.rows()]. */
+  @Differentiable
+  @CustomVjp("flippedGradient")
+  public static Matrix flipped(Matrix A) {
+    return transpose(A);
+  }
+
+  static void flippedGradient(Matrix A, double[] gradOut, double[] grad_A) {
+    for (int i = 0; i < A.rows(); i++) {
+      for (int j = 0; j < A.cols(); j++) {
+        grad_A[i * A.cols() + j] = gradOut[j * A.rows() + i];
+      }
+    }
+  }
+
+  /** ‖rowSquares(A)‖² + ‖repeated(s, n)‖² + Σ Aᵀ A + Σ {s, s}: each call's shape from its body. */
+  @Differentiable(wrt = {"A", "s"})
+  public static double rowEnergies(Matrix A, double s, int n) {
+    return sumSq(rowSquares(A)) + sumSq(repeated(s, n)) + sum(matmul(flipped(A), A))
+        + sum(pair(s));
+  }
+
+  /** {s, s}: a double[2]. */
+  @Differentiable
+  @CustomVjp("pairGradient")
+  public static double[] pair(double s) {
+    return new double[] {s, s};
+  }
+
+  static void pairGradient(double s, double[] gradOut, double[] grad_s) {
+    grad_s[0] = gradOut[0] + gradOut[1];
   }
 
   private static Matrix product(Matrix a, Matrix b) {

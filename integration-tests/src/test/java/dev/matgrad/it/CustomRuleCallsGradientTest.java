@@ -38,6 +38,17 @@ class CustomRuleCallsGradientTest {
         in.matrix(k, n));
   }
 
+  /** Results whose shape is read from the callee's body: not any parameter's. */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1131, 1132, 1133})
+  void resultShapesReadFromTheCalleesBody(long seed) {
+    Inputs in = new Inputs(seed);
+    int r = in.dim(1, 5);
+    int c = in.dim(1, 5);
+    GradientChecker.of(CustomRuleCalls.class, "rowEnergies").wrt(0, 1)
+        .check(in.matrix(r, c), in.scalar(), in.dim(1, 4));
+  }
+
   @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {1111, 1112, 1113})
   void callsInLoopsAndBranches(long seed) {
@@ -103,7 +114,7 @@ class CustomRuleCallsGradientTest {
         () -> grad.invoke(null, new double[] {1, 2, 3}, gradX));
     assertTrue(e.getCause() instanceof IllegalArgumentException
         && e.getCause().getMessage().contains("CustomRuleCalls.dropLast returned an array of length 2")
-        && e.getCause().getMessage().contains("parameter x, length 3"), e.getCause().toString());
+        && e.getCause().getMessage().contains("must have length x.length = 3"), e.getCause().toString());
     assertArrayEquals(new double[] {7, 7, 7}, gradX, 0.0);
   }
 

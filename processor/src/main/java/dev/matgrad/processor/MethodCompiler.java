@@ -587,13 +587,11 @@ final class MethodCompiler implements Callees {
     }).toList();
     String returns = target.getReturnType().toString();
     Kind result = Kind.ofJavaType(returns.equals("dev.matgrad.Matrix") ? "Matrix" : returns);
-    int shapeParam = kinds.indexOf(result);
-    if (result != Kind.SCALAR && shapeParam < 0) {
-      throw new CompileError(at, Message.CUSTOM_VJP_RESULT_SHAPE, shown, result.javaType(),
-          result.javaType(), result.javaType());
-    }
+    // The body, where matgrad can read it, tells the result's shape (see CustomCalls.ResultShape).
+    JavacSupport.Read read = result == Kind.SCALAR ? null : source(target);
+    MethodSource body = read == null || !read.errors().isEmpty() ? null : read.source();
     return new CustomCalls.Callee(ownerType.getQualifiedName().toString(),
         ownerType.getSimpleName() + "." + target.getSimpleName(), rule.method(), rule.rule(),
-        rule.paramNames(), kinds, rule.wrt(), result, result == Kind.SCALAR ? -1 : shapeParam);
+        rule.paramNames(), kinds, rule.wrt(), result, body);
   }
 }

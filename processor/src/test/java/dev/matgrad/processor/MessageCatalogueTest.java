@@ -192,7 +192,9 @@ class MessageCatalogueTest {
         @Differentiable
         @CustomVjp("rule")
         static double[] spread(double x) {
-          return new double[] {x, x};
+          double[] out = new double[2];
+          java.util.Arrays.fill(out, x);
+          return out;
         }
 
         static void rule(double x, double[] gradOut, double[] grad_x) {

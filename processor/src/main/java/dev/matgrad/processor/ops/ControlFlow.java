@@ -35,6 +35,35 @@ public final class ControlFlow {
     return g.apply(SELECT, null, condition, a, b);
   }
 
+  /** Whether n is exactly zero: the constant 0 or its broadcast. */
+  private static boolean isZero(Node n) {
+    if (Rules.isConstant(n, 0.0)) {
+      return true;
+    }
+    return n instanceof Node.Apply a && a.op() == Arithmetic.BROADCAST && Rules.isConstant(a.arg(0), 0.0);
+  }
+
+  /**
+   * A part of a vjp whose adjoint is chosen by a branch, SELECT(c, ḡ, 0) or SELECT(c, 0, ḡ), chosen
+   * the same way: exactly 0 where the branch is not taken, as the part is (it is linear in ḡ),
+   * whatever NaN or ∞ the side not taken computed for its partial derivatives there; the part
+   * itself otherwise, and for a sparse part (an element read's, which multiplies by nothing).
+   */
+  public static Node chosenLike(Graph g, Node adjoint, Node part) {
+    if (!(adjoint instanceof Node.Apply s) || s.op() != SELECT || !s.arg(0).shape().isScalar()
+        || part instanceof Node.Const
+        || (part instanceof Node.Apply p && (p.op().addsInto() != null
+            || (p.op() == SELECT && p.arg(0) == s.arg(0))))) {
+      return part;
+    }
+    boolean zeroWhenFalse = isZero(s.arg(2));
+    if (zeroWhenFalse == isZero(s.arg(1))) {
+      return part;
+    }
+    Node z = zero(g, part);
+    return zeroWhenFalse ? select(g, s.arg(0), part, z) : select(g, s.arg(0), z, part);
+  }
+
   private static Node zero(Graph g, Node like) {
     return like.shape().isScalar() ? g.constant(0.0) : Rules.zerosLike(g, like);
   }

@@ -1,5 +1,8 @@
 package dev.matgrad.processor.ops;
 
+import dev.matgrad.processor.ast.MethodSource;
+import dev.matgrad.processor.ast.Origin;
+import dev.matgrad.processor.ir.Dim;
 import dev.matgrad.processor.ir.Emitter;
 import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Kind;
@@ -36,25 +39,99 @@ public final class CustomCalls {
    * @param paramKinds its parameters' kinds in order
    * @param wrt the indices of its wrt parameters, in order (one gradient array each)
    * @param result its result's kind
-   * @param shapeParam for an array result, the parameter whose shape it has (the first of its kind)
+   * @param body its body where matgrad can read it (it may tell the result's shape), else null
    */
   public record Callee(String owner, String shown, String method, String rule,
       List<String> paramNames, List<Kind> paramKinds, List<Integer> wrt, Kind result,
-      int shapeParam) {
+      MethodSource body) {
     /** The op calling the method; one per callee, so equal calls are shared. */
     Op.UserCall userCall() {
       return new Op.UserCall(shown, paramNames);
     }
+
+    /** The first parameter of the result's kind, whose shape an unreadable body's result takes; -1 if none. */
+    public int firstOfResultKind() {
+      return paramKinds.indexOf(result);
+    }
   }
 
-  /** The op {@code callee(args...)}. */
-  public static Op callOp(Callee c) {
+  /**
+   * A dimension of a call's result: a side of an argument (rows or columns; a vector's length is
+   * its rows), the value of an int argument (new double[n] in the callee), or an int constant.
+   */
+  public record Side(int arg, Dim.Role role, String constant) {
+    public static Side rows(int arg) {
+      return new Side(arg, Dim.Role.ROWS, null);
+    }
+
+    public static Side cols(int arg) {
+      return new Side(arg, Dim.Role.COLS, null);
+    }
+
+    public static Side value(int arg) {
+      return new Side(arg, Dim.Role.VALUE, null);
+    }
+
+    public static Side constant(String value) {
+      return new Side(-1, Dim.Role.CONSTANT, value);
+    }
+
+    Dim of(Graph g, List<Node> args, Callee c, Origin origin) {
+      return switch (role) {
+        case CONSTANT -> g.dims().sized(constant, Dim.Role.CONSTANT);
+        case VALUE -> Elements.sizeDimension(g, args.get(arg), "the result of " + c.shown(), origin);
+        case COLS -> args.get(arg).shape().cols();
+        default -> args.get(arg).shape().rows();
+      };
+    }
+
+    String shown(Callee c) {
+      if (role == Dim.Role.CONSTANT) {
+        return constant;
+      }
+      String p = c.paramNames().get(arg);
+      return switch (role) {
+        case VALUE -> p;
+        case COLS -> p + ".cols()";
+        default -> c.paramKinds().get(arg) == Kind.VECTOR ? p + ".length" : p + ".rows()";
+      };
+    }
+  }
+
+  /**
+   * The shape of an array result in terms of the call's arguments: each side is a side of an
+   * argument, or 1 (null). Read from the callee's body where matgrad can read it (its result's
+   * size made from its parameters' sizes), else the shape of its first parameter of the result's
+   * kind; checked when the method returns.
+   */
+  public record ResultShape(Side rows, Side cols) {
+    Shape of(Graph g, List<Node> args, Callee c, Origin origin) {
+      Dim r = rows == null ? g.dims().one() : rows.of(g, args, c, origin);
+      return c.result() == Kind.VECTOR ? Shape.vector(r, g.dims())
+          : Shape.matrix(r, cols == null ? g.dims().one() : cols.of(g, args, c, origin));
+    }
+
+    /** As a user reads it: length x.length, A.rows()×B.cols(). */
+    String shown(Callee c) {
+      String r = rows == null ? "1" : rows.shown(c);
+      return c.result() == Kind.VECTOR ? "length " + r
+          : r + "×" + (cols == null ? "1" : cols.shown(c));
+    }
+
+    /** The shape of the callee's first parameter of the result's kind. */
+    public static ResultShape ofParameter(int k, Kind kind) {
+      return new ResultShape(Side.rows(k), kind == Kind.VECTOR ? null : Side.cols(k));
+    }
+  }
+
+  /** The op {@code callee(args...)}, its array result of the given shape (null for a double). */
+  public static Op callOp(Callee c, ResultShape resultShape) {
     Op rule = ruleOp(c);
     int[] notWrt = IntStream.range(0, c.paramKinds().size())
         .filter(i -> !c.wrt().contains(i)).toArray();
     return Op.builder("CALL " + c.shown(), Op.Category.OTHER)
         .shape((g, args, flags, origin) -> c.result() == Kind.SCALAR ? Shape.scalar(g.dims())
-            : args.get(c.shapeParam()).shape())
+            : resultShape.of(g, args, c, origin))
         .vjp((g, n, grad) -> {
           List<Node> parts = new ArrayList<>(Collections.nCopies(n.args().size(), null));
           List<Node> ruleArgs = new ArrayList<>(n.args());
@@ -64,7 +141,7 @@ public final class CustomCalls {
           }
           return parts;
         })
-        .lower((e, n) -> lowerCall(e, n, c))
+        .lower((e, n) -> lowerCall(e, n, c, resultShape))
         .notation((a, n) -> c.method() + "(" + String.join(", ", a) + ")")
         .constantArgs(notWrt)
         .callsUserMethod(c.userCall())
@@ -98,13 +175,13 @@ public final class CustomCalls {
         .map(n -> ((Node.Apply) n).op().userCall().shown()).distinct().toList();
   }
 
-  private static void lowerCall(Emitter e, Node.Apply n, Callee c) {
+  private static void lowerCall(Emitter e, Node.Apply n, Callee c, ResultShape resultShape) {
     String call = c.owner() + "." + c.method() + "(" + String.join(", ", arguments(e, n, c)) + ")";
     if (c.result() == Kind.SCALAR) {
       e.add(e.declare(n) + " = " + call);
       return;
     }
-    String shapeName = c.paramNames().get(c.shapeParam());
+    String expected = resultShape.shown(c);
     String returned = e.local("returned_" + c.method());
     String size = e.size(n);
     if (c.result() == Kind.VECTOR) {
@@ -112,8 +189,8 @@ public final class CustomCalls {
       e.open("if (" + returned + " == null || " + returned + ".length != " + size + ")");
       e.add("throw new IllegalArgumentException(\"" + e.methodName() + ": " + c.shown()
           + " returned \" + (" + returned + " == null ? \"null\" : \"an array of length \" + "
-          + returned + ".length) + \" but its result must have the shape of its parameter "
-          + shapeName + ", length \" + " + size + ")");
+          + returned + ".length) + \" but its result must have " + expected + " = \" + "
+          + size + ")");
       e.close();
     } else {
       e.add("dev.matgrad.Matrix " + returned + " = " + call);
@@ -122,8 +199,7 @@ public final class CustomCalls {
       e.add("throw new IllegalArgumentException(\"" + e.methodName() + ": " + c.shown()
           + " returned \" + (" + returned + " == null ? \"null\" : \"a \" + " + returned
           + ".rows() + \"×\" + " + returned + ".cols() + \" Matrix\") + \" but its result must"
-          + " have the shape of its parameter " + shapeName + ", \" + " + e.rows(n)
-          + " + \"×\" + " + e.cols(n) + ")");
+          + " be " + expected + " = \" + " + e.rows(n) + " + \"×\" + " + e.cols(n) + ")");
       e.close();
       returned = returned + ".data()";
     }

@@ -1258,9 +1258,84 @@ public final class Resolve {
       }
       converted.add(a);
     }
-    Op op = customOps.computeIfAbsent(callee.owner() + "." + callee.method() + callee.paramKinds(),
-        k -> CustomCalls.callOp(callee));
+    String key = callee.owner() + "." + callee.method() + callee.paramKinds();
+    Op op = customOps.get(key);
+    if (op == null) {
+      op = CustomCalls.callOp(callee, resultShape(callee, call));
+      customOps.put(key, op);
+    }
     return graph.apply(op, at(call.origin()), 0, converted);
+  }
+
+  /**
+   * The shape of a custom-rule callee's array result (null for a double): as its body computes
+   * it where matgrad can read the body, else that of its first parameter of the result's kind.
+   */
+  private CustomCalls.ResultShape resultShape(CustomCalls.Callee callee, Expr.Call call) {
+    if (callee.result() == Kind.SCALAR) {
+      return null;
+    }
+    CustomCalls.ResultShape read = readingShapesOnly || callee.body() == null ? null
+        : shapeFromBody(callee.body());
+    if (read != null) {
+      return read;
+    }
+    int k = callee.firstOfResultKind();
+    if (k < 0) {
+      String why = callee.body() == null
+          ? "its body holds code that a @Differentiable body may not"
+          : "its body's result has a size that is not one of its parameters' sizes or values";
+      throw new CompileError(call.origin(), Message.CUSTOM_VJP_RESULT_SHAPE, callee.shown(),
+          callee.result().javaType(), why, callee.result().javaType(), callee.result().javaType());
+    }
+    return CustomCalls.ResultShape.ofParameter(k, callee.result());
+  }
+
+  /**
+   * Set while a custom-rule callee's body is resolved only for its result's shape: calls in it
+   * of other such callees take their parameters' shapes (no body is read twice, so no cycle).
+   */
+  private boolean readingShapesOnly;
+
+  /** The result's shape of {@code body} in terms of its parameters, or null if it has none. */
+  private CustomCalls.ResultShape shapeFromBody(MethodSource body) {
+    Program p;
+    try {
+      Resolve shapes = new Resolve(callees);
+      shapes.readingShapesOnly = true;
+      p = shapes.program(body, List.of());
+    } catch (RuntimeException unreadable) {
+      // (a CompileError, or anything else: best effort, the shape is then taken from a
+      // parameter, or the call is an error)
+      return null;
+    }
+    Shape out = p.output().shape();
+    CustomCalls.Side rows = side(p, out.rows());
+    CustomCalls.Side cols = out.kind() == Kind.MATRIX ? side(p, out.cols()) : null;
+    boolean rowsKnown = rows != null || p.graph().dims().find(out.rows()).role() == Dim.Role.ONE;
+    boolean colsKnown = out.kind() != Kind.MATRIX || cols != null
+        || p.graph().dims().find(out.cols()).role() == Dim.Role.ONE;
+    return rowsKnown && colsKnown ? new CustomCalls.ResultShape(rows, cols) : null;
+  }
+
+  /** Which parameter's size or value, or which constant, dimension d of p's result is (or null). */
+  private static CustomCalls.Side side(Program p, Dim d) {
+    Dims dims = p.graph().dims();
+    Dim rep = dims.find(d);
+    List<Node.Param> params = p.params();
+    for (int k = 0; k < params.size(); k++) {
+      Shape s = params.get(k).shape();
+      if (s.isArray() && dims.find(s.rows()) == rep) {
+        return CustomCalls.Side.rows(k);
+      }
+      if (s.kind() == Kind.MATRIX && dims.find(s.cols()) == rep) {
+        return CustomCalls.Side.cols(k);
+      }
+      if (s.kind() == Kind.INT && dims.find(dims.sized(params.get(k).name(), Dim.Role.VALUE)) == rep) {
+        return CustomCalls.Side.value(k);
+      }
+    }
+    return rep.role() == Dim.Role.CONSTANT ? CustomCalls.Side.constant(rep.param()) : null;
   }
 
   private Node inline(MethodSource callee, List<Node> args, Expr.Call call) {

@@ -142,7 +142,8 @@ public final class ReverseMode {
           Node arg = apply.arg(i);
           Node part = rule.get(i);
           if (active.contains(arg) && part != null) {
-            contribute(arg, part);
+            // (on a branch's side, the part is 0 where the branch is not taken)
+            contribute(arg, ControlFlow.chosenLike(g, adjoint, part));
           }
         }
       }

@@ -1270,6 +1270,10 @@ final class ProgramGenerator {
       trips *= Math.max(1, max);
       indices.add(new Index(i, index, size, n.sizeSymbol(), max));
       intVars.add(new I(i, 0, max));
+      // A carried local's lower bound at the body's start is its value's before the loop or
+      // after any iteration: not known here, so none is assumed (inside and after the loop), and
+      // no carried local is taken for a positive divisor.
+      forgetLowerBounds(carried);
       List<Var> scope = new ArrayList<>(vars);
       int boolScope = bools.size();
       body(depth, carried);
@@ -1277,6 +1281,7 @@ final class ProgramGenerator {
       intVars.removeIf(v -> v.code().equals(i));
       indices.remove(indices.size() - 1);
       endScope(scope);
+      forgetLowerBounds(carried);
       trips = wasTrips;
       inLoop = wasLoop;
       if (lines.size() == before + 1) {
@@ -1295,6 +1300,12 @@ final class ProgramGenerator {
       if (!whileForm) {
         outOfScope.add(i);
       }
+    }
+
+    /** The locals named like those given have no known positive lower bound from now on. */
+    private void forgetLowerBounds(List<Var> carried) {
+      vars.replaceAll(v -> carried.stream().anyMatch(c -> c.name().equals(v.name()))
+          ? new Var(v.name(), v.type(), v.bound(), 0, v.line()) : v);
     }
 
     /** Locals declared since scope was taken go out of scope. */
