@@ -45,4 +45,21 @@ class CustomRulesGradientTest {
         && e.getCause().getMessage().contains("grad_A has length 5"), e.getCause().toString());
     assertTrue(Arrays.stream(gradA).allMatch(v -> v == 7), "nothing written");
   }
+
+  @Test
+  void aWrongLengthResultAdjointIsRejectedBeforeTheRuleRuns() throws Exception {
+    var vjp = GradientChecker.gradientsClass(CustomRules.class)
+        .getMethod("scaledRowSumsVjp", Matrix.class, double.class, double[].class, double[].class,
+            double[].class);
+    for (int wrong : new int[] {1, 3}) {
+      double[] gradA = new double[6];
+      Arrays.fill(gradA, 7);
+      var e = assertThrows(java.lang.reflect.InvocationTargetException.class,
+          () -> vjp.invoke(null, Matrix.zeros(2, 3), 1.0, new double[wrong], gradA, new double[1]));
+      assertTrue(e.getCause() instanceof IllegalArgumentException
+          && e.getCause().getMessage().contains("gradOut has length " + wrong
+              + " but needs the size of scaledRowSums's result, 2"), e.getCause().toString());
+      assertTrue(Arrays.stream(gradA).allMatch(v -> v == 7), "nothing written");
+    }
+  }
 }

@@ -92,6 +92,48 @@ class GenerationTest {
     return text;
   }
 
+  /**
+   * Generated code writes qualified names (acc.Weights.rule, dev.matgrad.Matrix, java.util.Arrays):
+   * no local or parameter named like their first part may hide the package.
+   */
+  @Test
+  void localsAndParametersNamedLikeAPackageCompile() {
+    JavaFileObject src = type("acc.Weights", """
+        @Differentiable(wrt = "x")
+        @CustomVjp("weightedRule")
+        public static double weighted(double[] w, double[] x) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += w[i] * x[i] * x[i];
+          }
+          return s;
+        }
+
+        static void weightedRule(double[] w, double[] x, double gradOut, double[] grad_x) {
+          for (int i = 0; i < x.length; i++) {
+            grad_x[i] = 2 * w[i] * x[i] * gradOut;
+          }
+        }
+
+        @Differentiable(wrt = "x")
+        public static double looped(double[] w, double[] x, int n) {
+          double acc = 0;
+          for (int k = 0; k < n; k++) {
+            acc += weighted(w, x) * 0.5 + acc * 0.1;
+          }
+          return acc;
+        }
+
+        @Differentiable(wrt = "x")
+        public static double named(double[] acc, double[] x, double[] dev, Matrix java) {
+          return weighted(acc, x) + sum(dev) + sum(java) + sum(inverse(java));
+        }
+        """);
+    Compilation c = compile(src);
+    assertThat(c).succeeded();
+    assertThat(c).generatedSourceFile("acc.WeightsGradients");
+  }
+
   @Test
   void oneBadMethodNeverStopsTheOthers() {
     JavaFileObject src = classC("""

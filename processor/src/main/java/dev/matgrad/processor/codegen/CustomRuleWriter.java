@@ -87,9 +87,16 @@ public final class CustomRuleWriter {
               + " returns f and writes ∂f/∂w into {@code grad_w}.\n"));
       return out;
     }
+    // gradOut's length is the result's size, which only the method's own result tells.
     CodeBlock vjp = CodeBlock.builder()
-        .add(checks(grads, "Vjp", false))
         .addStatement("$T.requireNonNull($L, $S)", Objects.class, gradOut, gradOut)
+        .add(checks(grads, "Vjp", false))
+        .add(resultSize())
+        .beginControlFlow("if ($L.length != m)", gradOut)
+        .addStatement("throw new $T($S + $L.length + $S + m)", IllegalArgumentException.class,
+            r.method() + "Vjp: " + gradOut + " has length ", gradOut,
+            " but needs the size of " + r.method() + "'s result, ")
+        .endControlFlow()
         .addStatement("$T.$L($L, $L, $L)", r.owner(), r.rule(), args(), gradOut,
             String.join(", ", grads)).build();
     out.addAll(pair("Vjp", TypeName.VOID, grads, gradOut, vjp, workspace,
@@ -180,6 +187,15 @@ public final class CustomRuleWriter {
     };
   }
 
+  /** {@code int m}: the flat size of the method's result, from calling it. */
+  private CodeBlock resultSize() {
+    return CodeBlock.builder()
+        .addStatement("Object result = $T.$L($L)", r.owner(), r.method(), args())
+        .addStatement("int m = result instanceof double[] v ? v.length : (($T) result).rows() * (($T) result).cols()",
+            MethodWriter.MATRIX, MethodWriter.MATRIX)
+        .build();
+  }
+
   /** Null checks and the outputs' lengths (for a Jacobian: m from the method's result first). */
   private CodeBlock checks(List<String> outputs, String suffix, boolean jacobian) {
     CodeBlock.Builder b = CodeBlock.builder();
@@ -192,9 +208,7 @@ public final class CustomRuleWriter {
     }
     outputs.forEach(o -> b.addStatement("$T.requireNonNull($L, $S)", Objects.class, o, o));
     if (jacobian) {
-      b.addStatement("Object result = $T.$L($L)", r.owner(), r.method(), args());
-      b.addStatement("int m = result instanceof double[] v ? v.length : (($T) result).rows() * (($T) result).cols()",
-          MethodWriter.MATRIX, MethodWriter.MATRIX);
+      b.add(resultSize());
     }
     for (int k = 0; k < r.wrt().size(); k++) {
       int p = r.wrt().get(k);

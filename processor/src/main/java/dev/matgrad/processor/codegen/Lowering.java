@@ -62,11 +62,14 @@ final class Lowering implements Emitter {
     this.dims = program.graph().dims();
     methodNames.addAll(reserved);
     methodNames.addAll(CLASS_NAMES);
+    Set<String> roots = qualifierRoots(program);
+    methodNames.addAll(roots);
     for (Node.Param p : program.params()) {
       methodNames.add(p.name());
     }
     for (Node.Param p : program.params()) {
-      paramVars.put(p.name(), CLASS_NAMES.contains(p.name()) ? local(p.name()) : p.name());
+      paramVars.put(p.name(), CLASS_NAMES.contains(p.name()) || roots.contains(p.name())
+          ? local(p.name()) : p.name());
     }
     // A broadcast read only by elementwise ops is never filled into an array.
     Map<Node, Boolean> onlyElementwise = new HashMap<>();
@@ -132,6 +135,25 @@ final class Lowering implements Emitter {
 
   boolean isFused(Node n) {
     return fused.contains(n);
+  }
+
+  /**
+   * The first names of the qualified names the generated code writes (dev.matgrad.Matrix,
+   * java.util.Arrays, the classes of called methods with rules): a variable of such a name would
+   * hide the package, so none is given one.
+   */
+  private static Set<String> qualifierRoots(Program program) {
+    Set<String> roots = new HashSet<>(List.of("dev", "java"));
+    String pkg = program.source().packageName();
+    if (!pkg.isEmpty()) {
+      roots.add(pkg.split("\\.")[0]);
+    }
+    for (Node n : program.graph().nodes()) {
+      if (n instanceof Node.Apply a && a.op().userCall() != null) {
+        roots.add(a.op().userCall().owner().split("\\.")[0]);
+      }
+    }
+    return roots;
   }
 
   /** The program's nodes, in order. */

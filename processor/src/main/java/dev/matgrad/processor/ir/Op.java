@@ -133,7 +133,7 @@ public final class Op {
    * The op calls a user's method that has a {@code @CustomVjp} rule: its name as shown in
    * messages ({@code Model.clip}) and its parameters' names, for the errors about its arguments.
    */
-  public record UserCall(String shown, List<String> parameterNames) {}
+  public record UserCall(String shown, List<String> parameterNames, String owner) {}
 
   private Op(Builder b) {
     this.name = b.name;

@@ -46,7 +46,7 @@ public final class CustomCalls {
       MethodSource body) {
     /** The op calling the method; one per callee, so equal calls are shared. */
     Op.UserCall userCall() {
-      return new Op.UserCall(shown, paramNames);
+      return new Op.UserCall(shown, paramNames, owner);
     }
 
     /** The first parameter of the result's kind, whose shape an unreadable body's result takes; -1 if none. */
