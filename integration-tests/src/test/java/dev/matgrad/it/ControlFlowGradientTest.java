@@ -117,6 +117,7 @@ class ControlFlowGradientTest {
     GradientChecker.of(NestedLoops.class, "innerUnderIf").check(in.vector(n));
     GradientChecker.of(NestedLoops.class, "carriedThrough").check(in.vector(n));
     GradientChecker.of(NestedLoops.class, "carriedAndRead").check(in.vector(n));
+    GradientChecker.of(NestedLoops.class, "loopInCondition").check(in.vector(n));
   }
 
   @ParameterizedTest(name = "seed {0}")

@@ -127,4 +127,28 @@ public final class NestedLoops {
     }
     return sumSq(h);
   }
+
+  /**
+   * A while loop whose condition runs a loop (inlined from a call) on the carried array: the
+   * iteration that stops after the condition keeps the array as it was.
+   */
+  @Differentiable
+  public static double loopInCondition(double[] x) {
+    double[] h = x;
+    int steps = 0;
+    while (decayedNorm(h) > 0.5 && steps < 4) {
+      h = scale(0.5 / (steps + 1), x);
+      steps++;
+    }
+    return sumSq(h);
+  }
+
+  @Differentiable
+  public static double decayedNorm(double[] v) {
+    double[] g = v;
+    for (int j = 0; j < 2; j++) {
+      g = scale(0.9, g);
+    }
+    return sumSq(g);
+  }
 }

@@ -248,6 +248,12 @@ final class LoopWriter {
     if (!carriedOutside && !earlierLoop) {
       return false;
     }
+    // A while loop that stops after its condition's part keeps its carried values as they were,
+    // so a loop in that part must not change them.
+    if (enclosing.op().loop().conditional()
+        && Graph.reachable(List.of(enclosing.op().loop().condition(enclosing))).contains(loop)) {
+      return false;
+    }
     int reads = 0;
     for (Node n : used) {
       if (n instanceof Node.Apply a) {
