@@ -151,6 +151,21 @@ class ControlFlowGradientTest {
   }
 
   @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {961, 962, 963, 964})
+  void nestedLoops(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(1, 6);
+    GradientChecker.of(NestedLoops.class, "innerReadsOuter").check(in.vector(n), in.vector(in.dim(1, 4)));
+    GradientChecker.of(NestedLoops.class, "twoInner").check(in.vector(n));
+    GradientChecker.of(NestedLoops.class, "triple").check(in.vector(n));
+    GradientChecker.of(NestedLoops.class, "innerWhile").check(in.vector(n));
+    GradientChecker.of(NestedLoops.class, "innerUnderIf").check(in.vector(n));
+    GradientChecker.of(NestedLoops.class, "carriedThrough").check(in.vector(n));
+    GradientChecker.of(NestedLoops.class, "carriedAndRead").check(in.vector(n));
+    GradientChecker.of(NestedLoops.class, "loopInCondition").check(in.vector(n));
+  }
+
+  @ParameterizedTest(name = "seed {0}")
   @ValueSource(longs = {941, 942, 943, 944})
   void whileLoops(long seed) {
     Inputs in = new Inputs(seed);

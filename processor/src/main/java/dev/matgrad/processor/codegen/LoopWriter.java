@@ -63,6 +63,12 @@ final class LoopWriter {
     for (int k = 0; k < spec.carried(); k++) {
       Node.Param p = spec.param(loop, k);
       Node init = spec.init(loop, k);
+      if (p.shape().isArray() && takesStorage(loop, k)) {
+        String var = lower.ref(init);
+        vars.add(var);
+        lower.bind(p, var);
+        continue;
+      }
       String var = lower.nameFor(p);
       vars.add(var);
       lower.bind(p, var);
@@ -220,6 +226,47 @@ final class LoopWriter {
         writeNode(a, null);
       }
     }
+  }
+
+  /**
+   * Whether carried array {@code k} of {@code loop} can live in its initial value's storage
+   * rather than a copy of it (a nested reverse loop's accumulator continuing the enclosing
+   * one's): the initial value is a value the enclosing loop carries, or the result of an
+   * earlier loop in the same body, in storage of its own, and nothing reads it but this loop,
+   * once, as that initial value. The value is then never read after being changed.
+   */
+  private boolean takesStorage(Node.Apply loop, int k) {
+    LoopSpec spec = loop.op().loop();
+    Node init = spec.init(loop, k);
+    Node.Apply enclosing = regions.loopOf(loop);
+    if (enclosing == null || lower.readsAsScalar(init) || lower.isFused(init)) {
+      return false;
+    }
+    boolean carriedOutside = init instanceof Node.Param && regions.ownerOf(init) == enclosing;
+    boolean earlierLoop = init instanceof Node.Apply a && ControlFlow.isLoopResult(a)
+        && regions.loopOf(a.arg(0)) == enclosing && regions.loopOf(a) == enclosing;
+    if (!carriedOutside && !earlierLoop) {
+      return false;
+    }
+    // A while loop that stops after its condition's part keeps its carried values as they were,
+    // so a loop in that part must not change them.
+    if (enclosing.op().loop().conditional()
+        && Graph.reachable(List.of(enclosing.op().loop().condition(enclosing))).contains(loop)) {
+      return false;
+    }
+    int reads = 0;
+    for (Node n : used) {
+      if (n instanceof Node.Apply a) {
+        for (int i = 0; i < a.args().size(); i++) {
+          // a loop's own parameter is its storage, not a read of it (read as a result, it is)
+          boolean ownParam = a.op().loop() != null && a.op().loop().isOwnParam(i);
+          if (a.arg(i) == init && !ownParam) {
+            reads++;
+          }
+        }
+      }
+    }
+    return reads == 1;
   }
 
   /** var = value, entry by entry for arrays (a broadcast scalar fills). */

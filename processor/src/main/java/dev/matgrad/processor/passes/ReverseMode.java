@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -45,7 +46,7 @@ public final class ReverseMode {
     Set<Node> active = activeNodes(forward);
     Regions regions = Regions.of(g);
     Node seedNode = seed == null ? g.constant(1.0) : g.param(seed, forward.output().shape());
-    Walk top = new Walk(forward, active, new HashSet<>(regions.body(null)));
+    Walk top = new Walk(forward, active, new HashSet<>(regions.body(null)), false);
     if (active.contains(forward.output())) {
       top.contribute(forward.output(), seedNode);
     }
@@ -69,12 +70,38 @@ public final class ReverseMode {
     final Map<Node, Node> adjoints = new HashMap<>();
     /** For each loop whose results have adjoints: the adjoint of each result. */
     final Map<Node, Map<Integer, Node>> loopSeeds = new HashMap<>();
+    /**
+     * In a reverse loop's body (null at the top): the loop's accumulator parameter for each value
+     * read from outside the body, made when first needed.
+     */
+    final Map<Node, Node.Param> accumulators;
+    /**
+     * The accumulators that nested reverse loops have added into so far: a nested loop starts
+     * from the running total instead of zeros, so that its own accumulator takes the enclosing
+     * one's storage and no array of the size of the outside value is zeroed and added each
+     * iteration.
+     */
+    final Map<Node, Node> running = new HashMap<>();
 
-    Walk(Program program, Set<Node> active, Set<Node> local) {
+    Walk(Program program, Set<Node> active, Set<Node> local, boolean loopBody) {
       this.program = program;
       this.g = program.graph();
       this.active = active;
       this.local = local;
+      this.accumulators = loopBody ? new LinkedHashMap<>() : null;
+    }
+
+    /** The accumulator of outside value {@code c} in this loop body's walk. */
+    Node.Param accumulator(Node c) {
+      return accumulators.computeIfAbsent(c, x -> {
+        String name = g.variableNameOf(x);
+        return g.param(name == null ? "acc" : "d" + name, x.shape());
+      });
+    }
+
+    /** Whether a nested reverse loop's accumulator of {@code c} continues this walk's total. */
+    boolean threads(Node c) {
+      return accumulators != null && !local.contains(c);
     }
 
     void contribute(Node target, Node part) {
@@ -211,7 +238,7 @@ public final class ReverseMode {
       List<Node> body = Copies.body(g, regions, loop, copy, active);
       Set<Node> bodyLocal = new HashSet<>(body);
       bodyLocal.addAll(tapeReads.values());
-      Walk inner = new Walk(program, active, bodyLocal);
+      Walk inner = new Walk(program, active, bodyLocal, true);
       List<Node.Param> params = new ArrayList<>();
       List<Node> inits = new ArrayList<>();
       for (int k : carried) {
@@ -235,14 +262,16 @@ public final class ReverseMode {
         results.add(a != null ? a : zeros(spec.param(loop, k)));
       }
       // The adjoints of values read from outside the body, accumulated over the iterations.
-      List<Node> outside = new ArrayList<>(inner.captured.keySet());
+      // Those that nested reverse loops added into first (their running totals), then the rest.
+      Set<Node> outsideSet = new LinkedHashSet<>(inner.accumulators.keySet());
+      outsideSet.addAll(inner.captured.keySet());
+      List<Node> outside = new ArrayList<>(outsideSet);
       for (Node c : outside) {
-        String name = g.variableNameOf(c);
-        Node.Param acc = g.param(name == null ? "acc" : "d" + name, c.shape());
+        Node.Param acc = inner.accumulator(c);
         params.add(acc);
-        inits.add(zeros(c));
-        Node total = acc;
-        for (Node part : inner.captured.get(c)) {
+        inits.add(threads(c) ? running.getOrDefault(c, accumulator(c)) : zeros(c));
+        Node total = inner.running.getOrDefault(c, acc);
+        for (Node part : inner.captured.getOrDefault(c, List.of())) {
           total = add(total, part);
         }
         results.add(total);
@@ -261,7 +290,12 @@ public final class ReverseMode {
         }
       }
       for (Node c : outside) {
-        contribute(c, ControlFlow.result(g, reverse, slot++, c.shape()));
+        Node result = ControlFlow.result(g, reverse, slot++, c.shape());
+        if (threads(c)) {
+          running.put(c, result);
+        } else {
+          contribute(c, result);
+        }
       }
     }
 
