@@ -123,6 +123,10 @@ class ControlFlowGradientTest {
     GradientChecker.of(LocalArrayFixtures.class, "outerBuilt").check(in.vector(in.dim()),
         in.vector(in.dim()));
     GradientChecker.of(LocalArrayFixtures.class, "condWrite").check(in.vector(n));
+    GradientChecker.of(LocalArrayFixtures.class, "boundsFromWrittenSizes").wrt(0)
+        .check(in.vector(n), in.dim(0, 4));
+    GradientChecker.of(LocalArrayFixtures.class, "composedSizes").wrt(0)
+        .check(in.vector(n), in.dim(1, 4));
     GradientChecker.of(LocalArrayFixtures.class, "readOld").check(in.vector(2));
     int r = in.dim(1, 3);
     int c = in.dim(1, 3);

@@ -93,4 +93,39 @@ public final class LocalArrayFixtures {
     v[0] /= 2.0;
     return v;
   }
+
+  /** Loop bounds read the sizes of the arrays the loops write: y.length, M.rows(), M.cols(). */
+  @Differentiable
+  public static double boundsFromWrittenSizes(double[] x, int steps) {
+    double[] next = new double[x.length];
+    for (int t = 0; t < steps; t++) {
+      for (int i = 0; i < next.length; i++) {
+        next[i] = 0.5 * next[i] + x[i];
+      }
+      next = tanh(next);
+    }
+    Matrix m = Matrix.zeros(2, x.length);
+    for (int i = 0; i < m.rows(); i++) {
+      for (int j = 0; j < m.cols(); j++) {
+        m.set(i, j, x[j] * (i + 1));
+      }
+    }
+    return sum(next) + sumSq(m);
+  }
+
+  /** Sizes that are sums and products of sizes: the outer product x xᵀ built flat, with a tail. */
+  @Differentiable
+  public static double composedSizes(double[] a, int n) {
+    double[] data = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        data[i * n + j] = a[i % a.length] * a[j % a.length];
+      }
+    }
+    double[] longer = new double[a.length + 1];
+    for (int i = 0; i < a.length; i++) {
+      longer[i + 1] = a[i];
+    }
+    return sumSq(new Matrix(n, n, data)) + sumSq(longer);
+  }
 }

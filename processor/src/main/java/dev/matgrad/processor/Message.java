@@ -82,7 +82,7 @@ public enum Message {
   CUSTOM_VJP_RESULT_SHAPE(Diagnostic.Kind.ERROR, "custom-vjp-result",
       "%s returns a %s whose shape matgrad cannot tell before calling it (%s): it reads the shape from the method's body where the body holds only what a @Differentiable body may, or else takes that of the method's first %s parameter, and it has none; return a double, size the result from the parameters' sizes in a readable body, or give the method a %s parameter of the result's shape (the shape is checked when it returns)"),
   SIZE_NOT_A_DIMENSION(Diagnostic.Kind.ERROR, "size",
-      "%s takes its size from the size of an array parameter (A.rows(), A.cols() or x.length), an int parameter or an int constant, so that every shape can be checked when the generated method starts; the size in %s is another int expression"),
+      "%s takes its size from the size of an array parameter (A.rows(), A.cols() or x.length), an int parameter or an int constant, or a sum or product of those (n * n, x.length + 1), so that every shape can be checked when the generated method starts; the size in %s is another int expression"),
   HESSIAN_NOT_SCALAR(Diagnostic.Kind.ERROR, "hessian-not-scalar",
       "hessian = true needs a method returning double, but %s returns %s (its second derivatives would be a tensor); put hessian = true on a scalar function of its result, a loss"),
   ZERO_GRADIENT(Diagnostic.Kind.WARNING, "zero-gradient",

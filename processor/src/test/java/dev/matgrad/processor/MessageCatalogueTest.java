@@ -209,9 +209,9 @@ class MessageCatalogueTest {
     add(Message.SIZE_NOT_A_DIMENSION, """
         @Differentiable
         static double ridge(double[] x, int n) {
-          return sum(mul(x, ones(n + 1)));
+          return sum(mul(x, ones(n - 1)));
         }
-        """, "return sum(mul(x, ones(n + 1)));");
+        """, "return sum(mul(x, ones(n - 1)));");
     add(Message.HESSIAN_NOT_SCALAR, """
         @Differentiable(hessian = true)
         static double[] layer(Matrix W, double[] x) {

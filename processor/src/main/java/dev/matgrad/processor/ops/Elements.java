@@ -250,6 +250,13 @@ public final class Elements {
         && g.isMethodParameter(p)) {
       return g.dims().sized(p.name(), dev.matgrad.processor.ir.Dim.Role.VALUE);
     }
+    // Sums and products of sizes (new double[n * n], new double[x.length + 1]): never negative.
+    if (size instanceof Node.Apply a && size.shape().kind() == dev.matgrad.processor.ir.Kind.INT
+        && (a.op() == Arithmetic.ADD || a.op() == Arithmetic.MUL)) {
+      var left = sizeDimension(g, a.arg(0), op, origin);
+      var right = sizeDimension(g, a.arg(1), op, origin);
+      return a.op() == Arithmetic.ADD ? g.dims().sum(left, right) : g.dims().product(left, right);
+    }
     throw new CompileError(origin, Message.SIZE_NOT_A_DIMENSION, op,
         origin == null ? "its argument" : origin.source());
   }

@@ -378,6 +378,10 @@ public final class Resolve {
     if (parametersOf(method).contains(w.target()) || shared) {
       throw new CompileError(w.origin(), Message.WRITE_TO_ARRAY, w.shown());
     }
+    if (poisoned.contains(w.target())) {
+      // (the array's declaration failed, and says why)
+      throw new Poisoned();
+    }
     Node array = scope.get(w.target());
     List<Node> operands = each(List.of(w.value()), method, scope);
     List<Node> index = each(w.index(), method, scope);
@@ -596,16 +600,23 @@ public final class Resolve {
     return into;
   }
 
-  /** The names an expression reads. */
+  /** The names whose values an expression reads (not those it reads only the size of). */
   private static void namesIn(Expr e, Set<String> into) {
     List<Expr> parts = new ArrayList<>();
     if (e instanceof Expr.Name n) {
       into.add(n.name());
     } else if (e instanceof Expr.Call c) {
-      into.add(c.qualifier());
+      // (A.rows() and A.cols() read a size, which no assignment in a loop changes: a carried
+      // array keeps its shape)
+      if (!(c.args().isEmpty() && (c.name().equals("rows") || c.name().equals("cols")))) {
+        into.add(c.qualifier());
+      }
       parts.addAll(c.args());
     } else if (e instanceof Expr.Length l) {
-      parts.add(l.target());
+      // (y.length likewise)
+      if (!(l.target() instanceof Expr.Name)) {
+        parts.add(l.target());
+      }
     } else if (e instanceof Expr.Index i) {
       parts.addAll(List.of(i.array(), i.index()));
     } else if (e instanceof Expr.Unary u) {
