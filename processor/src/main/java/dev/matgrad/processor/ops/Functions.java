@@ -232,7 +232,9 @@ public final class Functions {
     Op.Builder b = Rules.elementwise(name, zeroSafe,
             (g, n) -> List.of(derivative.apply(g, n.arg(0), n)))
         .signatures(sigs.toArray(String[]::new))
-        .notation((a, n) -> String.format(notationFormat, a[0]));
+        // √(a + b), (a + b)²: an operand not written in the function's own parentheses gets some
+        .notation((a, n) -> String.format(notationFormat,
+            notationFormat.contains("(%s)") ? a[0] : Notation.paren(a[0])));
     Op.Formula onArgument = (e, args) -> formula.apply(e, args[0]);
     return (repeatsArgument ? b.formula(onArgument, 0) : b.formula(onArgument)).build();
   }

@@ -307,7 +307,8 @@ final class ProgramGenerator {
   /**
    * A method with a {@code @CustomVjp} rule, its value computed by plain loops (not read by
    * matgrad) and its hand-written rule: x/(1 + x²) entry by entry on a vector or a matrix; Σ log
-   * cosh X (a double); or s·sin x with both parameters differentiated. Every parameter is in its
+   * cosh X (a double); s·sin x with both parameters differentiated; or each row's sum of squares
+   * of a Matrix (a double[rows], whose shape matgrad reads from the body). Every parameter is in its
    * wrt, so callers may pass any values. It has no shapes comment: the program model keeps it as
    * verbatim text.
    */
@@ -324,7 +325,28 @@ final class ProgramGenerator {
     List<Param> params;
     Type result;
     double bound;
-    switch (random.nextInt(3)) {
+    switch (random.nextInt(4)) {
+      case 3 -> {
+        Type m = Type.matrix(r, c);
+        params = List.of(new Param("x", m));
+        result = Type.vector(r);
+        bound = maxSize(m) * ARG_LIMIT * ARG_LIMIT;
+        text = "  @Differentiable\n  @CustomVjp(\"" + rule + "\")\n"
+            + "  public static double[] " + name + "(Matrix x) {\n"
+            + "    double[] y = new double[x.rows()];\n"
+            + "    for (int i = 0; i < x.rows(); i++) {\n"
+            + "      for (int j = 0; j < x.cols(); j++) {\n"
+            + "        y[i] += x.get(i, j) * x.get(i, j);\n"
+            + "      }\n"
+            + "    }\n"
+            + "    return y;\n  }\n\n"
+            + "  static void " + rule + "(Matrix x, double[] gradOut, double[] grad_x) {\n"
+            + "    for (int i = 0; i < x.rows(); i++) {\n"
+            + "      for (int j = 0; j < x.cols(); j++) {\n"
+            + "        grad_x[i * x.cols() + j] = 2 * x.get(i, j) * gradOut[i];\n"
+            + "      }\n"
+            + "    }\n  }\n";
+      }
       case 0 -> {
         params = List.of(new Param("x", array));
         result = array;
