@@ -142,4 +142,18 @@ public final class Branches {
     }
     return s;
   }
+
+  /** Sides not taken that are NaN there: log of a negative, p log p at 0, an else-if chain. */
+  @Differentiable
+  public static double nanOnSidesNotTaken(double x) {
+    double entropy = x > 0 ? -x * Math.log(x) : 0.0;
+    if (x < -1) {
+      return entropy - x * x * x;
+    } else if (x < 0) {
+      return entropy + Math.exp(x);
+    } else if (x < 1) {
+      return entropy + Math.sin(x * x);
+    }
+    return entropy + Math.log(x) * x;
+  }
 }

@@ -85,6 +85,21 @@ class ControlFlowGradientTest {
   }
 
   @Test
+  void aSideNotTakenContributesExactlyZeroEvenWhereItIsNaN() {
+    double[] grad = new double[1];
+    // x = −2: the entropy's, the exp's, the sin's and the log's sides are not taken (log(−2) is NaN)
+    assertEquals(Branches.nanOnSidesNotTaken(-2.0), BranchesGradients.nanOnSidesNotTakenGrad(-2.0, grad));
+    assertEquals(-12.0, grad[0], 1e-12);
+    BranchesGradients.nanOnSidesNotTakenGrad(-0.5, grad);
+    assertEquals(Math.exp(-0.5), grad[0], 1e-12);
+    BranchesGradients.nanOnSidesNotTakenGrad(2.0, grad);
+    assertEquals(-Math.log(2.0) - 1 + Math.log(2.0) + 1, grad[0], 1e-12);
+    for (double x : new double[] {-3.0, -1.5, -0.7, -0.2, 1.5, 3.0}) {
+      GradientChecker.of(Branches.class, "nanOnSidesNotTaken").check(x);
+    }
+  }
+
+  @Test
   void aSingularMatrixInABranchNotTakenThrowsNothing() {
     // A is singular and A[0][0] <= 0: the branch that factors it is not taken.
     Matrix singular = new Matrix(3, 3, new double[] {-1, 0, 0, 0, 0, 0, 0, 0, 0});

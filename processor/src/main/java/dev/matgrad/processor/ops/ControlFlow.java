@@ -44,24 +44,34 @@ public final class ControlFlow {
   }
 
   /**
-   * A part of a vjp whose adjoint is chosen by a branch, SELECT(c, ḡ, 0) or SELECT(c, 0, ḡ), chosen
-   * the same way: exactly 0 where the branch is not taken, as the part is (it is linear in ḡ),
-   * whatever NaN or ∞ the side not taken computed for its partial derivatives there; the part
-   * itself otherwise, and for a sparse part (an element read's, which multiplies by nothing).
+   * A part of a vjp whose adjoint a branch chooses (SELECT(c, ḡ, 0), SELECT(c, 0, ḡ), nested for
+   * else-if chains), chosen the same way: exactly 0 where the adjoint is (the part is linear in
+   * it), whatever NaN or ∞ the side not taken computed for its partial derivatives there. The
+   * part itself where the adjoint is not chosen, where the part is the adjoint (a sum's), and for
+   * a sparse part (an element read's, which multiplies by nothing).
    */
   public static Node chosenLike(Graph g, Node adjoint, Node part) {
-    if (!(adjoint instanceof Node.Apply s) || s.op() != SELECT || !s.arg(0).shape().isScalar()
-        || part instanceof Node.Const
+    Node taken = takenWhen(g, adjoint);
+    if (taken == null || part == adjoint || part instanceof Node.Const
         || (part instanceof Node.Apply p && (p.op().addsInto() != null
-            || (p.op() == SELECT && p.arg(0) == s.arg(0))))) {
+            || (p.op() == SELECT && p.arg(0) == taken)))) {
       return part;
+    }
+    return select(g, taken, part, zero(g, part));
+  }
+
+  /** The condition outside which a chosen adjoint is exactly 0, or null if it is not chosen. */
+  private static Node takenWhen(Graph g, Node adjoint) {
+    if (!(adjoint instanceof Node.Apply s) || s.op() != SELECT || !s.arg(0).shape().isScalar()) {
+      return null;
     }
     boolean zeroWhenFalse = isZero(s.arg(2));
     if (zeroWhenFalse == isZero(s.arg(1))) {
-      return part;
+      return null;
     }
-    Node z = zero(g, part);
-    return zeroWhenFalse ? select(g, s.arg(0), part, z) : select(g, s.arg(0), z, part);
+    Node here = zeroWhenFalse ? s.arg(0) : g.apply(NOT, null, s.arg(0));
+    Node inner = takenWhen(g, zeroWhenFalse ? s.arg(1) : s.arg(2));
+    return inner == null || inner == here ? here : g.apply(AND, null, here, inner);
   }
 
   private static Node zero(Graph g, Node like) {

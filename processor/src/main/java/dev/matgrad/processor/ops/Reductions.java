@@ -171,8 +171,12 @@ public final class Reductions {
 
   /** x/‖x‖₂, and 0 at x = 0. */
   private static Node unitNorm2(Graph g, Node.Apply n) {
-    return g.apply(Arithmetic.SAFE_MUL, null, n.arg(0),
-        g.apply(Arithmetic.DIV, null, g.constant(1.0), n));
+    // x / ‖x‖, and 0 at x = 0 (the subgradient of least norm). x divided by ‖x‖, not times
+    // 1/‖x‖: its own derivative, (I − u uᵀ)/‖x‖, then stays finite down to the smallest norms
+    // (that of 1/‖x‖, −1/‖x‖², overflows below 1e-154).
+    Node nonzero = g.apply(ControlFlow.NOT_EQUAL, null, n, g.constant(0.0));
+    return ControlFlow.select(g, nonzero, g.apply(Arithmetic.DIV, null, n.arg(0), n),
+        Arithmetic.zeros(g, n.arg(0)));
   }
 
   /** sign(x)(|x|/‖x‖_p)^(p−1), and 0 at x = 0. */

@@ -150,9 +150,10 @@ class RandomProgramsTest {
   private static void progressLine(int done, int count) {
     double seconds = (System.nanoTime() - started) / 1e9;
     double left = seconds / done * (count - done);
-    System.out.printf(Locale.ROOT, "fuzz: %d/%d programs, %d methods, %d failed, %d kinks passed when nudged;"
-        + " %s elapsed%s%n",
-        done, count, METHODS.get(), FAILED.size(), ProgramChecker.KINKS.get(), duration(seconds),
+    System.out.printf(Locale.ROOT, "fuzz: %d/%d programs, %d methods, %d failed, %d kinks passed when nudged,"
+        + " %d HVP checks at the edge of double's range; %s elapsed%s%n",
+        done, count, METHODS.get(), FAILED.size(), ProgramChecker.KINKS.get(),
+        ProgramChecker.AT_THE_EDGE_OF_RANGE.get(), duration(seconds),
         done < count ? ", about " + duration(left) + " left" : "");
   }
 
