@@ -65,6 +65,12 @@ public final class SecondOrder {
     return sumSq(matmul(cholesky(A), x)) + sum(inverse(A));
   }
 
+  /** ‖x‖: its Hessian (I − u uᵀ)/‖x‖ is finite for the smallest nonzero x too. */
+  @Differentiable(hessian = true)
+  public static double euclideanNorm(double[] x) {
+    return norm2(x);
+  }
+
   /** Only a product of its two inputs: ∇² = [[0, 1], [1, 0]] exactly. */
   @Differentiable(hessian = true)
   public static double product(double a, double b) {

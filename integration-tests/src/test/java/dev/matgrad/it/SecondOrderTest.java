@@ -340,6 +340,26 @@ class SecondOrderTest {
   }
 
   @Nested
+  class Norms {
+    /** At x of norm 1e-160, 1/‖x‖² overflows; (I − u uᵀ)/‖x‖ does not. */
+    @ParameterizedTest
+    @ValueSource(doubles = {1.0, 1e-160, 1e-300})
+    void theHessianOfANormIsFiniteAtTinyVectors(double scale) throws Exception {
+      double[] x = {3 * scale, -4 * scale};
+      double[] hess = new double[4];
+      SecondOrderGradients.euclideanNormHessian(x, hess);
+      double n = 5 * scale;
+      double[] u = {0.6, -0.8};
+      for (int a = 0; a < 2; a++) {
+        for (int b = 0; b < 2; b++) {
+          double expected = ((a == b ? 1 : 0) - u[a] * u[b]) / n;
+          assertEquals(expected, hess[a * 2 + b], 1e-12 * Math.abs(1 / n), "entry " + a + "," + b);
+        }
+      }
+    }
+  }
+
+  @Nested
   class Shapes {
     @ParameterizedTest
     @ValueSource(ints = {0, 5})

@@ -174,9 +174,10 @@ public final class Reductions {
     // x / ‖x‖, and 0 at x = 0 (the subgradient of least norm). x divided by ‖x‖, not times
     // 1/‖x‖: its own derivative, (I − u uᵀ)/‖x‖, then stays finite down to the smallest norms
     // (that of 1/‖x‖, −1/‖x‖², overflows below 1e-154).
-    Node nonzero = g.apply(ControlFlow.NOT_EQUAL, null, n, g.constant(0.0));
-    return ControlFlow.select(g, nonzero, g.apply(Arithmetic.DIV, null, n.arg(0), n),
-        Arithmetic.zeros(g, n.arg(0)));
+    // (divided by ‖x‖ + [‖x‖ = 0], which is 1 where x = 0: no branch, so closed forms see through)
+    Node divisor = g.apply(Arithmetic.ADD, null, n,
+        g.apply(ControlFlow.EQUAL, null, n, g.constant(0.0)));
+    return g.apply(Arithmetic.DIV, null, n.arg(0), divisor);
   }
 
   /** sign(x)(|x|/‖x‖_p)^(p−1), and 0 at x = 0. */
