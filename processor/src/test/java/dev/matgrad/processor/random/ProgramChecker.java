@@ -180,11 +180,12 @@ final class ProgramChecker {
             check = new MethodCheck(program, m, user, gradients, inputs, options.pinnedDims(),
                 workspace);
             problem = check.run();
-            if (problem != null && branches(m) && !problem.kind().equals(HARNESS)) {
+            if (problem != null && branches(program, m) && !problem.kind().equals(HARNESS)) {
               // A perturbation of central differences may flip a data-dependent branch (a
               // kink): the same inputs nudged by far more than the step must fail too.
               check.nudge(inputs);
-              if (check.run() == null || check.jumps(inputs)) {
+              if (check.run() == null || check.jumps(inputs) || check.stepSensitive()
+                  || check.flipsWithRounding(inputs) || check.stepsAtTheScaleOfTheDifferences(inputs)) {
                 // (or the method's value jumps right there: a condition decided by rounding,
                 // such as two equal sums compared, which no nudge moves away from)
                 problem = null;
@@ -222,8 +223,17 @@ final class ProgramChecker {
       new java.util.concurrent.atomic.AtomicInteger();
 
   /** Whether a method has data-dependent branches (if, ?:, a while loop's condition). */
-  static boolean branches(Method m) {
-    return m.text().contains("if (") || m.text().contains(" ? ") || m.text().contains("while (");
+  /**
+   * Whether m may branch on data: its own text, or that of any method of the program (m may call
+   * it, inlined, and its branches are then m's).
+   */
+  static boolean branches(Program program, Method m) {
+    return branches(m.text()) || program.units().stream().flatMap(u -> u.methods().stream())
+        .anyMatch(other -> branches(other.text()));
+  }
+
+  private static boolean branches(String text) {
+    return text.contains("if (") || text.contains(" ? ") || text.contains("while (");
   }
 
   /** The processor's error for a derivative over the JVM's 64 KB limit for one method. */
@@ -560,7 +570,7 @@ final class ProgramChecker {
           max = Math.max(max, Math.abs(values[p][j]));
         }
       }
-      double h = 1e-6 * Math.max(1, max);
+      double h = step * Math.max(1, max);
       double[] plus = shifted(p, direction, h);
       double[] minus = shifted(p, direction, -h);
       double[] d = new double[plus.length];
@@ -659,6 +669,92 @@ final class ProgramChecker {
       return false;
     }
 
+    /**
+     * Whether a condition decided by rounding flips right here: moves of the inputs by about
+     * 1e-13 of their size change a smooth function's value by about that much, a flipped branch's
+     * by its jump (at least 1e-9 of the value's size here).
+     */
+    boolean flipsWithRounding(Random r) throws ReflectiveOperationException {
+      double[] base = f(values);
+      double size = Math.max(1, maxAbs(base));
+      for (int k = 0; k < 12; k++) {
+        double[][] dir = randomDirection(r);
+        double[][] moved = new double[values.length][];
+        for (int i = 0; i < values.length; i++) {
+          if (values[i] != null) {
+            moved[i] = values[i].clone();
+            for (int j = 0; j < moved[i].length; j++) {
+              moved[i][j] += 1e-13 * Math.max(1, Math.abs(moved[i][j])) * dir[i][j];
+            }
+          }
+        }
+        double[] at = f(moved);
+        for (int j = 0; j < at.length; j++) {
+          if (Math.abs(at[j] - base[j]) > 1e-9 * size) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /**
+     * Whether the value steps at the central differences' own scale: one side of x ± h·d differing
+     * from the other by more than a smooth function's h²·f'' (at least 1e-9 of the value's size,
+     * and 1e-3 of either side's change), along random directions and each input entry. A
+     * condition decided by rounding flips with a step of that size.
+     */
+    boolean stepsAtTheScaleOfTheDifferences(Random r) throws ReflectiveOperationException {
+      double[] base = f(values);
+      double size = Math.max(1, maxAbs(base));
+      double max = 0;
+      for (double[] v : values) {
+        if (v != null) {
+          max = Math.max(max, maxAbs(v));
+        }
+      }
+      double h = 1e-6 * Math.max(1, max);
+      List<double[][]> dirs = new ArrayList<>();
+      for (int k = 0; k < 20; k++) {
+        dirs.add(randomDirection(r));
+      }
+      for (int i = 0; i < values.length; i++) {
+        for (int j = 0; values[i] != null && j < values[i].length && dirs.size() < 84; j++) {
+          double[][] dir = new double[values.length][];
+          for (int k = 0; k < values.length; k++) {
+            dir[k] = values[k] == null ? null : new double[values[k].length];
+          }
+          dir[i][j] = 1;
+          dirs.add(dir);
+        }
+      }
+      for (double[][] dir : dirs) {
+        double[][] plus = new double[values.length][];
+        double[][] minus = new double[values.length][];
+        for (int i = 0; i < values.length; i++) {
+          if (values[i] != null) {
+            plus[i] = values[i].clone();
+            minus[i] = values[i].clone();
+            for (int j = 0; j < plus[i].length; j++) {
+              plus[i][j] += h * dir[i][j];
+              minus[i][j] -= h * dir[i][j];
+            }
+          }
+        }
+        double[] a = f(plus);
+        double[] b = f(minus);
+        for (int j = 0; j < base.length; j++) {
+          double up = a[j] - base[j];
+          double down = base[j] - b[j];
+          double asymmetry = Math.abs(up - down);
+          if (asymmetry > 1e-9 * size && asymmetry > 1e-3 * Math.max(Math.abs(up), Math.abs(down))) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
     private double[][] randomDirection(Random r) {
       double[][] dir = new double[values.length][];
       for (int i = 0; i < values.length; i++) {
@@ -698,6 +794,29 @@ final class ProgramChecker {
         most = Math.max(most, Math.abs(a[k] - b[k]));
       }
       return most;
+    }
+
+    /** The relative step of central differences (see stepSensitive). */
+    double step = 1e-6;
+
+    /**
+     * Whether the failure goes away with a step ten times larger or smaller: a smooth function's
+     * central differences agree across steps, so a derivative that matches them at one step is
+     * right, and the other step crossed a condition decided by rounding (pow(norm2(x), 2) >
+     * sumSq(x), s > log(exp(s))), which flips with the step, not with the inputs.
+     */
+    boolean stepSensitive() throws ReflectiveOperationException {
+      try {
+        for (double other : new double[] {1e-5, 1e-7}) {
+          step = other;
+          if (run() == null) {
+            return true;
+          }
+        }
+        return false;
+      } finally {
+        step = 1e-6;
+      }
     }
 
     /** Moves every input by up to 1e-3 (central differences step 1e-6). */
@@ -801,7 +920,7 @@ final class ProgramChecker {
       for (int p : wrt) {
         max = Math.max(max, maxAbs(values[p]));
       }
-      double h = 1e-6 * Math.max(1, max);
+      double h = step * Math.max(1, max);
       double[] plus = gradientAt(wrt, dir, h);
       double[] minus = gradientAt(wrt, dir, -h);
       double[] fd = new double[n];
