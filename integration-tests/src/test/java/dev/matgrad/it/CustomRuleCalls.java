@@ -193,10 +193,74 @@ public final class CustomRuleCalls {
     }
   }
 
-  /** Σ dropLast(x): its generated code rejects dropLast's result. */
+  /**
+   * Σ dropLast(x): called with the method's own argument, so the generated code calls it first
+   * and takes its result's length from what it returns.
+   */
   @Differentiable
   public static double sumDropLast(double[] x) {
     return sum(dropLast(x));
+  }
+
+  /**
+   * Σ dropLast(x ⊙ x): an argument the method computes, so its result is taken to have its
+   * parameter's shape, and the generated code rejects what it returns.
+   */
+  @Differentiable
+  public static double sumDropLastOfSquares(double[] x) {
+    return sum(dropLast(mul(x, x)));
+  }
+
+  /** The first k entries of x: a library call, so neither its body nor its result's length can be read. */
+  @Differentiable(wrt = "x")
+  @CustomVjp("firstKGradient")
+  public static double[] firstK(double[] x, int k) {
+    return Arrays.copyOf(x, k);
+  }
+
+  static void firstKGradient(double[] x, int k, double[] gradOut, double[] grad_x) {
+    for (int i = 0; i < x.length; i++) {
+      grad_x[i] = i < k ? gradOut[i] : 0.0;
+    }
+  }
+
+  /** The first k rows of A, through a library call. */
+  @Differentiable(wrt = "A")
+  @CustomVjp("topRowsGradient")
+  public static Matrix topRows(Matrix A, int k) {
+    return new Matrix(k, A.cols(), Arrays.copyOf(A.data(), k * A.cols()));
+  }
+
+  static void topRowsGradient(Matrix A, int k, double[] gradOut, double[] grad_A) {
+    System.arraycopy(gradOut, 0, grad_A, 0, k * A.cols());
+  }
+
+  /** w · head + ‖head‖², head = firstK(x, k): w must have the length firstK returns. */
+  @Differentiable(wrt = {"x", "w"})
+  public static double weightedHead(double[] x, int k, double[] w) {
+    return dot(firstK(x, k), w) + sumSq(firstK(x, k));
+  }
+
+  /** tanh of the head: a result (and a Jacobian) of the length firstK returns. */
+  @Differentiable(wrt = "x")
+  public static double[] squashedHead(double[] x, int k) {
+    return tanh(firstK(x, k));
+  }
+
+  /** ‖top(A) Bᵀ‖², top = topRows(A, k): B must have as many columns as what topRows returns. */
+  @Differentiable(wrt = {"A", "B"})
+  public static double topRowsEnergy(Matrix A, int k, Matrix B) {
+    return sumSq(matmul(topRows(A, k), transpose(B)));
+  }
+
+  /** Σ_t t · Σ firstK(x, k) over a loop: the call in a loop body, made once at the start. */
+  @Differentiable(wrt = "x")
+  public static double headOverSteps(double[] x, int k, int steps) {
+    double s = 0;
+    for (int t = 0; t < steps; t++) {
+      s += t * sum(firstK(x, k)) + sumSq(firstK(x, 2));
+    }
+    return s;
   }
 
   /** Each row's sum of squares: a double[A.rows()], a size no double[] parameter has. */

@@ -105,10 +105,61 @@ class CustomRuleCallsGradientTest {
     assertArrayEquals(g1, g2, 0.0);
   }
 
+  /**
+   * Calls with the method's own arguments of rule methods whose result's size matgrad cannot
+   * read: the generated code calls them first and takes the sizes from what they return.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1141, 1142, 1143})
+  void resultSizesReadFromWhatTheCallReturns(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(2, 7);
+    int k = in.dim(1, n);
+    GradientChecker.of(CustomRuleCalls.class, "sumDropLast").check(in.vector(n));
+    GradientChecker.of(CustomRuleCalls.class, "weightedHead").wrt(0, 2)
+        .check(in.vector(n), k, in.vector(k));
+    GradientChecker.of(CustomRuleCalls.class, "squashedHead").wrt(0).check(in.vector(n), k);
+    int c = in.dim(1, 4);
+    GradientChecker.of(CustomRuleCalls.class, "topRowsEnergy").wrt(0, 2)
+        .check(in.matrix(n, c), k, in.matrix(in.dim(1, 4), c));
+    GradientChecker.of(CustomRuleCalls.class, "headOverSteps").wrt(0)
+        .check(in.vector(n), k, in.dim(0, 4));
+  }
+
+  /** A size that must equal a returned one is checked at the start, naming both. */
+  @Test
+  void aParameterThatDoesNotFitAReturnedSizeIsRejectedBeforeAnythingIsWritten() throws Exception {
+    Method grad = GENERATED.getMethod("weightedHeadGrad", double[].class, int.class,
+        double[].class, double[].class, double[].class);
+    double[] gradX = {7, 7, 7, 7};
+    double[] gradW = {7, 7};
+    var e = assertThrows(InvocationTargetException.class,
+        () -> grad.invoke(null, new double[] {1, 2, 3, 4}, 3, new double[] {1, 2}, gradX, gradW));
+    assertTrue(e.getCause() instanceof IllegalArgumentException
+        && e.getCause().getMessage().contains("firstK(x, k).length == w.length")
+        && e.getCause().getMessage().contains("w has length 2")
+        && e.getCause().getMessage().contains("firstK(x, k).length is 3"), e.getCause().toString());
+    assertArrayEquals(new double[] {7, 7, 7, 7}, gradX, 0.0);
+    assertArrayEquals(new double[] {7, 7}, gradW, 0.0);
+  }
+
+  /** The VJP's gradOut must have the length the call returns. */
+  @Test
+  void aVjpsGradOutHasTheLengthTheCallReturns() throws Exception {
+    Method vjp = GENERATED.getMethod("squashedHeadVjp", double[].class, int.class,
+        double[].class, double[].class);
+    double[] gradX = {7, 7, 7};
+    var e = assertThrows(InvocationTargetException.class,
+        () -> vjp.invoke(null, new double[] {1, 2, 3}, 2, new double[3], gradX));
+    assertTrue(e.getCause() instanceof IllegalArgumentException
+        && e.getCause().getMessage().contains("gradOut"), e.getCause().toString());
+    assertArrayEquals(new double[] {7, 7, 7}, gradX, 0.0);
+  }
+
   /** A callee whose result does not have the shape matgrad assumes is an error, not a wrong value. */
   @Test
   void aResultOfTheWrongShapeIsRejectedBeforeAnythingIsWritten() throws Exception {
-    Method grad = GENERATED.getMethod("sumDropLastGrad", double[].class, double[].class);
+    Method grad = GENERATED.getMethod("sumDropLastOfSquaresGrad", double[].class, double[].class);
     double[] gradX = {7, 7, 7};
     var e = assertThrows(InvocationTargetException.class,
         () -> grad.invoke(null, new double[] {1, 2, 3}, gradX));

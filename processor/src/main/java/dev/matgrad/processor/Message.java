@@ -80,7 +80,7 @@ public enum Message {
   CUSTOM_VJP_ACCESS(Diagnostic.Kind.ERROR, "custom-vjp-access",
       "%s cannot be called from the generated class %s: %s; declare it package-private or public (public if it is in another package)"),
   CUSTOM_VJP_RESULT_SHAPE(Diagnostic.Kind.ERROR, "custom-vjp-result",
-      "%s returns a %s whose shape matgrad cannot tell before calling it (%s): it reads the shape from the method's body where the body holds only what a @Differentiable body may, or else takes that of the method's first %s parameter, and it has none; return a double, size the result from the parameters' sizes in a readable body, or give the method a %s parameter of the result's shape (the shape is checked when it returns)"),
+      "%s returns a %s whose shape matgrad cannot tell before calling it (%s): it reads the shape from the method's body where the body holds only what a @Differentiable body may, or from what the call returns where its arguments are the caller's own parameters or constants (the call is then made first), or else takes that of the method's first %s parameter, and it has none; pass it the caller's parameters, size the result from the parameters' sizes in a readable body, or give the method a %s parameter of the result's shape (the shape is checked when it returns)"),
   SIZE_NOT_A_DIMENSION(Diagnostic.Kind.ERROR, "size",
       "%s takes its size from the size of an array parameter (A.rows(), A.cols() or x.length), an int parameter or an int constant, or a sum or product of those (n * n, x.length + 1), so that every shape can be checked when the generated method starts; the size in %s is another int expression"),
   HESSIAN_NOT_SCALAR(Diagnostic.Kind.ERROR, "hessian-not-scalar",

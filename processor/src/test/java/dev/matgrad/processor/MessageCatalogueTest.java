@@ -203,9 +203,9 @@ class MessageCatalogueTest {
 
         @Differentiable
         static double g(double x) {
-          return sum(spread(x));
+          return sum(spread(x * x));
         }
-        """, "return sum(spread(x));");
+        """, "return sum(spread(x * x));");
     add(Message.SIZE_NOT_A_DIMENSION, """
         @Differentiable
         static double ridge(double[] x, int n) {

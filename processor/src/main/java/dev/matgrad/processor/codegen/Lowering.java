@@ -183,6 +183,12 @@ final class Lowering implements Emitter {
         default -> { }
       }
     }
+    // Then the calls whose results' sizes only they tell, with the method's own arguments.
+    for (Node n : program.graph().nodes()) {
+      if (n instanceof Node.Apply a && a.op().runsAtEntry()) {
+        a.op().atEntry(this, a);
+      }
+    }
   }
 
   private void dimVar(Dim d, String expression, String hint) {
@@ -431,7 +437,16 @@ final class Lowering implements Emitter {
 
   @Override
   public List<String> recall(Node n, String what) {
-    String key = n.id() + " " + what;
+    return recall(n.id() + " " + what);
+  }
+
+  @Override
+  public void remember(Node n, String what, List<String> names) {
+    remember(n.id() + " " + what, names);
+  }
+
+  @Override
+  public List<String> recall(String key) {
     for (Map<String, List<String>> block : remembered) {
       if (block.containsKey(key)) {
         return block.get(key);
@@ -441,8 +456,13 @@ final class Lowering implements Emitter {
   }
 
   @Override
-  public void remember(Node n, String what, List<String> names) {
-    remembered.peek().put(n.id() + " " + what, List.copyOf(names));
+  public void remember(String key, List<String> names) {
+    remembered.peek().put(key, List.copyOf(names));
+  }
+
+  @Override
+  public void declareSize(Dim d, String expression, String hint) {
+    dimVar(d, expression, hint);
   }
 
   @Override

@@ -307,41 +307,44 @@ final class MethodWriter {
         continue;
       }
       code.beginControlFlow("if ($L != $L)", left, right);
-      if (!check.left().ofParameter() && !check.right().ofParameter()) {
-        code.addStatement("throw new $T($S)", IllegalArgumentException.class, source.name() + ": "
-            + check.context() + " needs " + check.left() + " == " + check.right());
-        code.endControlFlow();
-        continue;
-      }
-      CodeBlock message = CodeBlock.builder()
-          .add("$S + ", source.name() + ": " + check.context() + " needs " + check.left() + " == "
-              + check.right() + ", but " + firstParam(check) + describeParamPrefix(firstParam(check)))
-          .add("$L", describeShapes(check.left(), check.right()))
-          .build();
-      code.addStatement("throw new $T($L)", IllegalArgumentException.class, message);
+      String needs = source.name() + ": " + check.context() + " needs " + check.left() + " == "
+          + check.right();
+      CodeBlock sizes = describeShapes(needs + ", but ", check.left(), check.right());
+      code.addStatement("throw new $T($L)", IllegalArgumentException.class,
+          sizes != null ? sizes : CodeBlock.of("$S", needs));
       code.endControlFlow();
     }
   }
 
-  private static String firstParam(Dims.Check check) {
-    List<String> params = new ArrayList<>(check.left().params());
-    params.addAll(check.right().params());
-    return params.get(0);
-  }
-
-  /** {@code "A is " + A_rows + "×" + A_cols + " and x has length " + x_length}. */
-  private CodeBlock describeShapes(Dim... ds) {
-    CodeBlock.Builder b = CodeBlock.builder();
+  /**
+   * {@code lead + "A is " + A_rows + "×" + A_cols + " and x has length " + x_length}: the
+   * parameters and the returned results (firstK(x, k).length is 3) the dimensions are made of;
+   * null if none.
+   */
+  private CodeBlock describeShapes(String lead, Dim... ds) {
     Set<String> params = new LinkedHashSet<>();
+    Set<Dim> returned = new LinkedHashSet<>();
     for (Dim d : ds) {
       params.addAll(d.params());
+      returned.addAll(d.returned());
     }
-    int k = 0;
+    List<String> labels = new ArrayList<>();
+    List<CodeBlock> values = new ArrayList<>();
     for (String p : params) {
-      if (k++ > 0) {
-        b.add(" + $S + ", " and " + p + describeParamPrefix(p));
-      }
-      b.add("$L", describeParamValue(p));
+      labels.add(p + describeParamPrefix(p));
+      values.add(describeParamValue(p));
+    }
+    for (Dim d : returned) {
+      labels.add(d + " is ");
+      values.add(CodeBlock.of("$L", lower.dimOf(d)));
+    }
+    if (labels.isEmpty()) {
+      return null;
+    }
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (int k = 0; k < labels.size(); k++) {
+      b.add(k == 0 ? "$S + $L" : " + $S + $L", (k == 0 ? lead : " and ") + labels.get(k),
+          values.get(k));
     }
     return b.build();
   }

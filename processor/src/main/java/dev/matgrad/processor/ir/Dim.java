@@ -17,7 +17,13 @@ public final class Dim {
     /** The value of an int parameter (new double[n]). */
     VALUE,
     /** An int constant (new double[3], new double[] {a, b, c}); its value is the "param". */
-    CONSTANT
+    CONSTANT,
+    /**
+     * A size of what a called method returns, known when it returns (a method with a rule whose
+     * body matgrad cannot read); the "param" is how a user writes it, {@code firstK(x, k).length}.
+     * The generated code calls such a method at its start, with the method's own arguments.
+     */
+    RETURNED
   }
 
   private final int id;
@@ -55,9 +61,9 @@ public final class Dim {
     return role;
   }
 
-  /** Whether this dimension is a size or the value of a parameter (not 1 or a constant). */
+  /** Whether this dimension is a size or the value of a parameter (not 1, a constant or returned). */
   public boolean ofParameter() {
-    return role != Role.ONE && role != Role.CONSTANT;
+    return role != Role.ONE && role != Role.CONSTANT && role != Role.RETURNED;
   }
 
   /** Whether this is the sum or the product of two dimensions. */
@@ -86,8 +92,24 @@ public final class Dim {
     if (isComposite()) {
       left.collect(out);
       right.collect(out);
-    } else if (param != null && role != Role.CONSTANT && !out.contains(param)) {
+    } else if (param != null && ofParameter() && !out.contains(param)) {
       out.add(param);
+    }
+  }
+
+  /** The sizes of returned results this dimension is made of, in order, each once. */
+  public List<Dim> returned() {
+    List<Dim> out = new ArrayList<>();
+    collectReturned(out);
+    return out;
+  }
+
+  private void collectReturned(List<Dim> out) {
+    if (isComposite()) {
+      left.collectReturned(out);
+      right.collectReturned(out);
+    } else if (role == Role.RETURNED && !out.contains(this)) {
+      out.add(this);
     }
   }
 
@@ -101,7 +123,7 @@ public final class Dim {
       case ONE -> "1";
       case SUM -> left + " + " + right;
       case PRODUCT -> factor(left) + " * " + factor(right);
-      case VALUE, CONSTANT -> param;
+      case VALUE, CONSTANT, RETURNED -> param;
     };
   }
 

@@ -35,6 +35,17 @@ public final class Dims {
     return named.computeIfAbsent(role + " " + paramOrValue, k -> create(paramOrValue, role));
   }
 
+  private final Map<String, Dim> returned = new HashMap<>();
+
+  /**
+   * The size {@code shown} of a call's result, e.g. {@code firstK(x, k).length}: the same
+   * dimension for every copy of that call (its arguments are the method's own, so the text names
+   * one call).
+   */
+  public Dim returned(String shown) {
+    return returned.computeIfAbsent(shown, k -> create(shown, Dim.Role.RETURNED));
+  }
+
   public Dim create(String param, Dim.Role role) {
     Dim d = new Dim(all.size(), param, role);
     all.add(d);
@@ -96,7 +107,7 @@ public final class Dims {
   }
 
   private static int rank(Dim d) {
-    return d.role() == Dim.Role.ONE ? 0 : d.isComposite() ? 2 : 1;
+    return d.role() == Dim.Role.ONE ? 0 : d.isComposite() ? 3 : d.role() == Dim.Role.RETURNED ? 2 : 1;
   }
 
   public List<Check> checks() {

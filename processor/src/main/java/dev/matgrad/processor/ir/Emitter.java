@@ -77,6 +77,19 @@ public interface Emitter {
   /** Remembers names under (n, what) until the current block closes (see {@link #recall}). */
   void remember(Node n, String what, java.util.List<String> names);
 
+  /** As {@link #recall} for a key of the lowering's own (the same for several nodes). */
+  java.util.List<String> recall(String key);
+
+  /** As {@link #remember} for a key of the lowering's own. */
+  void remember(String key, java.util.List<String> names);
+
+  /**
+   * Declares the int local {@code int hint = expression;} holding dimension d, which a lowering
+   * run at the method's start (Op#atEntry) reads from a call's result; the shape checks and every
+   * size expression of d use it.
+   */
+  void declareSize(Dim d, String expression, String hint);
+
   /**
    * Declares and assigns a TAPE_READ node: the value its forward loop recorded, at the start of
    * the iteration the reverse loop is in.

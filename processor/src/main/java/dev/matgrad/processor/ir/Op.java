@@ -128,6 +128,7 @@ public final class Op {
   private final java.util.function.Predicate<Node.Apply> mayThrow;
   private final Map<Integer, java.util.function.BiFunction<Graph, Node, Node>> standIns;
   private final UserCall userCall;
+  private final Lowering atEntry;
 
   /**
    * The op calls a user's method that has a {@code @CustomVjp} rule: its name as shown in
@@ -162,6 +163,7 @@ public final class Op {
     this.mayThrow = b.mayThrow;
     this.standIns = Map.copyOf(b.standIns);
     this.userCall = b.userCall;
+    this.atEntry = b.atEntry;
   }
 
   /** Starts an op of the given category. */
@@ -198,6 +200,7 @@ public final class Op {
     private final Map<Integer, java.util.function.BiFunction<Graph, Node, Node>> standIns =
         new java.util.HashMap<>();
     private UserCall userCall;
+    private Lowering atEntry;
 
     private Builder(String name, Category category) {
       this.name = name;
@@ -362,6 +365,15 @@ public final class Op {
       return this;
     }
 
+    /**
+     * Code the generated method runs at its start for each node of this op, before its shape
+     * checks: a call whose result's size only the call itself tells (see Dim.Role#RETURNED).
+     */
+    public Builder atEntry(Lowering rule) {
+      this.atEntry = rule;
+      return this;
+    }
+
     public Op build() {
       return new Op(this);
     }
@@ -447,6 +459,18 @@ public final class Op {
   /** The user's method this op calls, or null (see Builder#callsUserMethod). */
   public UserCall userCall() {
     return userCall;
+  }
+
+  /** What the generated method runs for n at its start, or nothing (see Builder#atEntry). */
+  public void atEntry(Emitter e, Node.Apply n) {
+    if (atEntry != null) {
+      atEntry.emit(e, n);
+    }
+  }
+
+  /** Whether this op has code to run at the method's start (see Builder#atEntry). */
+  public boolean runsAtEntry() {
+    return atEntry != null;
   }
 
   /** The loop this op is, or null (see Builder#loop). */

@@ -57,7 +57,9 @@ public final class CustomCalls {
 
   /**
    * A dimension of a call's result: a side of an argument (rows or columns; a vector's length is
-   * its rows), the value of an int argument (new double[n] in the callee), or an int constant.
+   * its rows), the value of an int argument (new double[n] in the callee), an int constant, or
+   * (RETURNED, arg 0 for the rows or length and 1 for the columns) the size of what the call
+   * returns, read where the generated method calls it at its start.
    */
   public record Side(int arg, Dim.Role role, String constant) {
     public static Side rows(int arg) {
@@ -76,9 +78,16 @@ public final class CustomCalls {
       return new Side(-1, Dim.Role.CONSTANT, value);
     }
 
+    /** The size (axis 0: rows or length, 1: columns) of what the call returns. */
+    public static Side returned(int axis) {
+      return new Side(axis, Dim.Role.RETURNED, null);
+    }
+
     Dim of(Graph g, List<Node> args, Callee c, Origin origin) {
       return switch (role) {
         case CONSTANT -> g.dims().sized(constant, Dim.Role.CONSTANT);
+        case RETURNED -> g.dims().returned(callText(args, c) + (c.result() == Kind.VECTOR
+            ? ".length" : arg == 0 ? ".rows()" : ".cols()"));
         case VALUE -> Elements.sizeDimension(g, args.get(arg), "the result of " + c.shown(), origin);
         case COLS -> args.get(arg).shape().cols();
         default -> args.get(arg).shape().rows();
@@ -88,6 +97,9 @@ public final class CustomCalls {
     String shown(Callee c) {
       if (role == Dim.Role.CONSTANT) {
         return constant;
+      }
+      if (role == Dim.Role.RETURNED) {
+        return "what it returns";
       }
       String p = c.paramNames().get(arg);
       return switch (role) {
@@ -122,6 +134,34 @@ public final class CustomCalls {
     public static ResultShape ofParameter(int k, Kind kind) {
       return new ResultShape(Side.rows(k), kind == Kind.VECTOR ? null : Side.cols(k));
     }
+
+    /** The shape of what the call returns, read at the generated method's start. */
+    public static ResultShape returned(Kind kind) {
+      return new ResultShape(Side.returned(0), kind == Kind.VECTOR ? null : Side.returned(1));
+    }
+
+    boolean isReturned() {
+      return rows != null && rows.role() == Dim.Role.RETURNED;
+    }
+  }
+
+  /**
+   * Whether a call with these arguments can be made at the generated method's start: each is one
+   * of the method's own parameters or a constant (so its result's size can be read there).
+   */
+  public static boolean callableAtEntry(List<Node> args, List<Node.Param> methodParams) {
+    return args.stream().allMatch(a -> a instanceof Node.Const || methodParams.contains(a));
+  }
+
+  /** The call as a user writes it with the method's arguments, {@code firstK(x, 3)}. */
+  private static String callText(List<Node> args, Callee c) {
+    List<String> shown = new ArrayList<>();
+    for (Node a : args) {
+      shown.add(a instanceof Node.Param p ? p.name() : a instanceof Node.Const k
+          ? (k.value() == Math.rint(k.value()) && Math.abs(k.value()) < 1e15
+              ? Long.toString((long) k.value()) : Double.toString(k.value())) : "…");
+    }
+    return c.method() + "(" + String.join(", ", shown) + ")";
   }
 
   /** The op {@code callee(args...)}, its array result of the given shape (null for a double). */
@@ -142,6 +182,7 @@ public final class CustomCalls {
           return parts;
         })
         .lower((e, n) -> lowerCall(e, n, c, resultShape))
+        .atEntry(resultShape != null && resultShape.isReturned() ? (e, n) -> callAtEntry(e, n, c) : null)
         .notation((a, n) -> c.method() + "(" + String.join(", ", a) + ")")
         .constantArgs(notWrt)
         .callsUserMethod(c.userCall())
@@ -175,7 +216,45 @@ public final class CustomCalls {
         .map(n -> ((Node.Apply) n).op().userCall().shown()).distinct().toList();
   }
 
+  /**
+   * Calls the method at the generated method's start (its arguments are the method's own) and
+   * declares the sizes of what it returned; the call's place then copies that result. Every copy
+   * of the call (a loop body's, recomputed in reverse) shares the one made here.
+   */
+  private static void callAtEntry(Emitter e, Node.Apply n, Callee c) {
+    Dim rows = n.shape().rows();
+    String key = "returned " + rows.param();
+    if (e.recall(key) != null) {
+      return;
+    }
+    String call = c.owner() + "." + c.method() + "(" + String.join(", ", arguments(e, n, c)) + ")";
+    String returned = e.local("returned_" + c.method());
+    String text = rows.param().substring(0, rows.param().lastIndexOf('.'));
+    boolean vector = c.result() == Kind.VECTOR;
+    e.add((vector ? "double[] " : "dev.matgrad.Matrix ") + returned + " = " + call);
+    e.open("if (" + returned + " == null)");
+    e.add("throw new IllegalArgumentException(\"" + e.methodName() + ": " + text
+        + " returned null\")");
+    e.close();
+    if (vector) {
+      e.declareSize(rows, returned + ".length", c.method() + "_length");
+    } else {
+      e.declareSize(rows, returned + ".rows()", c.method() + "_rows");
+      e.declareSize(n.shape().cols(), returned + ".cols()", c.method() + "_cols");
+    }
+    e.remember(key, List.of(vector ? returned : returned + ".data()"));
+  }
+
   private static void lowerCall(Emitter e, Node.Apply n, Callee c, ResultShape resultShape) {
+    List<String> atEntry = resultShape != null && resultShape.isReturned()
+        ? e.recall("returned " + n.shape().rows().param()) : null;
+    if (atEntry != null) {
+      String j = e.fresh("j");
+      e.open(Emitter.loop(j, e.size(n)));
+      e.add(e.ref(n) + "[" + j + "] = " + atEntry.get(0) + "[" + j + "]");
+      e.close();
+      return;
+    }
     String call = c.owner() + "." + c.method() + "(" + String.join(", ", arguments(e, n, c)) + ")";
     if (c.result() == Kind.SCALAR) {
       e.add(e.declare(n) + " = " + call);
@@ -250,7 +329,7 @@ public final class CustomCalls {
       String own = e.parameterObject(a);
       String hint = c.method() + "_" + c.paramNames().get(i);
       out.add(switch (c.paramKinds().get(i)) {
-        case INT, SCALAR -> e.ref(a);
+        case INT, SCALAR -> own != null ? own : e.ref(a);
         case VECTOR -> own != null ? own : exactCopy(e, a, hint);
         case MATRIX -> own != null ? own : "new dev.matgrad.Matrix(" + e.rows(a) + ", " + e.cols(a)
             + ", " + exactCopy(e, a, hint) + ")";

@@ -81,6 +81,9 @@ public final class Resolve {
   /** The method being compiled (not an inlined callee): its generated code makes the calls. */
   private MethodSource top;
 
+  /** The parameters of the method being resolved (a call with only these can be made first). */
+  private final List<Node.Param> methodParams = new ArrayList<>();
+
   private Program program(MethodSource method, List<String> wrt) {
     top = method;
     List<Node.Param> params = new ArrayList<>();
@@ -98,6 +101,7 @@ public final class Resolve {
       };
       Node.Param node = graph.methodParam(p.name(), shape);
       params.add(node);
+      methodParams.add(node);
       scope.put(p.name(), node);
     }
     inlining.push(key(method));
@@ -1269,10 +1273,11 @@ public final class Resolve {
       }
       converted.add(a);
     }
-    String key = callee.owner() + "." + callee.method() + callee.paramKinds();
+    boolean atEntry = !readingShapesOnly && CustomCalls.callableAtEntry(converted, methodParams);
+    String key = callee.owner() + "." + callee.method() + callee.paramKinds() + atEntry;
     Op op = customOps.get(key);
     if (op == null) {
-      op = CustomCalls.callOp(callee, resultShape(callee, call));
+      op = CustomCalls.callOp(callee, resultShape(callee, call, atEntry));
       customOps.put(key, op);
     }
     return graph.apply(op, at(call.origin()), 0, converted);
@@ -1280,9 +1285,12 @@ public final class Resolve {
 
   /**
    * The shape of a custom-rule callee's array result (null for a double): as its body computes
-   * it where matgrad can read the body, else that of its first parameter of the result's kind.
+   * it where matgrad can read the body; else, for a call with the method's own arguments, what
+   * the call returns (the generated code calls it at its start); else that of its first
+   * parameter of the result's kind.
    */
-  private CustomCalls.ResultShape resultShape(CustomCalls.Callee callee, Expr.Call call) {
+  private CustomCalls.ResultShape resultShape(CustomCalls.Callee callee, Expr.Call call,
+      boolean atEntry) {
     if (callee.result() == Kind.SCALAR) {
       return null;
     }
@@ -1290,6 +1298,9 @@ public final class Resolve {
         : shapeFromBody(callee.body());
     if (read != null) {
       return read;
+    }
+    if (atEntry) {
+      return CustomCalls.ResultShape.returned(callee.result());
     }
     int k = callee.firstOfResultKind();
     if (k < 0) {

@@ -306,7 +306,8 @@ final class ProgramGenerator {
 
   /**
    * A method with a {@code @CustomVjp} rule, its value computed by plain loops (not read by
-   * matgrad) and its hand-written rule: x/(1 + x²) entry by entry on a vector or a matrix; Σ log
+   * matgrad) and its hand-written rule: x/(1 + x²) entry by entry on a vector or a matrix (by
+   * loops or by a stream, a body matgrad cannot read); Σ log
    * cosh X (a double); s·sin x with both parameters differentiated; or each row's sum of squares
    * of a Matrix (a double[rows], whose shape matgrad reads from the body). Every parameter is in its
    * wrt, so callers may pass any values. It has no shapes comment: the program model keeps it as
@@ -351,13 +352,18 @@ final class ProgramGenerator {
         params = List.of(new Param("x", array));
         result = array;
         bound = 0.5;
+        // now and then through a stream, a body matgrad cannot read: called with the caller's
+        // own parameter, the result's size is then read from what the call returns
+        String values = chance(0.5)
+            ? "    double[] y = java.util.Arrays.stream(v).map(t -> t / (1 + t * t)).toArray();\n"
+            : "    double[] y = new double[v.length];\n"
+                + "    for (int i = 0; i < v.length; i++) {\n"
+                + "      y[i] = v[i] / (1 + v[i] * v[i]);\n"
+                + "    }\n";
         text = "  @Differentiable\n  @CustomVjp(\"" + rule + "\")\n"
             + "  public static " + java + " " + name + "(" + java + " x) {\n"
             + "    double[] v = " + data + ";\n"
-            + "    double[] y = new double[v.length];\n"
-            + "    for (int i = 0; i < v.length; i++) {\n"
-            + "      y[i] = v[i] / (1 + v[i] * v[i]);\n"
-            + "    }\n"
+            + values
             + "    return " + out + ";\n  }\n\n"
             + "  static void " + rule + "(" + java + " x, double[] gradOut, double[] grad_x) {\n"
             + "    double[] v = " + data + ";\n"
