@@ -64,6 +64,25 @@ class DerivationNotationTest {
           double[] h = matmul(W, v);
           return sumSq(tanh(h));
         }
+
+        @Differentiable
+        static double squares(double[] x) {
+          double s = 0;
+          for (int i = 0; i < x.length; i++) {
+            s += x[i] * x[i];
+          }
+          return s;
+        }
+
+        @Differentiable
+        static double squaresTwice(double[] x, double[] w) {
+          return squares(x) * 2 + dot(w, x);
+        }
+
+        @Differentiable
+        static double logAndSquares(double[] x) {
+          return Math.log(squares(x)) + squares(x);
+        }
         """));
     Class<?> gradients = classLoader(compilation).loadClass("p.NGradients");
     notation = new TreeMap<>();
@@ -73,6 +92,31 @@ class DerivationNotationTest {
         notation.put(m.getName(), Arrays.asList(d.notation()));
       }
     }
+  }
+
+  /** A loop's value is named after its loop, its reverse by the adjoints the reverse starts from. */
+  @Test
+  void aLoopsValueIsNamedWithItsLoop() {
+    assertEquals(List.of("f = s after for (int i = 0; i < x.length; i++)",
+        "∇_x f = (dx by the reverse of for (int i = 0; i < x.length; i++) from ds = 1)", "where",
+        "  s = 0", "  s = s + x[i]²"), notation.get("squaresGrad"));
+    assertEquals(List.of("f = 2 s + wᵀ x",
+        "∇_x f = (dx by the reverse of for (int i = 0; i < x.length; i++) from ds = 2) + w",
+        "∇_w f = x", "where", "  s = 0", "  s = s + x[i]²",
+        "  s = s after for (int i = 0; i < x.length; i++)"), notation.get("squaresTwiceGrad"));
+  }
+
+  /**
+   * Two reverse loops with the same header but different seeds are two terms, not 2 × one; the
+   * two inlined calls' locals are defined once.
+   */
+  @Test
+  void twoLoopsAreNotFoldedIntoOne() {
+    assertEquals(List.of("f = log(s) + s",
+        "∇_x f = (dx by the reverse of for (int i = 0; i < x.length; i++) from ds = 1 / s)"
+            + " + (dx by the reverse of for (int i = 0; i < x.length; i++) from ds = 1)",
+        "where", "  s = 0", "  s = s + x[i]²", "  s = s after for (int i = 0; i < x.length; i++)"),
+        notation.get("logAndSquaresGrad"));
   }
 
   @Test

@@ -99,7 +99,10 @@ final class GradientDoc {
     // A constant factor of an elementwise product is its coefficient: 2 x, not 2 ⊙ x.
     if (product) {
       for (int i = 0; i < 2; i++) {
-        if (isConstant(a.arg(i))) {
+        // (an int constant too, in a product of doubles: inner(x) * 2 is 2 s)
+        boolean constantFactor = isConstant(a.arg(i))
+            || (a.arg(i) instanceof Node.Const && a.shape().kind() != Kind.INT);
+        if (constantFactor) {
           Term other = term(a.arg(1 - i), false);
           return new Term(constantOf(a.arg(i)) * other.coefficient(), other.text(), other.node());
         }
@@ -109,7 +112,7 @@ final class GradientDoc {
       // x + x is 2 x; 2 x + x is 3 x.
       Term left = term(a.arg(0), false);
       Term right = term(a.arg(1), false);
-      if (left.text().equals(right.text())) {
+      if (left.text().equals(right.text()) && left.node() == right.node()) {
         return new Term(left.coefficient() + right.coefficient(), left.text(), left.node());
       }
     }
@@ -254,7 +257,8 @@ final class GradientDoc {
           .orElseThrow();
       lines.put(n.id(), graph.variableNameOf(n) + " = " + shorten(term(n, true).full()));
     }
-    return new ArrayList<>(lines.values());
+    // (each line once: two inlined calls of one method define their locals alike)
+    return new ArrayList<>(new LinkedHashSet<>(lines.values()));
   }
 
   private static String shorten(String s) {

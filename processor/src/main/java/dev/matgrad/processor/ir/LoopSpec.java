@@ -59,6 +59,11 @@ public record LoopSpec(int carried, String comparison, boolean reversed, boolean
     return loop.arg(2);
   }
 
+  /** The position among a loop node's arguments of carried value k's initial value. */
+  public static int initArgument(int k) {
+    return BOUNDS + k;
+  }
+
   public Node init(Node.Apply loop, int k) {
     return loop.arg(BOUNDS + k);
   }

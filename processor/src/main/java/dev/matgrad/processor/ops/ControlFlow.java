@@ -134,17 +134,38 @@ public final class ControlFlow {
         .lower((e, n) -> {
           throw new IllegalStateException("a loop is written by the code generator");
         })
-        .notation((a, n) -> spec.header())
+        .notation((a, n) -> {
+          // A reverse loop shows the adjoints it starts from (what makes two of them differ).
+          List<String> seeds = new java.util.ArrayList<>();
+          for (int k = 0; spec.reversed() && k < spec.carried(); k++) {
+            if (!isZero(n.arg(LoopSpec.initArgument(k)))) {
+              seeds.add(spec.param(n, k).name() + " = " + a[LoopSpec.initArgument(k)]);
+            }
+          }
+          return spec.header() + (seeds.isEmpty() ? "" : " from " + String.join(", ", seeds));
+        })
         .loop(spec)
         .build();
   }
 
-  /** The value carried k (the flags) of a loop, after its last iteration. */
+  /**
+   * The value carried k (the flags) of a loop, after its last iteration. Its notation names the
+   * value and its loop, {@code s after for (int i = 0; i < n; i++)}; a reverse loop's,
+   * {@code dx by the reverse of for (…)}: the loop's body is in the "where" lines.
+   */
   public static final Op LOOP_RESULT = Op.builder("LOOP_RESULT", Op.Category.OTHER)
       .lower((e, n) -> {
         throw new IllegalStateException("a loop's result is bound by the code generator");
       })
-      .notation((a, n) -> a[0])
+      .notation((a, n) -> {
+        Node.Apply loop = (Node.Apply) n.arg(0);
+        LoopSpec spec = loop.op().loop();
+        String carried = spec.param(loop, n.flags()).name();
+        // (in parentheses where it names what it starts from, so that a sum of two reads as one)
+        return spec.reversed() ? (a[0].equals(spec.header()) ? "" : "(") + carried
+            + " by the reverse of " + a[0] + (a[0].equals(spec.header()) ? "" : ")")
+            : carried + " after " + spec.header();
+      })
       .build();
 
   public static Node result(Graph g, Node loop, int k, Shape shape) {
