@@ -653,20 +653,42 @@ final class ProgramChecker {
           return true;
         }
       }
-      int axes = 0;
+      for (double[][] dir : axisDirections(64)) {
+        if (jumpsAlong(dir)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** The unit directions along the first {@code limit} input entries, one entry each. */
+    private List<double[][]> axisDirections(int limit) {
+      List<double[][]> dirs = new ArrayList<>();
       for (int i = 0; i < values.length; i++) {
-        for (int j = 0; values[i] != null && j < values[i].length && axes < 64; j++, axes++) {
+        for (int j = 0; values[i] != null && j < values[i].length && dirs.size() < limit; j++) {
           double[][] dir = new double[values.length][];
           for (int k = 0; k < values.length; k++) {
             dir[k] = values[k] == null ? null : new double[values[k].length];
           }
           dir[i][j] = 1;
-          if (jumpsAlong(dir)) {
-            return true;
+          dirs.add(dir);
+        }
+      }
+      return dirs;
+    }
+
+    /** The inputs moved by h · dir. */
+    private double[][] moved(double[][] dir, double h) {
+      double[][] out = new double[values.length][];
+      for (int i = 0; i < values.length; i++) {
+        if (values[i] != null) {
+          out[i] = values[i].clone();
+          for (int j = 0; j < out[i].length; j++) {
+            out[i][j] += h * dir[i][j];
           }
         }
       }
-      return false;
+      return out;
     }
 
     /**
@@ -679,16 +701,12 @@ final class ProgramChecker {
       double size = Math.max(1, maxAbs(base));
       for (int k = 0; k < 12; k++) {
         double[][] dir = randomDirection(r);
-        double[][] moved = new double[values.length][];
         for (int i = 0; i < values.length; i++) {
-          if (values[i] != null) {
-            moved[i] = values[i].clone();
-            for (int j = 0; j < moved[i].length; j++) {
-              moved[i][j] += 1e-13 * Math.max(1, Math.abs(moved[i][j])) * dir[i][j];
-            }
+          for (int j = 0; values[i] != null && j < values[i].length; j++) {
+            dir[i][j] *= Math.max(1, Math.abs(values[i][j]));
           }
         }
-        double[] at = f(moved);
+        double[] at = f(moved(dir, 1e-13));
         for (int j = 0; j < at.length; j++) {
           if (Math.abs(at[j] - base[j]) > 1e-9 * size) {
             return true;
@@ -718,31 +736,10 @@ final class ProgramChecker {
       for (int k = 0; k < 20; k++) {
         dirs.add(randomDirection(r));
       }
-      for (int i = 0; i < values.length; i++) {
-        for (int j = 0; values[i] != null && j < values[i].length && dirs.size() < 84; j++) {
-          double[][] dir = new double[values.length][];
-          for (int k = 0; k < values.length; k++) {
-            dir[k] = values[k] == null ? null : new double[values[k].length];
-          }
-          dir[i][j] = 1;
-          dirs.add(dir);
-        }
-      }
+      dirs.addAll(axisDirections(64));
       for (double[][] dir : dirs) {
-        double[][] plus = new double[values.length][];
-        double[][] minus = new double[values.length][];
-        for (int i = 0; i < values.length; i++) {
-          if (values[i] != null) {
-            plus[i] = values[i].clone();
-            minus[i] = values[i].clone();
-            for (int j = 0; j < plus[i].length; j++) {
-              plus[i][j] += h * dir[i][j];
-              minus[i][j] -= h * dir[i][j];
-            }
-          }
-        }
-        double[] a = f(plus);
-        double[] b = f(minus);
+        double[] a = f(moved(dir, h));
+        double[] b = f(moved(dir, -h));
         for (int j = 0; j < base.length; j++) {
           double up = a[j] - base[j];
           double down = base[j] - b[j];
@@ -775,20 +772,8 @@ final class ProgramChecker {
     }
 
     private double spread(double[][] dir, double h) throws ReflectiveOperationException {
-      double[][] plus = new double[values.length][];
-      double[][] minus = new double[values.length][];
-      for (int i = 0; i < values.length; i++) {
-        if (values[i] != null) {
-          plus[i] = values[i].clone();
-          minus[i] = values[i].clone();
-          for (int j = 0; j < plus[i].length; j++) {
-            plus[i][j] += h * dir[i][j];
-            minus[i][j] -= h * dir[i][j];
-          }
-        }
-      }
-      double[] a = f(plus);
-      double[] b = f(minus);
+      double[] a = f(moved(dir, h));
+      double[] b = f(moved(dir, -h));
       double most = 0;
       for (int k = 0; k < a.length; k++) {
         most = Math.max(most, Math.abs(a[k] - b[k]));
