@@ -264,6 +264,62 @@ class ControlFlowGradientTest {
     GradCheck.of(LoopsSecondOrder.class, "jumps").check(in.vector(n));
   }
 
+  /**
+   * Accumulator loops whose forward loop accumulates the adjoint (no reverse loop), and near
+   * misses reversed as before: gradients, VJPs, JVPs and Jacobians against central differences,
+   * fHvp and fHessian against differences of fGrad.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {971, 972, 973})
+  void preaccumulatedLoops(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(1, 7);
+    for (String name : new String[] {"twoSums", "productOfSums", "logSumExp", "pairsAndSelf",
+        "productOfInnerSums", "selfReading"}) {
+      double[] x = in.vector(n);
+      if (name.equals("productOfInnerSums")) {
+        for (int i = 0; i < n; i++) {
+          x[i] *= 0.5;
+        }
+      }
+      GradientChecker.of(PreaccumulatedLoops.class, name).check(x);
+      GradCheck.of(PreaccumulatedLoops.class, name).check(x);
+    }
+    double[] spread = new double[n];
+    for (int i = 0; i < n; i++) {
+      spread[i] = 3 * in.scalar();
+    }
+    GradientChecker.of(PreaccumulatedLoops.class, "branchedUpdates").check(spread, in.scalar());
+    GradCheck.of(PreaccumulatedLoops.class, "branchedUpdates").check(spread, in.scalar());
+    GradientChecker.of(PreaccumulatedLoops.class, "weightedEntries")
+        .check(in.matrix(in.dim(1, 4), in.dim(1, 4)), in.vector(in.dim()));
+    GradientChecker.of(PreaccumulatedLoops.class, "scaledBySum").check(in.vector(n));
+  }
+
+  @Test
+  void aPreaccumulatedTermThatOverflowsWhereItsSeedIsZeroContributesZero() {
+    double[] grad = new double[2];
+    assertEquals(801.0, PreaccumulatedLoopsGradients.unusedWhenLargeGrad(
+        new double[] {800, 1}, 1.0, grad));
+    assertArrayEquals(new double[] {1, 1}, grad);
+    assertEquals(Double.POSITIVE_INFINITY, PreaccumulatedLoopsGradients.unusedWhenLargeGrad(
+        new double[] {800, 1}, -1.0, grad));
+    assertEquals(Double.POSITIVE_INFINITY, grad[0]);
+    assertEquals(Math.E, grad[1], 1e-15);
+  }
+
+  @Test
+  void logSumExpGradientIsTheSoftmax() {
+    double[] x = {0.5, -1, 2};
+    double[] grad = new double[3];
+    double value = PreaccumulatedLoopsGradients.logSumExpGrad(x, grad);
+    double total = Math.exp(0.5) + Math.exp(-1) + Math.exp(2);
+    assertEquals(Math.log(total), value, 1e-15);
+    for (int i = 0; i < 3; i++) {
+      assertEquals(Math.exp(x[i]) / total, grad[i], 1e-15);
+    }
+  }
+
   @Test
   void aBreakStopsTheLoopAndItsDerivative() {
     double[] x = {1, 2, -1, 3};

@@ -75,6 +75,20 @@ class DerivationNotationTest {
         }
 
         @Differentiable
+        static double product(double[] x) {
+          double p = 1;
+          for (int i = 0; i < x.length; i++) {
+            p *= x[i];
+          }
+          return p;
+        }
+
+        @Differentiable
+        static double productTwice(double[] x) {
+          return Math.log(product(x)) + product(x);
+        }
+
+        @Differentiable
         static double squaresTwice(double[] x, double[] w) {
           return squares(x) * 2 + dot(w, x);
         }
@@ -94,29 +108,41 @@ class DerivationNotationTest {
     }
   }
 
-  /** A loop's value is named after its loop, its reverse by the adjoints the reverse starts from. */
+  /**
+   * A loop's value is named after its loop; an adjoint accumulated as the loop runs after the
+   * loop too (scaled by the seed where the seed is known only afterwards); a reverse loop by the
+   * adjoints it starts from.
+   */
   @Test
   void aLoopsValueIsNamedWithItsLoop() {
     assertEquals(List.of("f = s after for (int i = 0; i < x.length; i++)",
-        "∇_x f = (dx by the reverse of for (int i = 0; i < x.length; i++) from ds = 1)", "where",
+        "∇_x f = (dx accumulated in for (int i = 0; i < x.length; i++))", "where",
         "  s = 0", "  s = s + x[i]²"), notation.get("squaresGrad"));
     assertEquals(List.of("f = 2 s + wᵀ x",
-        "∇_x f = (dx by the reverse of for (int i = 0; i < x.length; i++) from ds = 2) + w",
+        "∇_x f = 2 (dx accumulated in for (int i = 0; i < x.length; i++)) + w",
         "∇_w f = x", "where", "  s = 0", "  s = s + x[i]²",
         "  s = s after for (int i = 0; i < x.length; i++)"), notation.get("squaresTwiceGrad"));
+    assertEquals(List.of("f = p after for (int i = 0; i < x.length; i++)",
+        "∇_x f = (dx by the reverse of for (int i = 0; i < x.length; i++) from dp = 1)", "where",
+        "  p = 1", "  p = p x[i]"), notation.get("productGrad"));
   }
 
   /**
-   * Two reverse loops with the same header but different seeds are two terms, not 2 × one; the
-   * two inlined calls' locals are defined once.
+   * Two loops with the same header but different seeds are two terms, not 2 × one; the two
+   * inlined calls' locals are defined once.
    */
   @Test
   void twoLoopsAreNotFoldedIntoOne() {
     assertEquals(List.of("f = log(s) + s",
-        "∇_x f = (dx by the reverse of for (int i = 0; i < x.length; i++) from ds = 1 / s)"
-            + " + (dx by the reverse of for (int i = 0; i < x.length; i++) from ds = 1)",
+        "∇_x f = (1 / s) (dx accumulated in for (int i = 0; i < x.length; i++))"
+            + " + (dx accumulated in for (int i = 0; i < x.length; i++))",
         "where", "  s = 0", "  s = s + x[i]²", "  s = s after for (int i = 0; i < x.length; i++)"),
         notation.get("logAndSquaresGrad"));
+    assertEquals(List.of("f = log(p) + p",
+        "∇_x f = (dx by the reverse of for (int i = 0; i < x.length; i++) from dp = 1 / p)"
+            + " + (dx by the reverse of for (int i = 0; i < x.length; i++) from dp = 1)",
+        "where", "  p = 1", "  p = p x[i]", "  p = p after for (int i = 0; i < x.length; i++)"),
+        notation.get("productTwiceGrad"));
   }
 
   @Test

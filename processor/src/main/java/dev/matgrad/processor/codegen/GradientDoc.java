@@ -51,7 +51,7 @@ final class GradientDoc {
       if (coefficient == -1) {
         return "−" + Notation.paren(text);
       }
-      return number(coefficient) + " " + Notation.factorOperand(text);
+      return Notation.number(coefficient) + " " + Notation.factorOperand(text);
     }
   }
 
@@ -84,7 +84,7 @@ final class GradientDoc {
       return new Term(1, p == program.seed() ? "ḡ" : p.name(), n);
     }
     if (n instanceof Node.Const c) {
-      return new Term(1, number(c.value()), n);
+      return new Term(1, Notation.number(c.value()), n);
     }
     Node.Apply a = (Node.Apply) n;
     // Users' locals, and the adjoints of named values (dh), are shown by name and defined below;
@@ -243,10 +243,6 @@ final class GradientDoc {
       }
     }
     return text.substring(0, text.length() - 2);
-  }
-
-  private static String number(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
   }
 
   /** "where" lines for every named value the printed expressions used, in program order. */

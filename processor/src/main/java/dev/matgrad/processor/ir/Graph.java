@@ -126,6 +126,22 @@ public final class Graph {
     return n;
   }
 
+  /** A parameter or constant of graph {@code from} made anew in this one. */
+  public Node copyLeaf(Graph from, Node leaf) {
+    if (leaf instanceof Node.Param param) {
+      return from.isMethodParameter(param) ? methodParam(param.name(), param.shape())
+          : param(param.name(), param.shape());
+    }
+    Node.Const c = (Node.Const) leaf;
+    return c.shape().kind() == Kind.INT ? intConstant((int) c.value()) : constant(c.value());
+  }
+
+  /** The op of {@code a} applied to {@code args} (its shape given where the op's is). */
+  public Node copy(Node.Apply a, List<Node> args) {
+    return a.op().hasExplicitShape() ? applyShapedFlagged(a.op(), args, a.flags(), a.shape())
+        : apply(a.op(), a.origin(), a.flags(), args);
+  }
+
   /** The nodes {@code roots} are computed from, themselves included. */
   public static Set<Node> reachable(Collection<? extends Node> roots) {
     Set<Node> seen = new HashSet<>();

@@ -18,10 +18,15 @@ import java.util.List;
  * @param reversed whether the indices run backwards (an adjoint loop)
  * @param conditional whether it is a while loop, which runs while its condition holds
  * @param header the loop as written, for comments in generated code
+ * @param values how many of the carried values are the loop's own; those after them are the
+ *     adjoints a preaccumulated loop adds into as it runs (see the reverse-mode pass)
  */
 public record LoopSpec(int carried, String comparison, boolean reversed, boolean conditional,
-    String header) {
+    String header, int values) {
   public LoopSpec {
+    if (values > carried) {
+      throw new IllegalArgumentException(values + " values of " + carried);
+    }
     if (!List.of("<", "<=", ">", ">=").contains(comparison)) {
       throw new IllegalArgumentException(comparison);
     }
@@ -32,17 +37,27 @@ public record LoopSpec(int carried, String comparison, boolean reversed, boolean
 
   /** A counted loop. */
   public LoopSpec(int carried, String comparison, boolean reversed, String header) {
-    this(carried, comparison, reversed, false, header);
+    this(carried, comparison, reversed, false, header, carried);
   }
 
   /** A while loop. */
   public static LoopSpec whileLoop(int carried, String header) {
-    return new LoopSpec(carried, "<", false, true, header);
+    return new LoopSpec(carried, "<", false, true, header, carried);
   }
 
   /** The same kind of loop carrying another number of values (a derivative's loop). */
   public LoopSpec carrying(int values) {
-    return new LoopSpec(values, comparison, reversed, conditional, header);
+    return new LoopSpec(values, comparison, reversed, conditional, header, values);
+  }
+
+  /** This loop carrying, after its own values, {@code adjoints} accumulated adjoints. */
+  public LoopSpec accumulating(int adjoints) {
+    return new LoopSpec(carried + adjoints, comparison, reversed, conditional, header, carried);
+  }
+
+  /** Whether carried value k is an adjoint the loop accumulates as it runs. */
+  public boolean accumulates(int k) {
+    return k >= values;
   }
 
   private static final int BOUNDS = 3;

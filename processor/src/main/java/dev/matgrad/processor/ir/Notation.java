@@ -4,6 +4,11 @@ package dev.matgrad.processor.ir;
 public final class Notation {
   private Notation() {}
 
+  /** A number as the notation shows it: an integral value without a fraction (2, not 2.0). */
+  public static String number(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+  }
+
   /** Wraps a compound expression in parentheses so it reads as one operand. */
   public static String paren(String s) {
     if (s.indexOf(' ') < 0 || isWrapped(s) || isCall(s)) {

@@ -34,6 +34,12 @@ public final class Arithmetic {
   /** Hadamard product, scalar·array ({@code scale}) and scalar product, in one op. */
   public static final Op MUL = Rules.intArithmetic("MUL", false,
           (g, n) -> List.of(n.arg(1), n.arg(0)))
+      // A square's adjoint is (ḡ + ḡ) a: one product, its doubling shared by every square the
+      // same adjoint reaches (dx² + dy² + dz²), where ḡ a + ḡ a takes two per square.
+      .vjp((g, n, grad) -> n.arg(0) == n.arg(1)
+          ? Arrays.asList(g.apply(Arithmetic.MUL, null, g.apply(Arithmetic.ADD, null, grad, grad),
+              n.arg(0)), null)
+          : Arrays.asList(Rules.times(g, false, grad, n.arg(1)), Rules.times(g, false, grad, n.arg(0))))
       .signatures("mul(double[],double[])", "mul(Matrix,Matrix)", "scale(double,double[])",
           "scale(double,Matrix)", "mul(double[],double)", "mul(double,double[])",
           "mul(Matrix,double)", "mul(double,Matrix)")
@@ -77,8 +83,12 @@ public final class Arithmetic {
       .build();
 
   public static final Op DIV = Rules.intArithmetic("DIV", true,
-          (g, n) -> List.of(g.apply(Arithmetic.DIV, null, g.constant(1.0), n.arg(1)),
-              g.apply(Arithmetic.NEG, null, g.apply(Arithmetic.DIV, null, n, n.arg(1)))))
+          (g, n) -> {
+            // ∂/∂b (a / b) = −(a / b) · (1 / b): one division serves both (for 1 / b, none more)
+            Node reciprocal = g.apply(Arithmetic.DIV, null, g.constant(1.0), n.arg(1));
+            return List.of(reciprocal, g.apply(Arithmetic.NEG, null,
+                g.apply(Arithmetic.MUL, null, n, reciprocal)));
+          })
       .signatures("div(double[],double[])", "div(Matrix,Matrix)", "div(double[],double)",
           "div(double,double[])", "div(Matrix,double)", "div(double,Matrix)")
       .formula((e, a) -> a[0] + " / " + a[1])

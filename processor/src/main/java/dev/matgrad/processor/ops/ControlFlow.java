@@ -3,6 +3,7 @@ package dev.matgrad.processor.ops;
 import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.LoopSpec;
 import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.ir.Notation;
 import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.ir.Shape;
 import java.util.Arrays;
@@ -151,7 +152,8 @@ public final class ControlFlow {
   /**
    * The value carried k (the flags) of a loop, after its last iteration. Its notation names the
    * value and its loop, {@code s after for (int i = 0; i < n; i++)}; a reverse loop's,
-   * {@code dx by the reverse of for (…)}: the loop's body is in the "where" lines.
+   * {@code dx by the reverse of for (…)}; an adjoint a loop accumulates as it runs,
+   * {@code dx accumulated in for (…)}: the loop's body is in the "where" lines.
    */
   public static final Op LOOP_RESULT = Op.builder("LOOP_RESULT", Op.Category.OTHER)
       .lower((e, n) -> {
@@ -162,6 +164,9 @@ public final class ControlFlow {
         LoopSpec spec = loop.op().loop();
         String carried = spec.param(loop, n.flags()).name();
         // (in parentheses where it names what it starts from, so that a sum of two reads as one)
+        if (spec.accumulates(n.flags())) {
+          return "(" + carried + " accumulated in " + spec.header() + ")";
+        }
         return spec.reversed() ? (a[0].equals(spec.header()) ? "" : "(") + carried
             + " by the reverse of " + a[0] + (a[0].equals(spec.header()) ? "" : ")")
             : carried + " after " + spec.header();
@@ -199,9 +204,14 @@ public final class ControlFlow {
       .notation((a, n) -> "tape(" + a[0] + ")")
       .build();
 
+  /** {@link #ADD_AT}'s flag: the value is subtracted. */
+  public static final int SUBTRACTS = 1;
+
   /**
    * acc with v added at flat index i: {@code acc[i] += v} (a one-hot added in), into acc's own
-   * storage where nothing else reads acc (an accumulator a loop carries), else into a copy.
+   * storage where nothing else reads acc (an accumulator a loop carries), else into a copy. With
+   * flags {@link #SUBTRACTS}, acc with v subtracted there ({@code acc[i] -= v}): the adjoint of
+   * {@code x[i] - y[j]} read by j adds −ḡ, and simplifying folds that negation in.
    */
   public static final Op ADD_AT = Op.builder("ADD_AT", Op.Category.OTHER)
       .shape((g, args, flags, origin) -> args.get(0).shape())
@@ -212,7 +222,8 @@ public final class ControlFlow {
           e.add(e.ref(n) + "[" + j + "] = " + e.at(n.arg(0), j));
           e.close();
         }
-        String write = e.ref(n) + "[" + e.ref(n.arg(2)) + "] += " + e.ref(n.arg(1));
+        String write = e.ref(n) + "[" + e.ref(n.arg(2)) + "] " + (n.flags() == SUBTRACTS ? "-=" : "+=")
+            + " " + e.ref(n.arg(1));
         if (n.args().size() > 3) {
           e.open("if (" + e.ref(n.arg(3)) + " != 0)");
           e.add(write);
@@ -221,10 +232,14 @@ public final class ControlFlow {
           e.add(write);
         }
       })
-      .notation((a, n) -> a[0] + " + " + a[1] + " e_" + a[2])
-      .vjp((g, n, grad) -> java.util.Arrays.asList(grad, g.apply(dev.matgrad.processor.ops.Elements.ELEMENT,
-          null, 0, n.args().size() > 3 ? List.of(grad, n.arg(2), n.arg(3)) : List.of(grad, n.arg(2))),
-          null, null))
+      .notation((a, n) -> a[0] + (n.flags() == SUBTRACTS ? " − " : " + ") + Notation.paren(a[1])
+          + " e_" + a[2])
+      .vjp((g, n, grad) -> {
+        Node entry = g.apply(Elements.ELEMENT, null, 0,
+            n.args().size() > 3 ? List.of(grad, n.arg(2), n.arg(3)) : List.of(grad, n.arg(2)));
+        return Arrays.asList(grad,
+            n.flags() == SUBTRACTS ? g.apply(Arithmetic.NEG, null, entry) : entry, null, null);
+      })
       .jvp((g, n, t) -> {
         if (t.get(0) == null && t.get(1) == null) {
           return null;
@@ -232,7 +247,16 @@ public final class ControlFlow {
         List<Node> args = new java.util.ArrayList<>(n.args());
         args.set(0, t.get(0) != null ? t.get(0) : Rules.zerosLike(g, n));
         args.set(1, t.get(1) != null ? t.get(1) : g.constant(0.0));
-        return g.apply(ControlFlow.ADD_AT, null, 0, args);
+        return g.apply(ControlFlow.ADD_AT, null, n.flags(), args);
+      })
+      .rewrite((r, n, args, flags) -> {
+        // acc + (−v) e_i is acc − v e_i
+        if (args.get(1) instanceof Node.Apply negated && negated.op() == Arithmetic.NEG) {
+          List<Node> folded = new java.util.ArrayList<>(args);
+          folded.set(1, negated.arg(0));
+          return r.graph().apply(ControlFlow.ADD_AT, null, flags ^ SUBTRACTS, folded);
+        }
+        return null;
       })
       .writesInto()
       .constantArgs(2, 3)

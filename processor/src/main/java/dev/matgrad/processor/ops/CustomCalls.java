@@ -7,6 +7,7 @@ import dev.matgrad.processor.ir.Emitter;
 import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Kind;
 import dev.matgrad.processor.ir.Node;
+import dev.matgrad.processor.ir.Notation;
 import dev.matgrad.processor.ir.Op;
 import dev.matgrad.processor.ir.Shape;
 import java.util.ArrayList;
@@ -157,9 +158,8 @@ public final class CustomCalls {
   private static String callText(List<Node> args, Callee c) {
     List<String> shown = new ArrayList<>();
     for (Node a : args) {
-      shown.add(a instanceof Node.Param p ? p.name() : a instanceof Node.Const k
-          ? (k.value() == Math.rint(k.value()) && Math.abs(k.value()) < 1e15
-              ? Long.toString((long) k.value()) : Double.toString(k.value())) : "…");
+      shown.add(a instanceof Node.Param p ? p.name()
+          : a instanceof Node.Const k ? Notation.number(k.value()) : "…");
     }
     return c.method() + "(" + String.join(", ", shown) + ")";
   }
@@ -227,9 +227,9 @@ public final class CustomCalls {
     if (e.recall(key) != null) {
       return;
     }
-    String call = c.owner() + "." + c.method() + "(" + String.join(", ", arguments(e, n, c)) + ")";
+    String call = callExpression(e, n, c);
     String returned = e.local("returned_" + c.method());
-    String text = rows.param().substring(0, rows.param().lastIndexOf('.'));
+    String text = callText(n.args(), c);
     boolean vector = c.result() == Kind.VECTOR;
     e.add((vector ? "double[] " : "dev.matgrad.Matrix ") + returned + " = " + call);
     e.open("if (" + returned + " == null)");
@@ -248,17 +248,31 @@ public final class CustomCalls {
   private static void lowerCall(Emitter e, Node.Apply n, Callee c, ResultShape resultShape) {
     List<String> atEntry = resultShape != null && resultShape.isReturned()
         ? e.recall("returned " + n.shape().rows().param()) : null;
-    if (atEntry != null) {
-      String j = e.fresh("j");
-      e.open(Emitter.loop(j, e.size(n)));
-      e.add(e.ref(n) + "[" + j + "] = " + atEntry.get(0) + "[" + j + "]");
-      e.close();
+    String returned = atEntry != null ? atEntry.get(0) : returnedChecked(e, n, c, resultShape);
+    if (returned == null) {
       return;
     }
-    String call = c.owner() + "." + c.method() + "(" + String.join(", ", arguments(e, n, c)) + ")";
+    String j = e.fresh("j");
+    e.open(Emitter.loop(j, e.size(n)));
+    e.add(e.ref(n) + "[" + j + "] = " + returned + "[" + j + "]");
+    e.close();
+  }
+
+  /** {@code Owner.method(args)}, the call of the user's method. */
+  private static String callExpression(Emitter e, Node.Apply n, Callee c) {
+    return c.owner() + "." + c.method() + "(" + String.join(", ", arguments(e, n, c)) + ")";
+  }
+
+  /**
+   * Calls the method where the call is and checks the shape of what it returned; returns the
+   * array to copy the result from (null for a double result, declared here).
+   */
+  private static String returnedChecked(Emitter e, Node.Apply n, Callee c,
+      ResultShape resultShape) {
+    String call = callExpression(e, n, c);
     if (c.result() == Kind.SCALAR) {
       e.add(e.declare(n) + " = " + call);
-      return;
+      return null;
     }
     String expected = resultShape.shown(c);
     String returned = e.local("returned_" + c.method());
@@ -282,10 +296,7 @@ public final class CustomCalls {
       e.close();
       returned = returned + ".data()";
     }
-    String j = e.fresh("j");
-    e.open(Emitter.loop(j, size));
-    e.add(e.ref(n) + "[" + j + "] = " + returned + "[" + j + "]");
-    e.close();
+    return returned;
   }
 
   private static void lowerRule(Emitter e, Node.Apply n, Callee c) {

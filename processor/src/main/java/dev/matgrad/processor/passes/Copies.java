@@ -33,8 +33,7 @@ final class Copies {
         for (Node arg : a.args()) {
           args.add(map.getOrDefault(arg, arg));
         }
-        copy = a.op().hasExplicitShape() ? g.applyShapedFlagged(a.op(), args, a.flags(), a.shape())
-            : g.apply(a.op(), a.origin(), a.flags(), args);
+        copy = g.copy(a, args);
       } else {
         continue;
       }

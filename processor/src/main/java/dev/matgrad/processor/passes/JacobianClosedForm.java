@@ -148,9 +148,11 @@ public final class JacobianClosedForm {
 
     /** J(root), null for 0: the blocks of the values root needs, in program order. */
     Block run(Node root) {
-      Set<Node> needed = Graph.reachable(List.of(root));
       // Through ints too: a loop node itself may be one, and what it computes must be seen.
-      Set<Node> active = g.dependents(List.of(x), true);
+      // Slot by slot: what a loop accumulates from values not computed from x (a preaccumulated
+      // adjoint beside the loop's own values) has no block, whatever else the loop computes.
+      Set<Node> active = ReverseMode.activeNodes(g, List.of(x), true);
+      Set<Node> needed = activeBelow(root, active);
       // A copy: the rules add nodes to the graph.
       for (Node v : List.copyOf(g.nodes())) {
         if (v == x || !needed.contains(v) || !active.contains(v)) {
@@ -169,6 +171,19 @@ public final class JacobianClosedForm {
         }
       }
       return root == x ? Block.diag(g.constant(1.0)) : blocks.get(root);
+    }
+
+    /** The active nodes root is computed from through active nodes. */
+    private static Set<Node> activeBelow(Node root, Set<Node> active) {
+      Set<Node> seen = new java.util.HashSet<>();
+      java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>(List.of(root));
+      while (!todo.isEmpty()) {
+        Node n = todo.pop();
+        if (active.contains(n) && seen.add(n) && n instanceof Node.Apply a) {
+          a.args().forEach(todo::push);
+        }
+      }
+      return seen;
     }
 
     Block of(Node v) {
@@ -352,7 +367,7 @@ public final class JacobianClosedForm {
       Block j = of(a.arg(s));
       if (j != null) {
         List<Node> unit = new java.util.ArrayList<>(a.args().subList(s, a.args().size()));
-        unit.set(0, g.constant(1.0));
+        unit.set(0, g.constant(into && a.flags() == ControlFlow.SUBTRACTS ? -1.0 : 1.0));
         Node e = g.applyShaped(Elements.ONE_HOT, unit, a.shape());
         sum = add(sum, Block.dense(g.apply(LinearAlgebra.OUTER, null, j.matrix(), e)), a);
       }

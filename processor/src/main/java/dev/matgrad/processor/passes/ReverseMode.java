@@ -46,7 +46,8 @@ public final class ReverseMode {
     Set<Node> active = activeNodes(forward);
     Regions regions = Regions.of(g);
     Node seedNode = seed == null ? g.constant(1.0) : g.param(seed, forward.output().shape());
-    Walk top = new Walk(forward, active, new HashSet<>(regions.body(null)), false);
+    Map<Node, Node> replaced = new HashMap<>();
+    Walk top = new Walk(forward, active, new HashSet<>(regions.body(null)), false, replaced);
     if (active.contains(forward.output())) {
       top.contribute(forward.output(), seedNode);
     }
@@ -55,7 +56,8 @@ public final class ReverseMode {
     for (Node.Param w : forward.wrt()) {
       gradients.put(w.name(), top.adjoints.get(w));
     }
-    return forward.withGradients(seedNode, gradients);
+    // The loops that preaccumulated their adjoints compute the forward values too.
+    return Replacements.apply(forward.withGradients(seedNode, gradients), replaced);
   }
 
   /** The reverse sweep over the nodes of one region (the method, or a loop body's copy). */
@@ -82,9 +84,13 @@ public final class ReverseMode {
      * iteration.
      */
     final Map<Node, Node> running = new HashMap<>();
+    /** Each loop that preaccumulated its adjoint, and the loop that replaces it. */
+    final Map<Node, Node> replaced;
 
-    Walk(Program program, Set<Node> active, Set<Node> local, boolean loopBody) {
+    Walk(Program program, Set<Node> active, Set<Node> local, boolean loopBody,
+        Map<Node, Node> replaced) {
       this.program = program;
+      this.replaced = replaced;
       this.g = program.graph();
       this.active = active;
       this.local = local;
@@ -215,6 +221,9 @@ public final class ReverseMode {
      * adjoints of its initial values and of what its body reads from outside.
      */
     void reverseLoop(Node.Apply loop, Map<Integer, Node> seeds) {
+      if (preaccumulate(loop, seeds)) {
+        return;
+      }
       LoopSpec spec = loop.op().loop();
       Regions regions = Regions.of(g);
       Node.Param index = g.param(spec.index(loop).name(), spec.index(loop).shape());
@@ -238,7 +247,7 @@ public final class ReverseMode {
       List<Node> body = Copies.body(g, regions, loop, copy, active);
       Set<Node> bodyLocal = new HashSet<>(body);
       bodyLocal.addAll(tapeReads.values());
-      Walk inner = new Walk(program, active, bodyLocal, true);
+      Walk inner = new Walk(program, active, bodyLocal, true, replaced);
       List<Node.Param> params = new ArrayList<>();
       List<Node> inits = new ArrayList<>();
       for (int k : carried) {
@@ -261,21 +270,7 @@ public final class ReverseMode {
         Node a = inner.adjoints.get(tapeReads.get(k));
         results.add(a != null ? a : zeros(spec.param(loop, k)));
       }
-      // The adjoints of values read from outside the body, accumulated over the iterations.
-      // Those that nested reverse loops added into first (their running totals), then the rest.
-      Set<Node> outsideSet = new LinkedHashSet<>(inner.accumulators.keySet());
-      outsideSet.addAll(inner.captured.keySet());
-      List<Node> outside = new ArrayList<>(outsideSet);
-      for (Node c : outside) {
-        Node.Param acc = inner.accumulator(c);
-        params.add(acc);
-        inits.add(threads(c) ? running.getOrDefault(c, accumulator(c)) : zeros(c));
-        Node total = inner.running.getOrDefault(c, acc);
-        for (Node part : inner.captured.getOrDefault(c, List.of())) {
-          total = add(total, part);
-        }
-        results.add(total);
-      }
+      List<Node> outside = accumulate(inner, true, params, inits, results);
       LoopSpec reversed = new LoopSpec(params.size(), spec.comparison(), true, spec.header());
       // A while loop's reverse runs its recorded number of iterations, indices 0.. backwards.
       Node end = spec.conditional() ? ControlFlow.trips(g, loop) : LoopSpec.end(loop);
@@ -297,6 +292,255 @@ public final class ReverseMode {
           contribute(c, result);
         }
       }
+    }
+
+    /**
+     * The adjoints of values a loop body's walk {@code inner} read from outside the body,
+     * accumulated over the iterations: a carried accumulator each (its parameter, initial value
+     * and value after an iteration appended to the lists), those nested loops added into first
+     * (their running totals), then the rest. Where {@code continueTotals}, an accumulator starts
+     * from this walk's running total of the value (an enclosing loop's), else from zeros.
+     * Returns the outside values, in the order of their accumulators.
+     */
+    private List<Node> accumulate(Walk inner, boolean continueTotals, List<Node.Param> params,
+        List<Node> inits, List<Node> results) {
+      Set<Node> outsideSet = new LinkedHashSet<>(inner.accumulators.keySet());
+      outsideSet.addAll(inner.captured.keySet());
+      List<Node> outside = new ArrayList<>(outsideSet);
+      for (Node c : outside) {
+        Node.Param acc = inner.accumulator(c);
+        params.add(acc);
+        inits.add(continueTotals && threads(c) ? running.getOrDefault(c, accumulator(c)) : zeros(c));
+        Node total = inner.running.getOrDefault(c, acc);
+        for (Node part : inner.captured.getOrDefault(c, List.of())) {
+          total = add(total, part);
+        }
+        results.add(total);
+      }
+      return outside;
+    }
+
+    /**
+     * Preaccumulates an accumulator loop. When every carried value with an adjoint is updated as
+     * p + terms (or p − terms, on either side of a branch, or by an inner loop that continues the
+     * sum), where the terms read no carried value, the adjoint of p is the same in every
+     * iteration: its seed. The forward loop then also runs its body's adjoint from that seed and
+     * adds what it gives the values it reads from outside into accumulators it carries: there is
+     * no reverse loop, no tape and no recomputed body (the way a hand-written adjoint accumulates
+     * value and gradient in one pass). A seed computed from the loop's own result (ds = 1 / s for
+     * log(s)) is not known while the loop runs: with one carried value, its body's adjoint starts
+     * from 1 and the accumulators are scaled by the seed afterwards. Returns false, building
+     * nothing, where the loop is not of that form.
+     */
+    boolean preaccumulate(Node.Apply loop, Map<Integer, Node> seeds) {
+      LoopSpec spec = loop.op().loop();
+      if (spec.conditional() || spec.reversed() || !usefulSlots(loop, seeds).equals(seeds.keySet())) {
+        return false;
+      }
+      Map<Node, Integer> uses = usesOutsideLoopHeaders();
+      Set<Node> carried = activeParams(loop);
+      for (int k : seeds.keySet()) {
+        Node.Param p = spec.param(loop, k);
+        if (p.shape().kind() != Kind.SCALAR
+            || !plusTerms(spec.result(loop, k), p, carried, uses)) {
+          return false;
+        }
+      }
+      boolean seedsKnown = seeds.values().stream().noneMatch(s -> reaches(s, loop));
+      if (!seedsKnown && seeds.size() != 1) {
+        return false;
+      }
+      // One seed at the top of the method scales the accumulated adjoint once, afterwards, where
+      // the derivation shows it; in a loop's body a known seed is used as the body runs, so that
+      // the accumulators continue the enclosing loop's totals.
+      Node only = seeds.size() == 1 ? seeds.values().iterator().next() : null;
+      boolean scaled = !seedsKnown || (only != null && accumulators == null
+          && !(only instanceof Node.Const c && c.value() == 1.0));
+      boolean seeded = !scaled;
+      Regions regions = Regions.of(g);
+      Node.Param index = g.param(spec.index(loop).name(), spec.index(loop).shape());
+      Map<Node, Node> copy = new HashMap<>();
+      copy.put(spec.index(loop), index);
+      List<Node.Param> params = new ArrayList<>();
+      for (int k = 0; k < spec.carried(); k++) {
+        Node.Param p = spec.param(loop, k);
+        Node.Param fresh = g.param(p.name(), p.shape());
+        g.inheritNames(g, p, fresh);
+        copy.put(p, fresh);
+        params.add(fresh);
+        if (active.contains(p)) {
+          active.add(fresh);
+        }
+      }
+      List<Node> body = Copies.body(g, regions, loop, copy, active);
+      Set<Node> bodyLocal = new HashSet<>(body);
+      bodyLocal.addAll(params);
+      Walk inner = new Walk(program, active, bodyLocal, true, replaced);
+      List<Node> inits = new ArrayList<>();
+      List<Node> results = new ArrayList<>();
+      for (int k = 0; k < spec.carried(); k++) {
+        inits.add(spec.init(loop, k));
+        results.add(copy.getOrDefault(spec.result(loop, k), spec.result(loop, k)));
+        if (seeds.containsKey(k)) {
+          inner.contribute(results.get(k), seeded ? seeds.get(k) : g.constant(1.0));
+        }
+      }
+      inner.run(Copies.direct(g, body));
+      // (a total scaled afterwards starts from zero)
+      List<Node> outside = accumulate(inner, seeded, params, inits, results);
+      Node fused = g.apply(ControlFlow.loop(spec.accumulating(params.size() - spec.carried())), loop.origin(), 0,
+          LoopSpec.args(LoopSpec.start(loop), LoopSpec.end(loop), LoopSpec.step(loop), inits,
+              results, index, params));
+      if (reaches(fused, loop)) {
+        // what it reads (a seed, a running total) is computed from this loop's forward values:
+        // replacing the loop by one reading them would be circular
+        return false;
+      }
+      replaced.put(loop, fused);
+      for (int k : seeds.keySet()) {
+        if (active.contains(spec.init(loop, k))) {
+          contribute(spec.init(loop, k), seeds.get(k));
+        }
+      }
+      Node scale = seeded ? null : only;
+      int slot = spec.carried();
+      for (Node c : outside) {
+        Node total = ControlFlow.result(g, fused, slot++, c.shape());
+        if (scale != null) {
+          total = g.apply(Arithmetic.SAFE_MUL, null, scale, total);
+        }
+        if (threads(c)) {
+          running.put(c, scale == null ? total
+              : add(running.getOrDefault(c, accumulator(c)), total));
+        } else {
+          contribute(c, total);
+        }
+      }
+      return true;
+    }
+
+    /**
+     * Whether {@code n} is {@code p} plus terms that read none of {@code carried}, with p and
+     * every value in between read only on the way to n: then n's adjoint is p's.
+     */
+    boolean plusTerms(Node n, Node p, Set<Node> carried, Map<Node, Integer> uses) {
+      Map<Node, Integer> links = new HashMap<>();
+      if (!chain(n, p, carried, links)) {
+        return false;
+      }
+      links.put(p, links.getOrDefault(p, 0));
+      for (Map.Entry<Node, Integer> link : links.entrySet()) {
+        if (link.getKey() != n && !link.getValue().equals(uses.getOrDefault(link.getKey(), 0))) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** Follows n down to p, counting in {@code links} how often each value is read on the way. */
+    private boolean chain(Node n, Node p, Set<Node> carried, Map<Node, Integer> links) {
+      if (n == p) {
+        return true;
+      }
+      if (!(n instanceof Node.Apply a) || !active.contains(n)) {
+        return false;
+      }
+      if (a.op() == Arithmetic.ADD || a.op() == Arithmetic.SUB) {
+        boolean first = reads(a.arg(0), Set.of(p));
+        boolean second = reads(a.arg(1), Set.of(p));
+        if (first == second || (second && a.op() == Arithmetic.SUB)) {
+          return false;
+        }
+        Node link = first ? a.arg(0) : a.arg(1);
+        links.merge(link, 1, Integer::sum);
+        return !reads(first ? a.arg(1) : a.arg(0), carried) && chain(link, p, carried, links);
+      }
+      if (a.op() == ControlFlow.SELECT) {
+        links.merge(a.arg(1), 1, Integer::sum);
+        links.merge(a.arg(2), 1, Integer::sum);
+        return !reads(a.arg(0), carried) && chain(a.arg(1), p, carried, links)
+            && chain(a.arg(2), p, carried, links);
+      }
+      if (ControlFlow.isLoopResult(a)) {
+        Node.Apply inner = (Node.Apply) a.arg(0);
+        LoopSpec spec = inner.op().loop();
+        int k = a.flags();
+        if (spec.conditional() || spec.reversed()) {
+          return false;
+        }
+        links.merge(inner, 1, Integer::sum);
+        links.merge(spec.init(inner, k), 1, Integer::sum);
+        links.merge(spec.result(inner, k), 0, Integer::sum);
+        Set<Node> within = new HashSet<>(carried);
+        within.addAll(activeParams(inner));
+        Node.Param q = spec.param(inner, k);
+        links.merge(q, 0, Integer::sum);
+        return chain(spec.init(inner, k), p, carried, links)
+            && chain(spec.result(inner, k), q, within, links);
+      }
+      return false;
+    }
+
+    /**
+     * Whether {@code n} is computed from {@code target}, reading each replaced loop as the loop
+     * that replaces it.
+     */
+    private boolean reaches(Node n, Node target) {
+      Set<Node> seen = new HashSet<>();
+      java.util.ArrayDeque<Node> todo = new java.util.ArrayDeque<>();
+      todo.push(n);
+      while (!todo.isEmpty()) {
+        Node m = todo.pop();
+        if (m == target) {
+          return true;
+        }
+        if (seen.add(m)) {
+          if (replaced.containsKey(m)) {
+            todo.push(replaced.get(m));
+          }
+          if (m instanceof Node.Apply a) {
+            a.args().forEach(todo::push);
+          }
+        }
+      }
+      return false;
+    }
+
+    /** Whether n is computed from any of {@code params}. */
+    private static boolean reads(Node n, Set<Node> params) {
+      Set<Node> below = Graph.reachable(List.of(n));
+      return params.stream().anyMatch(below::contains);
+    }
+
+    /** The carried values of {@code loop} that depend on a wrt parameter. */
+    private Set<Node> activeParams(Node.Apply loop) {
+      LoopSpec spec = loop.op().loop();
+      Set<Node> params = new HashSet<>();
+      for (int k = 0; k < spec.carried(); k++) {
+        if (active.contains(spec.param(loop, k))) {
+          params.add(spec.param(loop, k));
+        }
+      }
+      return params;
+    }
+
+    /**
+     * How many times each node is read, a loop's reads of its own parameters and body results
+     * not counted (the loop itself is not a use of what it carries).
+     */
+    private Map<Node, Integer> usesOutsideLoopHeaders() {
+      Map<Node, Integer> uses = new HashMap<>();
+      for (Node n : g.nodes()) {
+        if (n instanceof Node.Apply a) {
+          LoopSpec spec = a.op().loop();
+          for (int i = 0; i < a.args().size(); i++) {
+            if (spec == null || !(spec.isOwnParam(i) || spec.isResult(i))) {
+              uses.merge(a.arg(i), 1, Integer::sum);
+            }
+          }
+        }
+      }
+      return uses;
     }
 
     /**
@@ -335,14 +579,22 @@ public final class ReverseMode {
    * loop carries is active if its initial value or its value after an iteration is.
    */
   static Set<Node> activeNodes(Program p) {
-    Graph g = p.graph();
-    Set<Node> sources = new HashSet<>(p.wrt());
+    return activeNodes(p.graph(), p.wrt(), false);
+  }
+
+  /**
+   * The nodes computed from {@code wrt}, a loop's values slot by slot (a value it carries is
+   * computed from wrt if its initial value or its value after an iteration is); ints only where
+   * {@code throughInts} (a size depends on an array's shape, not its values).
+   */
+  static Set<Node> activeNodes(Graph g, List<? extends Node> wrt, boolean throughInts) {
+    Set<Node> sources = new HashSet<>(wrt);
     while (true) {
       Set<Node> active = new HashSet<>();
       for (Node n : g.nodes()) {
         if (sources.contains(n)) {
           active.add(n);
-        } else if (n instanceof Node.Apply a && a.shape().kind() != Kind.INT) {
+        } else if (n instanceof Node.Apply a && (throughInts || a.shape().kind() != Kind.INT)) {
           if (ControlFlow.isLoopResult(a) || ControlFlow.isTapeRead(a)) {
             // a loop's value after it, or as its reverse loop reads it back
             Node.Apply loop = (Node.Apply) a.arg(0);
@@ -360,7 +612,7 @@ public final class ReverseMode {
           LoopSpec spec = loop.op().loop();
           for (int k = 0; k < spec.carried(); k++) {
             Node.Param param = spec.param(loop, k);
-            if (param.shape().kind() != Kind.INT && !sources.contains(param)
+            if ((throughInts || param.shape().kind() != Kind.INT) && !sources.contains(param)
                 && (active.contains(spec.init(loop, k)) || active.contains(spec.result(loop, k)))) {
               sources.add(param);
               changed = true;

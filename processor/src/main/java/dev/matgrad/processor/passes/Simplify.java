@@ -55,18 +55,14 @@ public final class Simplify implements Op.Rewriter {
         continue;
       }
       Node m;
-      if (n instanceof Node.Param param) {
-        m = from.isMethodParameter(param) ? to.methodParam(param.name(), param.shape())
-            : to.param(param.name(), param.shape());
-      } else if (n instanceof Node.Const c) {
-        m = c.shape().kind() == Kind.INT ? to.intConstant((int) c.value()) : to.constant(c.value());
-      } else {
-        Node.Apply a = (Node.Apply) n;
+      if (n instanceof Node.Apply a) {
         List<Node> args = new ArrayList<>();
         for (Node arg : a.args()) {
           args.add(mapped.get(arg));
         }
         m = simplify(a, args);
+      } else {
+        m = to.copyLeaf(from, n);
       }
       to.inheritNames(from, n, m);
       mapped.put(n, m);
@@ -104,10 +100,7 @@ public final class Simplify implements Op.Rewriter {
     if (rewritten != null) {
       return rewritten;
     }
-    if (op.hasExplicitShape()) {
-      return to.applyShapedFlagged(op, args, a.flags(), a.shape());
-    }
-    return to.apply(op, a.origin(), a.flags(), args);
+    return to.copy(a, args);
   }
 
   private Node elementwise(Node.Apply a, List<Node> args) {
