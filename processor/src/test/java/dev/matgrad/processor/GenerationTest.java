@@ -249,6 +249,56 @@ class GenerationTest {
     }
 
     @Test
+    void theReadmeShowsTheGeneratedLoopsAsTheyAre() throws Exception {
+      // "How it works" quotes the loops of fGrad for Rosenbrock and a product, with the comments
+      // that name each value trimmed; regenerate them there when the generated code changes.
+      JavaFileObject loops = file("demo.Loops", """
+          package demo;
+
+          import dev.matgrad.Differentiable;
+
+          public final class Loops {
+            @Differentiable
+            public static double rosenbrock(double[] x) {
+              double s = 0;
+              for (int i = 0; i < x.length - 1; i++) {
+                double a = x[i + 1] - x[i] * x[i];
+                double b = 1 - x[i];
+                s += 100 * a * a + b * b;
+              }
+              return s;
+            }
+
+            @Differentiable
+            public static double product(double[] x) {
+              double p = 1;
+              for (int i = 0; i < x.length; i++) {
+                p *= x[i];
+              }
+              return p;
+            }
+          }
+          """);
+      String text = assertCleanGeneratedSource(compile(loops), "demo.LoopsGradients");
+      String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+      for (String[] method : new String[][] {{"rosenbrock", "double s_2 = s;"},
+          {"product", "double p_2 = p;"}}) {
+        int start = text.indexOf("public static double " + method[0]
+            + "Grad(double[] x, double[] grad_x, Workspace workspace)");
+        String body = text.substring(text.indexOf(method[1], start),
+            text.indexOf("\n  }\n", start));
+        StringBuilder quoted = new StringBuilder();
+        for (String line : body.split("\n")) {
+          if (!line.trim().matches("// \\w+ = .*")) {
+            quoted.append(line.replaceFirst("^    ", "")).append('\n');
+          }
+        }
+        assertTrue(readme.contains(quoted.toString().trim()),
+            "README.md's " + method[0] + " loop differs from the generated one, which is now:\n" + quoted);
+      }
+    }
+
+    @Test
     void everyGeneratedMethodCarriesItsDerivationAtRunTime() throws Exception {
       ClassLoader loader = classLoader(compile(LOSSES));
       Class<?> gradients = loader.loadClass("demo.LossesGradients");
