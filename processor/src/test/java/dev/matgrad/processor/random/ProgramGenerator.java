@@ -577,8 +577,14 @@ final class ProgramGenerator {
       String types = String.join(",", params.stream().map(p -> p.type().java()).toList());
       String outputs = ",double[]".repeat(wrt.size());
       if (result.kind() == Kind.SCALAR) {
-        return List.of(name + "(" + types + ")", name + "Grad(" + types + outputs + ")",
-            name + "Jvp(" + types + outputs + ")");
+        List<String> generated = new ArrayList<>(List.of(name + "(" + types + ")",
+            name + "Grad(" + types + outputs + ")", name + "Jvp(" + types + outputs + ")"));
+        if (annotation.contains("hessian = true")) {
+          // (two overloads may clash here only: 7 parameters and 4 directions against 5 and 5)
+          generated.add(name + "Hvp(" + types + outputs + outputs + ")");
+          generated.add(name + "Hessian(" + types + ",double[])");
+        }
+        return generated;
       }
       return List.of(name + "(" + types + ")", name + "Vjp(" + types + ",double[]" + outputs + ")",
           name + "Jacobian(" + types + outputs + ")", name + "Jvp(" + types + outputs + ",double[])");
