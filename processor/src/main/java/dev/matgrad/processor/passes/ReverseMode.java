@@ -30,7 +30,9 @@ import java.util.Set;
  * recorded on its tape (the carried values at the start of each iteration, only those the
  * adjoint reads), the forward values the adjoint rules need. The reverse loop carries the
  * adjoints of the carried values backwards and accumulates the adjoints of the values the body
- * reads from outside (an element read adds into one entry, O(1)).
+ * reads from outside (an element read adds into one entry, O(1)). An accumulator loop (each
+ * carried value with an adjoint updated as s + terms not reading it) is not reversed: the loop
+ * that replaces it accumulates its adjoint as it runs (see {@code Walk#preaccumulate}).
  */
 public final class ReverseMode {
   private ReverseMode() {}
@@ -329,8 +331,8 @@ public final class ReverseMode {
      * no reverse loop, no tape and no recomputed body (the way a hand-written adjoint accumulates
      * value and gradient in one pass). A seed computed from the loop's own result (ds = 1 / s for
      * log(s)) is not known while the loop runs: with one carried value, its body's adjoint starts
-     * from 1 and the accumulators are scaled by the seed afterwards. Returns false, building
-     * nothing, where the loop is not of that form.
+     * from 1 and the accumulators are scaled by the seed afterwards. Returns false, replacing
+     * nothing (the nodes it built are left unused), where the loop is not of that form.
      */
     boolean preaccumulate(Node.Apply loop, Map<Integer, Node> seeds) {
       LoopSpec spec = loop.op().loop();
