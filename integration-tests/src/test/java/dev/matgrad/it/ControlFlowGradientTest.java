@@ -167,6 +167,18 @@ class ControlFlowGradientTest {
     GradientChecker.of(Jumps.class, "untilNegative").check(in.vector(n));
     GradientChecker.of(Jumps.class, "positives").check(in.vector(n));
     GradientChecker.of(Jumps.class, "nested").check(in.vector(n));
+    for (String name : new String[] {"breakAfterInnerLoop", "breakBeforeInnerLoop", "bothBreak",
+        "whileBreaksAfterInnerLoop", "middleBreak"}) {
+      GradientChecker.of(Jumps.class, name).wrt(0).check(in.vector(n), in.dim(0, n));
+    }
+  }
+
+  @Test
+  void aBreakAfterAnInnerLoopStopsTheOuterLoop() {
+    // i = 0 adds x0 (x0 + x1 + x2) = 6 > 5 and breaks
+    double[] grad = new double[3];
+    assertEquals(6.0, JumpsGradients.stopsAboveGrad(new double[] {1, 2, 3}, 5.0, grad));
+    assertArrayEquals(new double[] {7, 1, 1}, grad);
   }
 
   @ParameterizedTest(name = "seed {0}")

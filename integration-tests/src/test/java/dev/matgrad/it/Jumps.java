@@ -53,4 +53,101 @@ public final class Jumps {
     }
     return e;
   }
+
+  /** A break after an inner loop: the outer loop's flag outlives the inner loop. */
+  @Differentiable(wrt = "x")
+  public static double breakAfterInnerLoop(double[] x, int stopAt) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < x.length; j++) {
+        s += x[i] * x[j];
+      }
+      if (i >= stopAt) {
+        break;
+      }
+    }
+    return s;
+  }
+
+  /** A break before an inner loop. */
+  @Differentiable(wrt = "x")
+  public static double breakBeforeInnerLoop(double[] x, int stopAt) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      if (i > stopAt) {
+        break;
+      }
+      for (int j = 0; j < x.length; j++) {
+        s += x[i] * Math.sin(x[j]);
+      }
+    }
+    return s;
+  }
+
+  /** Both loops break, the inner one first. */
+  @Differentiable(wrt = "x")
+  public static double bothBreak(double[] x, int stopAt) {
+    double s = 1;
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < x.length; j++) {
+        if (j > i) {
+          break;
+        }
+        s *= 1 + 0.5 * x[i] * x[j];
+      }
+      if (i >= stopAt) {
+        break;
+      }
+    }
+    return s;
+  }
+
+  /** A while loop breaking after an inner counted loop. */
+  @Differentiable(wrt = "x")
+  public static double whileBreaksAfterInnerLoop(double[] x, int stopAt) {
+    double s = 0;
+    int i = 0;
+    while (i < x.length) {
+      for (int j = 0; j < x.length; j++) {
+        s += x[j] * x[i];
+      }
+      if (i >= stopAt) {
+        break;
+      }
+      i++;
+    }
+    return s;
+  }
+
+  /** A break in the middle of three nested loops. */
+  @Differentiable(wrt = "x")
+  public static double middleBreak(double[] x, int stopAt) {
+    double s = 0;
+    for (int k = 0; k < 2; k++) {
+      for (int i = 0; i < x.length; i++) {
+        for (int j = 0; j < x.length; j++) {
+          s += x[j] * x[i] * (k + 1);
+        }
+        if (i >= stopAt) {
+          break;
+        }
+      }
+    }
+    return s;
+  }
+
+  /** A break decided by the data, after an inner loop. */
+  @Differentiable(wrt = "x")
+  public static double stopsAbove(double[] x, double stop) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      for (int j = 0; j < x.length; j++) {
+        s += x[i] * x[j];
+      }
+      if (s > stop) {
+        break;
+      }
+    }
+    return s;
+  }
 }

@@ -710,6 +710,8 @@ public final class Resolve {
       }
     }
     boolean breaks = jumps(body, true);
+    // an enclosing loop's flag, when this loop is in a body with a break: kept for after it
+    Node enclosingAlive = env.scope.get(ALIVE);
     if (breaks) {
       // Whether no break has happened yet: an iteration after one changes nothing (a while
       // loop stops there).
@@ -790,7 +792,11 @@ public final class Resolve {
         define(env.scope, carried.get(k), ControlFlow.result(graph, loop, k, inits.get(k).shape()));
       }
     }
-    env.scope.remove(ALIVE);
+    if (enclosingAlive != null) {
+      env.scope.put(ALIVE, enclosingAlive);
+    } else {
+      env.scope.remove(ALIVE);
+    }
   }
 
   /** The name of the flag a loop with a break carries (not a Java identifier: no clash). */

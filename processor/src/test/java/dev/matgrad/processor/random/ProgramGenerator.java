@@ -45,6 +45,9 @@ final class ProgramGenerator {
    * an unrolled loop (4 partial sums, 2×2 register blocks) and a remainder.
    */
   static final int LARGE_DIM = 7;
+  /** The share of loops that break or continue on a data-dependent condition. */
+  static final double JUMP_SHARE = 0.2;
+
   /** The share of methods with loops and branches ({@code -Dmatgrad.fuzz.control=0.4}). */
   static final double CONTROL_SHARE = Double.parseDouble(
       System.getProperty("matgrad.fuzz.control", "0.4"));
@@ -1310,7 +1313,30 @@ final class ProgramGenerator {
       forgetLowerBounds(carried);
       List<Var> scope = new ArrayList<>(vars);
       int boolScope = bools.size();
+      // A break or continue on a data-dependent condition, before or after the rest of the body
+      // (inner loops too): the body is then a branch for what it may hold. (No continue in a
+      // while loop: it would skip the increment at the end of the body.)
+      String jump = switch (weighted(1 - JUMP_SHARE, JUMP_SHARE / 2,
+          whileForm ? 0 : JUMP_SHARE / 2)) {
+        case 1 -> "break;";
+        case 2 -> "continue;";
+        default -> null;
+      };
+      boolean wasInBranch = inBranch;
+      inBranch = inBranch || jump != null;
+      boolean jumpFirst = jump != null && chance(0.4);
+      if (jumpFirst) {
+        emit("if (" + condition() + ") {");
+        emit("  " + jump);
+        emit("}");
+      }
       body(depth, carried);
+      if (jump != null && !jumpFirst) {
+        emit("if (" + condition() + ") {");
+        emit("  " + jump);
+        emit("}");
+      }
+      inBranch = wasInBranch;
       bools.subList(boolScope, bools.size()).clear();
       intVars.removeIf(v -> v.code().equals(i));
       indices.remove(indices.size() - 1);

@@ -73,7 +73,7 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
   /** The conditional {@code c ? a : b}. */
   record Cond(Ex c, Ex a, Ex b) implements Ex {}
 
-  sealed interface St permits Decl, Assign, Block, Return {}
+  sealed interface St permits Decl, Assign, Block, Return, Jump {}
 
   /** A local declaration; type is "double", "double[]", "Matrix", "int" or "var". */
   record Decl(boolean isFinal, String type, String name, Ex init) implements St {}
@@ -116,6 +116,9 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
   }
 
   record Return(Ex value) implements St {}
+
+  /** {@code break;} or {@code continue;} (the keyword). */
+  record Jump(String keyword) implements St {}
 
   /**
    * A method: where it is (source index, enclosing class names from the top-level class in),
@@ -591,6 +594,11 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
         }
         return new Block(new Head(kind, null, null, cond, null), blockBody());
       }
+      if (t.equals("break") || t.equals("continue")) {
+        next();
+        expect(";");
+        return new Jump(t);
+      }
       if (t.equals("return")) {
         next();
         Ex e = expression();
@@ -800,6 +808,8 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
           .append(print(a.value())).append(";\n");
     } else if (s instanceof Return r) {
       out.append(indent).append("return ").append(print(r.value())).append(";\n");
+    } else if (s instanceof Jump j) {
+      out.append(indent).append(j.keyword()).append(";\n");
     } else {
       Block block = (Block) s;
       out.append(indent).append(block.head() == null ? "" : block.head().print() + " ")
@@ -815,7 +825,7 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
     }
   }
 
-  /** The expression of a statement; null for a block. */
+  /** The expression of a statement; null for a block, a break and a continue. */
   static Ex expressionOf(St s) {
     if (s instanceof Decl d) {
       return d.init();
@@ -835,6 +845,8 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
       return new Assign(a.name(), a.op(), e);
     } else if (s instanceof Return) {
       return new Return(e);
+    } else if (s instanceof Jump) {
+      return s;
     }
     throw new IllegalArgumentException("a block has no expression");
   }
@@ -1075,6 +1087,9 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
         }
         continue;
       }
+      if (s instanceof Jump) {
+        continue; // nothing to read or replace
+      }
       visit.accept(path, new LinkedHashMap<>(env));
       update(m, s, env);
     }
@@ -1260,6 +1275,9 @@ record ProgramModel(List<String> header, List<SourceModel> sources, List<MethodM
   /** The nodes of an expression in pre-order. */
   static List<Ex> preorder(Ex e) {
     List<Ex> out = new ArrayList<>();
+    if (e == null) {
+      return out; // a break or continue
+    }
     preorder(e, out);
     return out;
   }

@@ -469,6 +469,10 @@ final class Shrinker {
         out.add(b.with(nb));
         continue;
       }
+      if (s instanceof ProgramModel.Jump) {
+        out.add(s);
+        continue;
+      }
       Ex e = f.apply(ProgramModel.expressionOf(s), env, m);
       if (e == null) {
         return null;
