@@ -718,8 +718,10 @@ final class Mutator {
       } else if (s instanceof Assign a) {
         out.add(new Assign(a.name().equals(from) ? to : a.name(), a.op(),
             ProgramModel.rewrite(a.value(), f)));
+      } else if (s instanceof Return r) {
+        out.add(new Return(ProgramModel.rewrite(r.value(), f)));
       } else {
-        out.add(new Return(ProgramModel.rewrite(((Return) s).value(), f)));
+        out.add(s); // a break or continue
       }
     }
     return out;
