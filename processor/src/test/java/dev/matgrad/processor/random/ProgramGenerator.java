@@ -1540,6 +1540,9 @@ final class ProgramGenerator {
             : a < arms || arms == 0 ? "} else if (" + condition() + ") {" : "} else {";
         if (a > 0) {
           lines.remove(lines.size() - 1);
+          // each arm starts from the values before the if, not from the previous arm's
+          vars.replaceAll(v -> scope.stream().filter(o -> o.name().equals(v.name())).findFirst()
+              .orElse(v));
         }
         emit(head);
         indent = was + "  ";
