@@ -210,6 +210,24 @@ class BodyDiagnosticsTest {
               return sum(y);
             }
             """, "z[0] = x[0];", "writing into z[0]", "another local"),
+        // an inlined callee's local named like the caller's aliased one (found by the
+        // robustness fuzzer: seed 20261209, mutant 114, where it compiled to a wrong value)
+        bad("""
+            @Differentiable
+            static double helper(double[] x) {
+              double t0 = 1.0;
+              return t0 + sum(x);
+            }
+
+            @Differentiable
+            static double aliasedAcrossACall(double[] x) {
+              double[] t0 = softplus(x);
+              double[] alias = t0;
+              double h = helper(x);
+              t0[0] += h;
+              return sum(alias);
+            }
+            """, "t0[0] += h;", "writing into t0[0]", "another local"),
         bad("""
             @Differentiable
             static double aliasOfParameter(double[] x) {

@@ -347,7 +347,7 @@ public final class Resolve {
    * ?:, or a Matrix made over an array) share storage, so a write into one changes the other.
    * A write is allowed only into storage no other local and no parameter names.
    */
-  private final Map<String, String> storage = new HashMap<>();
+  private Map<String, String> storage = new HashMap<>();
   private int freshStorage;
 
   private String storageOf(Expr e, String local) {
@@ -1388,11 +1388,14 @@ public final class Resolve {
     Origin outerCallSite = callSite;
     List<CompileError> outerErrors = errors;
     Set<String> outerPoisoned = poisoned;
+    // the callee's locals are its own: one named like a caller's must not take its storage
+    Map<String, String> outerStorage = storage;
     if (callSite == null) {
       callSite = call.origin();
     }
     errors = new ArrayList<>();
     poisoned = new HashSet<>();
+    storage = new HashMap<>();
     try {
       Node result = body(callee, scope);
       for (CompileError inner : errors) {
@@ -1412,6 +1415,7 @@ public final class Resolve {
       callSite = outerCallSite;
       errors = outerErrors;
       poisoned = outerPoisoned;
+      storage = outerStorage;
     }
   }
 }
