@@ -473,6 +473,13 @@ public final class ElementwiseOps {
     return dot(c, mul(x, x));
   }
 
+  /** Elementwise cubes in both orders; the square X ⊙ X also has a use of its own. */
+  @Differentiable(wrt = "X")
+  public static Matrix cubesOfMatrix(Matrix X, Matrix C) {
+    Matrix square = mul(X, X);
+    return add(mul(mul(X, X), X), add(mul(C, mul(X, square)), exp(square)));
+  }
+
   @Differentiable(wrt = "X")
   public static double divOfMatrixBySomethingOfItself(Matrix X, Matrix C) {
     return sum(mul(C, div(X, exp(X))));

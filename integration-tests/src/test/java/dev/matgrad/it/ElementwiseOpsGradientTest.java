@@ -47,6 +47,7 @@ class ElementwiseOpsGradientTest {
     binary("div", AWAY_FROM_ZERO);
     CASES.add(new OpCase("mulOfVectorWithItself", ANY, 0));
     CASES.add(new OpCase("divOfMatrixBySomethingOfItself", ANY, 0));
+    CASES.add(new OpCase("cubesOfMatrix", ANY, 0));
     CASES.add(new OpCase("subOfMatrixFromItsSquareValued", ANY));
     CASES.add(new OpCase("scaleOfVector", ANY, 0, 1));
     CASES.add(new OpCase("scaleOfMatrix", ANY, 0, 1));

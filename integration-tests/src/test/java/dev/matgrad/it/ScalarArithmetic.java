@@ -135,4 +135,14 @@ public final class ScalarArithmetic {
   public static double wrtFirstAndLast(double x, double y, double z) {
     return x * y * z + Math.sin(x) * y - z * z;
   }
+
+  /**
+   * Cubes written in each order, one through a local square that has another use: a cube's
+   * adjoint goes to its base directly, the square's other uses keep theirs.
+   */
+  @Differentiable
+  public static double cubes(double x, double y) {
+    double y2 = y * y;
+    return x * x * x + 0.5 * (y * y) * y - y * (y * y) + y2 * y - Math.sin(y2);
+  }
 }

@@ -42,7 +42,8 @@ class ScalarArithmeticGradientTest {
       new OpCase("intParameterAsNumber", ANY),
       new OpCase("unusedParameter", ANY),
       new OpCase("wrtSubsetOfScalars", ANY, 1),
-      new OpCase("wrtFirstAndLast", ANY, 0, 2));
+      new OpCase("wrtFirstAndLast", ANY, 0, 2),
+      new OpCase("cubes", ANY));
 
   static Stream<Arguments> casesAndSeeds() {
     return CASES.stream().flatMap(c -> Arrays.stream(SEEDS).mapToObj(s -> Arguments.of(c, s)));
@@ -73,6 +74,17 @@ class ScalarArithmeticGradientTest {
     g = GradientChecker.of(ScalarArithmetic.class, "unusedParameter").grads(3.0, 5.0);
     assertArrayEquals(new double[] {6.0}, g[0], 0.0);
     assertArrayEquals(new double[] {0.0}, g[1], 0.0);
+  }
+
+  @Test
+  void cubesHaveExactDerivatives() {
+    // d/dx x³ = 3x²; d/dy (½y³ − y³ + y³ − sin y²) = 1.5y² − 2y cos y²
+    double[][] g = GradientChecker.of(ScalarArithmetic.class, "cubes").grads(2.0, 0.0);
+    assertArrayEquals(new double[] {12.0}, g[0], 0.0);
+    assertArrayEquals(new double[] {0.0}, g[1], 0.0);
+    g = GradientChecker.of(ScalarArithmetic.class, "cubes").grads(-3.0, 1.0);
+    assertArrayEquals(new double[] {27.0}, g[0], 0.0);
+    assertArrayEquals(new double[] {1.5 - 2 * Math.cos(1.0)}, g[1], 1e-15);
   }
 
   @Test

@@ -77,6 +77,13 @@ public final class SecondOrder {
     return a * b;
   }
 
+  /** Cubes, one through a square with another use: ∇² = diag(6x) + the square's own terms. */
+  @Differentiable(hessian = true)
+  public static double cubes(double[] x, double a) {
+    double[] square = mul(x, x);
+    return sum(mul(square, x)) + a * a * a + sum(mul(x, mul(x, x))) + dot(square, square);
+  }
+
   /** concat of erf and Φ, kron, vstack and hstack: second derivatives through each. */
   @Differentiable(wrt = {"a", "A"}, hessian = true)
   public static double buildingOpsAndErf(double[] a, Matrix A, Matrix B) {

@@ -1,5 +1,6 @@
 package dev.matgrad.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -336,6 +337,32 @@ class SecondOrderTest {
           new Class<?>[] {double.class, double.class}, 0, 1);
       double[] hess = checkAll(f, new Object[] {1.5, -2.0}, seed);
       assertTrue(Arrays.equals(new double[] {0, 1, 1, 0}, hess), Arrays.toString(hess));
+    }
+  }
+
+  @Nested
+  class Cubes {
+    /** f = 2 Σ x³ + a³ + Σ x⁴: ∇² = diag(12 x + 12 x²) ⊕ 6a, exactly at these points. */
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2})
+    void theHessianOfCubesIsExact(long seed) throws Exception {
+      Inputs in = new Inputs(seed);
+      int n = in.dim(1, 4);
+      double[] x = new double[n];
+      for (int i = 0; i < n; i++) {
+        x[i] = i - 1.5;
+      }
+      double a = -0.5 * seed;
+      SecondOrderMethods f = SecondOrderMethods.of("cubes",
+          new Class<?>[] {double[].class, double.class}, 0, 1);
+      double[] hess = checkAll(f, new Object[] {x, a}, seed);
+      double[] expected = new double[(n + 1) * (n + 1)];
+      for (int i = 0; i < n; i++) {
+        expected[i * (n + 1) + i] = 12 * x[i] + 12 * x[i] * x[i];
+      }
+      expected[n * (n + 1) + n] = 6 * a;
+      // Exact: a zero delta, so that −0.0 off the diagonal equals 0.0.
+      assertArrayEquals(expected, hess, 0.0, Arrays.toString(hess));
     }
   }
 

@@ -3,6 +3,7 @@ package dev.matgrad.processor.passes;
 import dev.matgrad.processor.ast.MethodSource;
 import dev.matgrad.processor.ir.Graph;
 import dev.matgrad.processor.ir.Node;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -46,6 +47,20 @@ public record Program(
   /** The program with forward mode's directions and tangent. */
   public Program withTangent(List<Node.Param> directions, Node tangent) {
     return new Program(source, graph, params, wrt, output, seed, gradients, directions, tangent);
+  }
+
+  /**
+   * What every pass keeps: the parameters, the output, and the seed, gradients, directions and
+   * tangent where present (nulls included: a caller skips them).
+   */
+  public List<Node> roots() {
+    List<Node> roots = new ArrayList<>(params);
+    roots.add(output);
+    roots.add(seed);
+    roots.addAll(gradients.values());
+    roots.addAll(directions);
+    roots.add(tangent);
+    return roots;
   }
 
   public boolean scalarValued() {

@@ -48,13 +48,7 @@ final class Replacements {
     }
 
     Program program(Program p) {
-      List<Node> roots = new ArrayList<>(p.params());
-      roots.add(p.output());
-      roots.add(p.seed());
-      roots.addAll(p.gradients().values());
-      roots.addAll(p.directions());
-      roots.add(p.tangent());
-      for (Node n : needed(roots)) {
+      for (Node n : needed(p.roots())) {
         copy(n);
       }
       List<Node.Param> params = p.params().stream().map(x -> (Node.Param) mapped.get(x)).toList();

@@ -79,13 +79,7 @@ public final class Simplify implements Op.Rewriter {
 
   /** Parameters, and everything the output and the gradients are computed from. */
   private static Set<Node> needed(Program p) {
-    List<Node> roots = new ArrayList<>(p.params());
-    roots.add(p.output());
-    roots.add(p.seed());
-    roots.addAll(p.gradients().values());
-    roots.addAll(p.directions());
-    roots.add(p.tangent());
-    return Graph.reachable(roots);
+    return Graph.reachable(p.roots());
   }
 
   private Node simplify(Node.Apply a, List<Node> args) {
