@@ -77,7 +77,10 @@ public final class SecondOrder {
     return a * b;
   }
 
-  /** Cubes, one through a square with another use: ∇² = diag(6x) + the square's own terms. */
+  /**
+   * Cubes, one through a square with another use: f = 2 Σ x³ + a³ + Σ x⁴, so
+   * ∇² = diag(12x + 12x²) ⊕ 6a.
+   */
   @Differentiable(hessian = true)
   public static double cubes(double[] x, double a) {
     double[] square = mul(x, x);

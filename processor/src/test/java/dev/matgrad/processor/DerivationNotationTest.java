@@ -93,6 +93,13 @@ class DerivationNotationTest {
           return squares(x) * 2 + dot(w, x);
         }
 
+        static final double EPSILON = 1.0;
+
+        @Differentiable
+        static double wellDepth(double s) {
+          return 4 * EPSILON * (s * s - s);
+        }
+
         @Differentiable
         static double logAndSquares(double[] x) {
           return Math.log(squares(x)) + squares(x);
@@ -143,6 +150,15 @@ class DerivationNotationTest {
             + " + (dx by the reverse of for (int i = 0; i < x.length; i++) from dp = 1)",
         "where", "  p = 1", "  p = p x[i]", "  p = p after for (int i = 0; i < x.length; i++)"),
         notation.get("productTwiceGrad"));
+  }
+
+  /**
+   * An int literal times a constant field folds (4 · EPSILON with EPSILON = 1 reads 4, not 4 1),
+   * and adding a negative constant reads as subtracting it.
+   */
+  @Test
+  void constantFactorsFoldAndANegativeTermIsSubtracted() {
+    assertEquals(List.of("f = 4 (s² − s)", "∇_s f = 8 s − 4"), notation.get("wellDepthGrad"));
   }
 
   @Test

@@ -210,6 +210,35 @@ class GenerationTest {
     }
 
     @Test
+    void javadocNamesEachGradientAndTheArrayItIsWrittenTo() {
+      JavaFileObject src = type("demo.Outputs", """
+          @Differentiable(wrt = {"W", "b"})
+          public static double dense(Matrix W, double[] b, double[] x) {
+            return sumSq(tanh(add(matmul(W, x), b)));
+          }
+
+          @Differentiable(wrt = "x")
+          @CustomVjp("weightedRule")
+          public static double weighted(double[] w, double[] x) {
+            return dot(w, mul(x, x));
+          }
+
+          static void weightedRule(double[] w, double[] x, double gradOut, double[] grad_x) {
+            for (int i = 0; i < x.length; i++) {
+              grad_x[i] = 2 * w[i] * x[i] * gradOut;
+            }
+          }
+          """);
+      Compilation c = compile(src);
+      assertThat(c).succeededWithoutWarnings();
+      String text = generatedSource(c, "demo.OutputsGradients");
+      assertTrue(text.contains("returns f = dense(W, b, x) and writes ∂f/∂W into {@code grad_W}"
+          + " and ∂f/∂b into {@code grad_b}."), text);
+      assertTrue(text.contains("returns f and writes ∂f/∂x into {@code grad_x}."), text);
+      assertFalse(text.contains("grad_w}"), text);
+    }
+
+    @Test
     void javadocStatesTheSeedNotesGradientInMatrixNotation() {
       JavaFileObject seed = file("demo.Seed", """
           package demo;

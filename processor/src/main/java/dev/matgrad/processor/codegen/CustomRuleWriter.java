@@ -84,7 +84,11 @@ public final class CustomRuleWriter {
           .addStatement("return value").build();
       out.addAll(pair("Grad", TypeName.DOUBLE, grads, null, body, workspace,
           "Value and gradient of {@link $T#$L} from its {@code @CustomVjp} rule {@link $T#$L}:"
-              + " returns f and writes ∂f/∂w into {@code grad_w}.\n"));
+              + " returns f and writes "
+              + GradientsWriter.gradientOutputs(
+                  r.wrt().stream().map(w -> r.paramNames().get(w)).toList(), grads)
+                  .replace("$", "$$")
+              + ".\n"));
       return out;
     }
     // gradOut's length is the result's size, which only the method's own result tells.

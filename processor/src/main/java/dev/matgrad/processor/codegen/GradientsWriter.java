@@ -264,6 +264,18 @@ public final class GradientsWriter {
         + "@see #" + f + "\n";
   }
 
+  /** "∂f/∂A into {@code grad_A} and ∂f/∂x into {@code grad_x}": each gradient and its output. */
+  static String gradientOutputs(List<String> wrt, List<String> outputs) {
+    List<String> each = new ArrayList<>();
+    for (int k = 0; k < wrt.size(); k++) {
+      each.add("∂f/∂" + wrt.get(k) + " into {@code " + outputs.get(k) + "}");
+    }
+    if (each.size() <= 1) {
+      return each.isEmpty() ? "no gradient (no parameter is differentiated)" : each.get(0);
+    }
+    return String.join(", ", each.subList(0, each.size() - 1)) + " and " + each.get(each.size() - 1);
+  }
+
   private static String javadoc(Program p, MethodWriter.Mode mode, List<String> notation) {
     MethodSource s = p.source();
     StringBuilder b = new StringBuilder();
@@ -271,7 +283,9 @@ public final class GradientsWriter {
     String sig = f + "(" + String.join(", ", s.parameters().stream().map(MethodSource.Parameter::name).toList()) + ")";
     switch (mode) {
       case GRAD -> b.append("Value and gradient of {@link ").append(s.owner()).append("#").append(f)
-          .append("}: returns f = ").append(sig).append(" and writes ∂f/∂w into {@code grad_w}.\n");
+          .append("}: returns f = ").append(sig).append(" and writes ")
+          .append(gradientOutputs(p.wrt().stream().map(Node.Param::name).toList(),
+              p.wrt().stream().map(w -> "grad_" + w.name()).toList())).append(".\n");
       case VJP -> b.append("Vector-Jacobian product of {@link ").append(s.owner()).append("#").append(f)
           .append("}: writes grad_w[i] = Σ_j ∂f_j/∂w_i · gradOut[j] (one backpropagation step).\n");
       case JACOBIAN -> b.append("Jacobian of {@link ").append(s.owner()).append("#").append(f)

@@ -18,7 +18,7 @@ public final class Arithmetic {
       .signatures("add(double[],double[])", "add(Matrix,Matrix)", "add(double[],double)",
           "add(double,double[])", "add(Matrix,double)", "add(double,Matrix)")
       .formula((e, a) -> a[0] + " + " + a[1])
-      .notation((a, n) -> a[0] + " + " + a[1])
+      .notation((a, n) -> a[0] + (a[1].startsWith("-") ? " − " + a[1].substring(1) : " + " + a[1]))
       .fold(Double::sum)
       .build();
 
@@ -32,8 +32,7 @@ public final class Arithmetic {
       .build();
 
   /** Hadamard product, scalar·array ({@code scale}) and scalar product, in one op. */
-  public static final Op MUL = Rules.intArithmetic("MUL", false,
-          (g, n) -> List.of(n.arg(1), n.arg(0)))
+  public static final Op MUL = Rules.intArithmetic("MUL", false, Arithmetic::productPartials)
       .vjp(Arithmetic::productAdjoints)
       .jvp(Arithmetic::productTangent)
       .signatures("mul(double[],double[])", "mul(Matrix,Matrix)", "scale(double,double[])",
@@ -214,7 +213,7 @@ public final class Arithmetic {
         return adjoints;
       }
     }
-    return Arrays.asList(Rules.times(g, false, grad, n.arg(1)), Rules.times(g, false, grad, n.arg(0)));
+    return Rules.adjointsFromPartials(g, false, productPartials(g, n), grad);
   }
 
   /** The tangent of a·b: ȧ b + a ḃ, and for a cube a²·a, 3 ȧ a² (the tangent of a² unused). */
@@ -225,11 +224,12 @@ public final class Arithmetic {
         return cubeDerivative(g, tangents.get(1 - k), n.arg(k));
       }
     }
-    Node sum = null;
-    for (int k = 0; k < 2; k++) {
-      sum = Rules.plus(g, sum, Rules.times(g, false, tangents.get(k), n.arg(1 - k)));
-    }
-    return sum;
+    return Rules.tangentFromPartials(g, false, productPartials(g, n), tangents);
+  }
+
+  /** ∂(a·b)/∂a = b and ∂(a·b)/∂b = a. */
+  private static List<Node> productPartials(Graph g, Node.Apply n) {
+    return List.of(n.arg(1), n.arg(0));
   }
 
   /** Whether n is base · base, a double (an int has no derivative). */

@@ -40,23 +40,30 @@ final class Rules {
     return Op.builder(name, Op.Category.ELEMENTWISE)
         .shape((g, args, flags, origin) -> elementwiseShape(g, args, origin, keepsInts))
         .partials(zeroSafe, partials::apply)
-        .vjp((g, n, grad) -> {
-          List<Node> out = new ArrayList<>();
-          for (Node d : partials.apply(g, n)) {
-            out.add(d == null ? null : times(g, zeroSafe, grad, d));
-          }
-          return out;
-        })
-        .jvp((g, n, tangents) -> {
-          List<Node> parts = partials.apply(g, n);
-          Node sum = null;
-          for (int k = 0; k < tangents.size(); k++) {
-            if (tangents.get(k) != null && parts.get(k) != null) {
-              sum = plus(g, sum, times(g, zeroSafe, tangents.get(k), parts.get(k)));
-            }
-          }
-          return sum;
-        });
+        .vjp((g, n, grad) -> adjointsFromPartials(g, zeroSafe, partials.apply(g, n), grad))
+        .jvp((g, n, tangents) -> tangentFromPartials(g, zeroSafe, partials.apply(g, n), tangents));
+  }
+
+  /** The reverse rule from partial derivatives: ḡ ⊙ ∂y/∂a_k for each argument k. */
+  static List<Node> adjointsFromPartials(Graph g, boolean zeroSafe, List<Node> partials,
+      Node grad) {
+    List<Node> out = new ArrayList<>();
+    for (Node d : partials) {
+      out.add(d == null ? null : times(g, zeroSafe, grad, d));
+    }
+    return out;
+  }
+
+  /** The forward rule from partial derivatives: Σ_k ȧ_k ⊙ ∂y/∂a_k over the arguments with one. */
+  static Node tangentFromPartials(Graph g, boolean zeroSafe, List<Node> partials,
+      List<Node> tangents) {
+    Node sum = null;
+    for (int k = 0; k < tangents.size(); k++) {
+      if (tangents.get(k) != null && partials.get(k) != null) {
+        sum = plus(g, sum, times(g, zeroSafe, tangents.get(k), partials.get(k)));
+      }
+    }
+    return sum;
   }
 
   /** seed ⊙ partial; null (no contribution) where the partial is the constant 0. */

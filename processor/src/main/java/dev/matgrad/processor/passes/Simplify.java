@@ -114,12 +114,20 @@ public final class Simplify implements Op.Rewriter {
       }
       return anyArray ? scalar : to.broadcast(broadcastOp(args), scalar, a.shape());
     }
-    if (op.folds() && args.stream().allMatch(x -> x instanceof Node.Const c && c.shape().kind() == Kind.SCALAR)) {
+    // An int operand folds with a double one (Java widens it exactly); two ints keep their
+    // operator's int semantics (7 / 2 is 3), so they are left to javac.
+    if (op.folds() && args.stream().allMatch(Simplify::isNumberConstant)
+        && args.stream().anyMatch(x -> x.shape().kind() == Kind.SCALAR)) {
       double x = ((Node.Const) args.get(0)).value();
       double y = args.size() > 1 ? ((Node.Const) args.get(1)).value() : 0;
       return to.constant(op.fold(x, y));
     }
     return null;
+  }
+
+  private static boolean isNumberConstant(Node n) {
+    return n instanceof Node.Const c
+        && (c.shape().kind() == Kind.SCALAR || c.shape().kind() == Kind.INT);
   }
 
   private static Op broadcastOp(List<Node> args) {
