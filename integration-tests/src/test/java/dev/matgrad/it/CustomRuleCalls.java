@@ -141,6 +141,103 @@ public final class CustomRuleCalls {
     return s + sum(h);
   }
 
+  /** How often {@link #counted} and {@link #countedSum} ran, and their rules. */
+  static int bodyRuns;
+  static int ruleRuns;
+
+  /** sin x elementwise, counting its runs: a user's method with an effect of its own. */
+  @Differentiable(wrt = "x")
+  @CustomVjp("countedGradient")
+  public static double[] counted(double[] x) {
+    bodyRuns++;
+    double[] y = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      y[i] = Math.sin(x[i]);
+    }
+    return y;
+  }
+
+  static void countedGradient(double[] x, double[] gradOut, double[] grad_x) {
+    ruleRuns++;
+    for (int i = 0; i < x.length; i++) {
+      grad_x[i] = gradOut[i] * Math.cos(x[i]);
+    }
+  }
+
+  /** Σ sin x_i, counting its runs: a scalar result. */
+  @Differentiable(wrt = "x")
+  @CustomVjp("countedSumGradient")
+  public static double countedSum(double[] x) {
+    bodyRuns++;
+    double s = 0.0;
+    for (double v : x) {
+      s += Math.sin(v);
+    }
+    return s;
+  }
+
+  static void countedSumGradient(double[] x, double gradOut, double[] grad_x) {
+    ruleRuns++;
+    for (int i = 0; i < x.length; i++) {
+      grad_x[i] = gradOut * Math.cos(x[i]);
+    }
+  }
+
+  /**
+   * h ← tanh(counted(h)) depth times: the reverse loop needs the call's value (tanh's adjoint
+   * reads its result), which it reads back from the forward loop's record instead of calling
+   * again.
+   */
+  @Differentiable(wrt = "x")
+  public static double tanhChain(double[] x, int depth) {
+    double[] h = x;
+    for (int k = 0; k < depth; k++) {
+      h = tanh(counted(h));
+    }
+    return sumSq(h);
+  }
+
+  /** The same chain's last h: a vector result, with a VJP. */
+  @Differentiable(wrt = "x")
+  public static double[] tanhChainState(double[] x, int depth) {
+    double[] h = x;
+    for (int k = 0; k < depth; k++) {
+      h = tanh(counted(h));
+    }
+    return h;
+  }
+
+  /**
+   * The chain in a loop nested in another: the outer reverse loop recomputes the inner loop, so
+   * the call runs twice per inner iteration (see the README's known limits), with the same
+   * gradient.
+   */
+  @Differentiable(wrt = "x")
+  public static double nestedChain(double[] x, int outer, int inner) {
+    double[] h = x;
+    double s = 0.0;
+    for (int a = 0; a < outer; a++) {
+      for (int b = 0; b < inner; b++) {
+        h = tanh(counted(h));
+      }
+      s = s + sumSq(mul(h, h));
+      h = scale(0.9, h);
+    }
+    return s;
+  }
+
+  /** s ← s + exp(countedSum(h)), h ← ½ h + 0.1, while s < limit: a scalar call in a while loop. */
+  @Differentiable(wrt = "x")
+  public static double expSteps(double[] x, double limit) {
+    double[] h = x;
+    double s = 0.0;
+    while (s < limit) {
+      s = s + Math.exp(countedSum(h));
+      h = add(scale(0.5, h), 0.1);
+    }
+    return s + sumSq(h);
+  }
+
   /** A call of another class's method in a branch. */
   @Differentiable(wrt = "x")
   public static double[] branchCall(double[] x, int mode) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.matgrad.Matrix;
 import dev.matgrad.Workspace;
@@ -89,6 +90,93 @@ class CustomRuleCallsGradientTest {
     assertTrue(Arrays.stream(GENERATED.getMethods()).anyMatch(m -> m.getName().equals("clippedLayerJacobian")));
   }
 
+  @ParameterizedTest(name = "seed {0}")
+  @ValueSource(longs = {1111, 1112, 1113})
+  void callsInLoopsWhoseValueTheReverseLoopReads(long seed) {
+    Inputs in = new Inputs(seed);
+    int n = in.dim(1, 6);
+    for (int depth : new int[] {0, 1, 3}) {
+      GradientChecker.of(CustomRuleCalls.class, "tanhChain").wrt(0).check(in.vector(n), depth);
+      GradientChecker.of(CustomRuleCalls.class, "tanhChainState").wrt(0)
+          .check(in.vector(n), depth);
+    }
+    GradientChecker.of(CustomRuleCalls.class, "nestedChain").wrt(0).check(in.vector(n), 2, 3);
+    GradientChecker.of(CustomRuleCalls.class, "expSteps").wrt(0)
+        .check(scaled(in.vector(n), 0.3), 4.0 + 6.0 * Math.abs(in.scalar()));
+  }
+
+  /**
+   * A user's method runs exactly as often as the plain method runs it, inside loops too: the
+   * reverse loop reads back the value the forward loop recorded instead of calling it again.
+   * Counted for loops and while loops, array and scalar results, the gradient and the VJP.
+   */
+  @Test
+  void aCallInALoopRunsAsOftenAsThePlainMethodRunsIt() throws Exception {
+    double[] x = {0.1, 0.2, 0.3};
+    Method chainGrad = GENERATED.getMethod("tanhChainGrad", double[].class, int.class,
+        double[].class, Workspace.class);
+    Method chainVjp = GENERATED.getMethod("tanhChainStateVjp", double[].class, int.class,
+        double[].class, double[].class);
+    Method stepsGrad = GENERATED.getMethod("expStepsGrad", double[].class, double.class,
+        double[].class);
+    for (int depth : new int[] {1, 2, 4}) {
+      assertEquals(depth, runs(() -> CustomRuleCalls.tanhChain(x, depth))[0]);
+      int[] grad = runs(() -> chainGrad.invoke(null, x, depth, new double[3], new Workspace()));
+      assertArrayEquals(new int[] {depth, depth}, grad, "tanhChainGrad, depth " + depth);
+      int[] vjp = runs(() -> chainVjp.invoke(null, x, depth, new double[] {1, -1, 2},
+          new double[3]));
+      assertArrayEquals(new int[] {depth, depth}, vjp, "tanhChainStateVjp, depth " + depth);
+    }
+    int plain = runs(() -> CustomRuleCalls.expSteps(x, 20.0))[0];
+    assertTrue(plain > 2, "the while loop runs several times: " + plain);
+    assertArrayEquals(new int[] {plain, plain},
+        runs(() -> stepsGrad.invoke(null, x, 20.0, new double[3])));
+  }
+
+  /** With a sized workspace, a call in a loop allocates only what the user's method does. */
+  @Test
+  void aCallInALoopAllocatesOnlyWhatTheUsersMethodAllocates() throws Exception {
+    double[] x = new double[64];
+    Arrays.fill(x, 0.25);
+    double[] gradX = new double[64];
+    Workspace ws = new Workspace();
+    Method chainGrad = GENERATED.getMethod("tanhChainGrad", double[].class, int.class,
+        double[].class, Workspace.class);
+    Runnable plain = () -> CustomRuleCalls.tanhChain(x, 4);
+    Runnable grad = () -> {
+      try {
+        for (int call = 0; call < 100; call++) {
+          chainGrad.invoke(null, x, 4, gradX, ws);
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new AssertionError(e);
+      }
+    };
+    grad.run();
+    Long user = WorkspaceTest.allocatedBytes(() -> {
+      for (int call = 0; call < 100; call++) {
+        plain.run();
+      }
+    });
+    Long generated = WorkspaceTest.allocatedBytes(grad);
+    assumeTrue(user != null && generated != null, "the JVM cannot count allocated bytes");
+    // 100 calls × 4 runs of a double[64] (528 bytes each); reflection's boxing of depth is small
+    assertTrue(generated < user + 100 * 64, "generated " + generated + " bytes, the user's "
+        + user + " bytes");
+  }
+
+  /** How often the counted methods' bodies and rules ran during {@code call}. */
+  private static int[] runs(ThrowingRunnable call) throws Exception {
+    CustomRuleCalls.bodyRuns = 0;
+    CustomRuleCalls.ruleRuns = 0;
+    call.run();
+    return new int[] {CustomRuleCalls.bodyRuns, CustomRuleCalls.ruleRuns};
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
   /** After one call, a call with the same shapes allocates no scratch array (the workspace's). */
   @Test
   void theWorkspaceHoldsTheExactSizedArguments() throws Exception {
@@ -167,6 +255,14 @@ class CustomRuleCallsGradientTest {
         && e.getCause().getMessage().contains("CustomRuleCalls.dropLast returned an array of length 2")
         && e.getCause().getMessage().contains("must have length x.length = 3"), e.getCause().toString());
     assertArrayEquals(new double[] {7, 7, 7}, gradX, 0.0);
+  }
+
+  private static double[] scaled(double[] v, double s) {
+    double[] d = v.clone();
+    for (int i = 0; i < d.length; i++) {
+      d[i] *= s;
+    }
+    return d;
   }
 
   private static Matrix scaled(Matrix m, double s) {

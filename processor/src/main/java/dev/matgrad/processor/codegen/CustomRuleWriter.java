@@ -83,12 +83,9 @@ public final class CustomRuleWriter {
           .addStatement("$T.$L($L, 1.0, $L)", r.owner(), r.rule(), args(), String.join(", ", grads))
           .addStatement("return value").build();
       out.addAll(pair("Grad", TypeName.DOUBLE, grads, null, body, workspace,
-          "Value and gradient of {@link $T#$L} from its {@code @CustomVjp} rule {@link $T#$L}:"
-              + " returns f and writes "
-              + GradientsWriter.gradientOutputs(
-                  r.wrt().stream().map(w -> r.paramNames().get(w)).toList(), grads)
-                  .replace("$", "$$")
-              + ".\n"));
+          doc("Value and gradient of {@link $T#$L} from its {@code @CustomVjp} rule {@link $T#$L}:"
+              + " returns f and writes $L.\n", GradientsWriter.gradientOutputs(
+                  r.wrt().stream().map(w -> r.paramNames().get(w)).toList(), grads))));
       return out;
     }
     // gradOut's length is the result's size, which only the method's own result tells.
@@ -104,8 +101,8 @@ public final class CustomRuleWriter {
         .addStatement("$T.$L($L, $L, $L)", r.owner(), r.rule(), args(), gradOut,
             String.join(", ", grads)).build();
     out.addAll(pair("Vjp", TypeName.VOID, grads, gradOut, vjp, workspace,
-        "Vector-Jacobian product of {@link $T#$L} from its {@code @CustomVjp} rule {@link $T#$L}:"
-            + " grad_w[i] = Σ_j ∂f_j/∂w_i · gradOut[j].\n"));
+        doc("Vector-Jacobian product of {@link $T#$L} from its {@code @CustomVjp} rule {@link $T#$L}:"
+            + " grad_w[i] = Σ_j ∂f_j/∂w_i · gradOut[j].\n")));
     // The Jacobian, column j from the rule with gradOut = e_j; m from the method's own result.
     CodeBlock.Builder jac = CodeBlock.builder().add(checks(jacs, "Jacobian", true));
     jac.addStatement("double[] unit = $L.buffer(0, m)", workspace);
@@ -128,14 +125,24 @@ public final class CustomRuleWriter {
     jac.addStatement("unit[j] = 0.0");
     jac.endControlFlow();
     out.addAll(pair("Jacobian", TypeName.VOID, jacs, null, jac.build(), workspace,
-        "Jacobian of {@link $T#$L} from its {@code @CustomVjp} rule {@link $T#$L}, one rule call"
-            + " per output: jac_w[i·m + j] = ∂f_j/∂w_i.\n"));
+        doc("Jacobian of {@link $T#$L} from its {@code @CustomVjp} rule {@link $T#$L}, one rule call"
+            + " per output: jac_w[i·m + j] = ∂f_j/∂w_i.\n")));
     return out;
+  }
+
+  /**
+   * A Javadoc whose format names the method and its rule ({@code $T#$L} twice), then any
+   * further {@code $L} arguments.
+   */
+  private CodeBlock doc(String format, Object... more) {
+    List<Object> args = new ArrayList<>(List.of(r.owner(), r.method(), r.owner(), r.rule()));
+    args.addAll(List.of(more));
+    return CodeBlock.of(format, args.toArray());
   }
 
   /** The method and its Workspace overload (the code is in the overload). */
   private List<MethodSpec> pair(String suffix, TypeName returns, List<String> outputs,
-      String gradOut, CodeBlock body, String workspace, String doc) {
+      String gradOut, CodeBlock body, String workspace, CodeBlock doc) {
     String name = r.method() + suffix;
     AnnotationSpec.Builder derivation = AnnotationSpec.builder(DERIVATION)
         .addMember("method", "$S", r.method());
@@ -168,7 +175,7 @@ public final class CustomRuleWriter {
         m.addStatement("$T.requireNonNull($L, $S)", Objects.class, workspace, workspace);
         m.addCode(body);
       } else {
-        m.addJavadoc(doc, r.owner(), r.method(), r.owner(), r.rule());
+        m.addJavadoc(doc);
         m.addStatement((returns == TypeName.VOID ? "" : "return ") + "$L($L, new $T())", name,
             String.join(", ", arguments), MethodWriter.WORKSPACE);
       }

@@ -9,11 +9,13 @@ import dev.matgrad.processor.ir.Regions;
 import dev.matgrad.processor.ops.ControlFlow;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -82,12 +84,16 @@ final class LoopWriter {
     String index = lower.nameFor(spec.index(loop));
     lower.bind(spec.index(loop), index);
     // The values a reverse loop reads back: recorded at the start of each iteration.
-    TreeSet<Integer> taped = new TreeSet<>();
-    for (Node n : used) {
-      if (ControlFlow.isTapeRead(n) && ((Node.Apply) n).arg(0) == loop) {
-        taped.add(((Node.Apply) n).flags());
+    TreeSet<Integer> carriedTaped = new TreeSet<>();
+    Set<Node> bodyTaped = new LinkedHashSet<>();
+    for (Node n : lower.nodes()) {
+      if (used.contains(n) && ControlFlow.isTapeRead(n) && ((Node.Apply) n).arg(0) == loop) {
+        carriedTaped.add(((Node.Apply) n).flags());
+      } else if (used.contains(n) && ControlFlow.isRecordRead(n) && ((Node.Apply) n).arg(0) == loop) {
+        bodyTaped.add(((Node.Apply) n).arg(2));
       }
     }
+    Taped taped = new Taped(carriedTaped, bodyTaped);
     if (spec.conditional()) {
       writeWhile(loop, spec, vars, index, taped);
     } else {
@@ -100,8 +106,15 @@ final class LoopWriter {
     }
   }
 
+  /** What a forward loop records each iteration: carried values by slot, and values of its body. */
+  private record Taped(TreeSet<Integer> carried, Set<Node> body) {
+    boolean isEmpty() {
+      return carried.isEmpty() && body.isEmpty();
+    }
+  }
+
   private void writeCounted(Node.Apply loop, LoopSpec spec, List<String> vars, String index,
-      TreeSet<Integer> taped) {
+      Taped taped) {
     Emitter e = lower;
     String start = e.ref(LoopSpec.start(loop));
     String end = e.ref(LoopSpec.end(loop));
@@ -132,9 +145,14 @@ final class LoopWriter {
       lower.counter(spec.index(loop), counter);
     }
     if (tape != null) {
-      push(loop, spec, vars, taped, tape, counter);
+      push(loop, spec, vars, taped.carried(), tape, counter);
     }
-    writeBody(loop, n -> true);
+    String recordAt = counter;
+    writeBody(loop, n -> true, n -> {
+      if (taped.body().contains(n)) {
+        record(n, tape, recordAt);
+      }
+    });
     update(loop, spec, vars);
     e.close();
   }
@@ -145,7 +163,7 @@ final class LoopWriter {
    * starts small and doubles when full (a workspace keeps the grown buffer for the next call).
    */
   private void writeWhile(Node.Apply loop, LoopSpec spec, List<String> vars, String index,
-      TreeSet<Integer> taped) {
+      Taped taped) {
     Emitter e = lower;
     e.add("int " + index + " = 0");
     Tape tape = taped.isEmpty() ? null : tape(loop, spec, taped, "16");
@@ -154,7 +172,7 @@ final class LoopWriter {
     lower.counter(spec.index(loop), index);
     Node condition = spec.condition(loop);
     Set<Node> test = Graph.reachable(List.of(condition));
-    writeBody(loop, test::contains);
+    writeBody(loop, test::contains, n -> {});
     e.open("if (" + e.ref(condition) + " == 0)");
     e.add("break");
     e.close();
@@ -168,9 +186,19 @@ final class LoopWriter {
       e.add("java.lang.System.arraycopy(" + full + ", 0, " + tape.array() + ", 0, " + index + " * "
           + tape.width() + ")");
       e.close();
-      push(loop, spec, vars, taped, tape, index);
+      push(loop, spec, vars, taped.carried(), tape, index);
+      // the condition's values recorded once the record has room
+      for (Node n : taped.body()) {
+        if (test.contains(n)) {
+          record(n, tape, index);
+        }
+      }
     }
-    writeBody(loop, n -> !test.contains(n));
+    writeBody(loop, n -> !test.contains(n), n -> {
+      if (taped.body().contains(n)) {
+        record(n, tape, index);
+      }
+    });
     update(loop, spec, vars);
     e.close();
     for (Node n : used) {
@@ -180,26 +208,37 @@ final class LoopWriter {
     }
   }
 
-  /** A forward loop's tape: {@code records} records of the taped carried values. */
-  private Tape tape(Node.Apply loop, LoopSpec spec, TreeSet<Integer> taped, String records) {
+  /** A forward loop's tape: {@code records} records of the taped values. */
+  private Tape tape(Node.Apply loop, LoopSpec spec, Taped taped, String records) {
     StringBuilder w = new StringBuilder();
     Map<Integer, String> offsets = new LinkedHashMap<>();
-    for (int k : taped) {
+    for (int k : taped.carried()) {
       offsets.put(k, w.length() == 0 ? "0" : w.toString());
-      Node p = spec.param(loop, k);
-      w.append(w.length() == 0 ? "" : " + ").append(p.shape().isArray() ? "(" + lower.size(p) + ")" : "1");
+      append(w, spec.param(loop, k));
+    }
+    Map<Node, String> bodyOffsets = new LinkedHashMap<>();
+    for (Node n : taped.body()) {
+      bodyOffsets.put(n, w.length() == 0 ? "0" : w.toString());
+      append(w, n);
     }
     String width = lower.local("width");
     lower.add("int " + width + " = " + w);
     String array = lower.local("tape");
     int slot = lower.newSlot();
     lower.add("double[] " + array + " = " + lower.buffer(slot, records + " * " + width));
-    Tape tape = new Tape(array, width, offsets, slot);
-    lower.tape(loop, new Lowering.Tape(array, width, offsets));
+    Tape tape = new Tape(array, width, offsets, bodyOffsets, slot);
+    lower.tape(loop, new Lowering.Tape(array, width, offsets, bodyOffsets));
     return tape;
   }
 
-  private record Tape(String array, String width, Map<Integer, String> offsets, int slot) {}
+  /** Adds the width of value {@code n} to a record's width. */
+  private void append(StringBuilder width, Node n) {
+    width.append(width.length() == 0 ? "" : " + ")
+        .append(n.shape().isArray() ? "(" + lower.size(n) + ")" : "1");
+  }
+
+  private record Tape(String array, String width, Map<Integer, String> offsets,
+      Map<Node, String> bodyOffsets, int slot) {}
 
   /** Records the taped carried values at the start of iteration {@code counter}. */
   private void push(Node.Apply loop, LoopSpec spec, List<String> vars, TreeSet<Integer> taped,
@@ -218,13 +257,30 @@ final class LoopWriter {
     }
   }
 
-  /** Writes the body's own nodes (not those of nested loops' bodies) that {@code which} takes. */
-  private void writeBody(Node.Apply loop, Predicate<Node> which) {
+  /**
+   * Writes the body's own nodes (not those of nested loops' bodies) that {@code which} takes,
+   * calling {@code written} after each.
+   */
+  private void writeBody(Node.Apply loop, Predicate<Node> which, Consumer<Node> written) {
     for (Node n : lower.nodes()) {
       if (used.contains(n) && n instanceof Node.Apply a && regions.loopOf(n) == loop
           && regions.ownerOf(n) == null && which.test(n)) {
         writeNode(a, null);
+        written.accept(n);
       }
+    }
+  }
+
+  /** Records body value {@code n} in iteration {@code counter}'s record, as soon as it is computed. */
+  private void record(Node n, Tape tape, String counter) {
+    String at = counter + " * " + tape.width() + " + " + tape.bodyOffsets().get(n);
+    if (n.shape().isArray()) {
+      String j = lower.local("j");
+      lower.open(Emitter.loop(j, lower.size(n)));
+      lower.add(tape.array() + "[" + at + " + " + j + "] = " + lower.ref(n) + "[" + j + "]");
+      lower.close();
+    } else {
+      lower.add(tape.array() + "[" + at + "] = " + lower.ref(n));
     }
   }
 

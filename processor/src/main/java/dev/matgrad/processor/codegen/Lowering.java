@@ -561,8 +561,12 @@ final class Lowering implements Emitter {
     return inPlaceWrites.contains(n);
   }
 
-  /** What a forward loop recorded: its tape array, one record's width and each value's offset. */
-  record Tape(String array, String width, Map<Integer, String> offsets) {}
+  /**
+   * What a forward loop recorded: its tape array, one record's width and the offset of each
+   * carried value (by slot) and of each value of its body read back (by node).
+   */
+  record Tape(String array, String width, Map<Integer, String> offsets,
+      Map<Node, String> bodyOffsets) {}
 
   private final Map<Node, Tape> tapes = new HashMap<>();
   private final Map<Node, String> counters = new HashMap<>();
@@ -580,7 +584,9 @@ final class Lowering implements Emitter {
   @Override
   public void readTape(Node.Apply n) {
     Tape tape = tapes.get(n.arg(0));
-    String at = counters.get(n.arg(1)) + " * " + tape.width() + " + " + tape.offsets().get(n.flags());
+    String offset = n.op().readsRecordOf(2) ? tape.bodyOffsets().get(n.arg(2))
+        : tape.offsets().get(n.flags());
+    String at = counters.get(n.arg(1)) + " * " + tape.width() + " + " + offset;
     if (n.shape().isArray()) {
       String base = local("at");
       add("int " + base + " = " + at);

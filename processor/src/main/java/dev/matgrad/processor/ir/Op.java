@@ -124,6 +124,8 @@ public final class Op {
   private final Double scaleFactor;
   private final LoopSpec loop;
   private final boolean writesInto;
+  private final boolean runsOnce;
+  private final int readsRecordOf;
   private final Op addsInto;
   private final java.util.function.Predicate<Node.Apply> mayThrow;
   private final Map<Integer, java.util.function.BiFunction<Graph, Node, Node>> standIns;
@@ -159,6 +161,8 @@ public final class Op {
     this.scaleFactor = b.scaleFactor;
     this.loop = b.loop;
     this.writesInto = b.writesInto;
+    this.runsOnce = b.runsOnce;
+    this.readsRecordOf = b.readsRecordOf;
     this.addsInto = b.addsInto;
     this.mayThrow = b.mayThrow;
     this.standIns = Map.copyOf(b.standIns);
@@ -195,6 +199,8 @@ public final class Op {
     private Double scaleFactor;
     private LoopSpec loop;
     private boolean writesInto;
+    private boolean runsOnce;
+    private int readsRecordOf = -1;
     private Op addsInto;
     private java.util.function.Predicate<Node.Apply> mayThrow = n -> false;
     private final Map<Integer, java.util.function.BiFunction<Graph, Node, Node>> standIns =
@@ -318,6 +324,25 @@ public final class Op {
      */
     public Builder writesInto() {
       this.writesInto = true;
+      return this;
+    }
+
+    /**
+     * The op runs code with effects of its own (a user's method, which may count, log or draw):
+     * it runs as often as the user's code runs it, so a reverse loop does not recompute it but
+     * reads back the value its forward loop recorded.
+     */
+    public Builder runsOnce() {
+      this.runsOnce = true;
+      return this;
+    }
+
+    /**
+     * Argument {@code arg} is a value computed in a forward loop's body, of which the node reads
+     * the record that loop keeps, not the value itself: the node is not placed in that loop.
+     */
+    public Builder readsRecordOf(int arg) {
+      this.readsRecordOf = arg;
       return this;
     }
 
@@ -481,6 +506,16 @@ public final class Op {
   /** Whether the result is the first argument with entries replaced (see Builder#writesInto). */
   public boolean writesInto() {
     return writesInto;
+  }
+
+  /** Whether a reverse loop reads the op's value back rather than recompute it (see Builder#runsOnce). */
+  public boolean runsOnce() {
+    return runsOnce;
+  }
+
+  /** Whether argument {@code index} is only a value whose record the op reads (see Builder#readsRecordOf). */
+  public boolean readsRecordOf(int index) {
+    return readsRecordOf == index;
   }
 
   /** The op adding this one into an accumulator in place, or null (see Builder#addsInto). */

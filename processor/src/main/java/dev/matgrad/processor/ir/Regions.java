@@ -36,8 +36,11 @@ public final class Regions {
       if (n instanceof Node.Param && ownerOfParam.containsKey(n)) {
         loops.add(ownerOfParam.get(n));
       } else if (n instanceof Node.Apply a) {
-        for (Node arg : a.args()) {
-          Set<Node.Apply> f = free.get(arg);
+        for (int i = 0; i < a.args().size(); i++) {
+          if (a.op().readsRecordOf(i)) {
+            continue; // read from the loop's record, after the loop
+          }
+          Set<Node.Apply> f = free.get(a.arg(i));
           if (f != null) {
             loops.addAll(f);
           }

@@ -204,6 +204,22 @@ public final class ControlFlow {
       .notation((a, n) -> "tape(" + a[0] + ")")
       .build();
 
+  /**
+   * In a reverse loop, the value a node of a forward loop's body (argument 2) had in the same
+   * iteration (argument 0 is the loop, argument 1 the reverse loop's index): the forward loop
+   * records it, for a value that is read back rather than recomputed (Op#runsOnce).
+   */
+  public static final Op RECORD_READ = Op.builder("RECORD_READ", Op.Category.OTHER)
+      .lower((e, n) -> e.readTape(n))
+      .notation((a, n) -> "recorded(" + a[2] + ")")
+      .readsRecordOf(2)
+      .build();
+
+  /** The value {@code value} of {@code loop}'s body had in the iteration {@code index} reverses. */
+  public static Node recordRead(Graph g, Node loop, Node index, Node value) {
+    return g.applyShapedFlagged(RECORD_READ, List.of(loop, index, value), 0, value.shape());
+  }
+
   /** {@link #ADD_AT}'s flag: the value is subtracted. */
   public static final int SUBTRACTS = 1;
 
@@ -270,5 +286,10 @@ public final class ControlFlow {
   /** Whether n reads, in a reverse loop, what the forward loop n.arg(0) recorded. */
   public static boolean isTapeRead(Node n) {
     return n instanceof Node.Apply a && a.op() == TAPE_READ;
+  }
+
+  /** Whether n reads, in a reverse loop, the value n.arg(2) of the forward loop n.arg(0)'s body. */
+  public static boolean isRecordRead(Node n) {
+    return n instanceof Node.Apply a && a.op() == RECORD_READ;
   }
 }

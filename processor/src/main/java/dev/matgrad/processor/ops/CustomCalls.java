@@ -186,6 +186,7 @@ public final class CustomCalls {
         .notation((a, n) -> c.method() + "(" + String.join(", ", a) + ")")
         .constantArgs(notWrt)
         .callsUserMethod(c.userCall())
+        .runsOnce()
         .build();
   }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 
 /** Copies of a loop's body, for the loops the derivative passes build from it. */
 final class Copies {
@@ -19,6 +20,15 @@ final class Copies {
    */
   static List<Node> body(Graph g, Regions regions, Node.Apply loop, Map<Node, Node> map,
       Set<Node> active) {
+    return body(g, regions, loop, map, active, (a, args) -> null);
+  }
+
+  /**
+   * As {@link #body(Graph, Regions, Node.Apply, Map, Set)}, but a node for which {@code instead}
+   * (given the node and its copied arguments) gives a node stands for it in the copy.
+   */
+  static List<Node> body(Graph g, Regions regions, Node.Apply loop, Map<Node, Node> map,
+      Set<Node> active, BiFunction<Node.Apply, List<Node>, Node> instead) {
     List<Node> copies = new ArrayList<>();
     for (Node n : new ArrayList<>(g.nodes())) {
       if (map.containsKey(n)) {
@@ -33,7 +43,8 @@ final class Copies {
         for (Node arg : a.args()) {
           args.add(map.getOrDefault(arg, arg));
         }
-        copy = g.copy(a, args);
+        Node standIn = instead.apply(a, args);
+        copy = standIn != null ? standIn : g.copy(a, args);
       } else {
         continue;
       }

@@ -88,6 +88,8 @@ public final class ReverseMode {
     final Map<Node, Node> running = new HashMap<>();
     /** Each loop that preaccumulated its adjoint, and the loop that replaces it. */
     final Map<Node, Node> replaced;
+    /** In a reverse loop's body: each value read back from the forward loop's record, and the node whose rule its adjoint goes through. */
+    final Map<Node, Node.Apply> readBack = new HashMap<>();
 
     Walk(Program program, Set<Node> active, Set<Node> local, boolean loopBody,
         Map<Node, Node> replaced) {
@@ -152,6 +154,7 @@ public final class ReverseMode {
         if (ControlFlow.isTapeRead(apply)) {
           continue;
         }
+        apply = readBack.getOrDefault(apply, apply);
         for (int i = 0; i < apply.args().size(); i++) {
           if (active.contains(apply.arg(i)) && !apply.op().differentiableIn(i)
               && apply.op().userCall() != null) {
@@ -246,10 +249,21 @@ public final class ReverseMode {
           active.add(read);
         }
       }
-      List<Node> body = Copies.body(g, regions, loop, copy, active);
+      // What runs once (a user's method) is read back from the forward loop's record, and its
+      // adjoint is its rule applied to a copy of it that reads the copied arguments.
+      Map<Node, Node.Apply> readBack = new HashMap<>();
+      List<Node> body = Copies.body(g, regions, loop, copy, active, (a, args) -> {
+        if (!a.op().runsOnce() || regions.loopOf(a) != loop) {
+          return null;
+        }
+        Node read = ControlFlow.recordRead(g, loop, index, a);
+        readBack.put(read, (Node.Apply) g.copy(a, args));
+        return read;
+      });
       Set<Node> bodyLocal = new HashSet<>(body);
       bodyLocal.addAll(tapeReads.values());
       Walk inner = new Walk(program, active, bodyLocal, true, replaced);
+      inner.readBack.putAll(readBack);
       List<Node.Param> params = new ArrayList<>();
       List<Node> inits = new ArrayList<>();
       for (int k : carried) {
