@@ -208,9 +208,8 @@ public final class CustomRuleCalls {
   }
 
   /**
-   * The chain in a loop nested in another: the outer reverse loop recomputes the inner loop, so
-   * the call runs twice per inner iteration (see the README's known limits), with the same
-   * gradient.
+   * The chain in a loop nested in another: the outer reverse loop recomputes the inner loop,
+   * whose copy replays what each call returned instead of calling it again.
    */
   @Differentiable(wrt = "x")
   public static double nestedChain(double[] x, int outer, int inner) {
@@ -222,6 +221,53 @@ public final class CustomRuleCalls {
       }
       s = s + sumSq(mul(h, h));
       h = scale(0.9, h);
+    }
+    return s;
+  }
+
+  /** Three loops deep: each reverse loop's copy of the loops inside it replays the calls. */
+  @Differentiable(wrt = "x")
+  public static double deepChain(double[] x, int n) {
+    double[] h = x;
+    for (int a = 0; a < n; a++) {
+      for (int b = 0; b <= a; b++) {
+        for (int c = 0; c < 2; c++) {
+          h = tanh(counted(h));
+        }
+        h = scale(0.9, h);
+      }
+      h = add(h, 0.05);
+    }
+    return sumSq(h);
+  }
+
+  /** A scalar call in a while loop nested in a for loop, its value needed by exp's adjoint. */
+  @Differentiable(wrt = "x")
+  public static double nestedSums(double[] x, int outer) {
+    double[] h = x;
+    double s = 0.0;
+    for (int a = 0; a < outer; a++) {
+      double t = 0.0;
+      while (t < 3.0) {
+        t = t + Math.exp(countedSum(h));
+        h = add(scale(0.5, h), 0.1);
+      }
+      s = s + t * t;
+    }
+    return s + sumSq(h);
+  }
+
+  /** A call in the condition of a while loop nested in a for loop: its copy replays it too. */
+  @Differentiable(wrt = "x")
+  public static double shrinkSteps(double[] x, int outer) {
+    double[] h = x;
+    double s = 0.0;
+    for (int a = 0; a < outer; a++) {
+      while (countedSum(h) > 0.5) {
+        h = scale(0.8, h);
+      }
+      s = s + sumSq(h);
+      h = add(h, 0.3);
     }
     return s;
   }

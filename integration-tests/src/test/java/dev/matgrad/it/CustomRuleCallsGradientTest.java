@@ -101,6 +101,9 @@ class CustomRuleCallsGradientTest {
           .check(in.vector(n), depth);
     }
     GradientChecker.of(CustomRuleCalls.class, "nestedChain").wrt(0).check(in.vector(n), 2, 3);
+    GradientChecker.of(CustomRuleCalls.class, "deepChain").wrt(0).check(in.vector(n), 3);
+    GradientChecker.of(CustomRuleCalls.class, "nestedSums").wrt(0)
+        .check(scaled(in.vector(n), 0.3), 3);
     GradientChecker.of(CustomRuleCalls.class, "expSteps").wrt(0)
         .check(scaled(in.vector(n), 0.3), 4.0 + 6.0 * Math.abs(in.scalar()));
   }
@@ -133,6 +136,41 @@ class CustomRuleCallsGradientTest {
         runs(() -> stepsGrad.invoke(null, x, 20.0, new double[3])));
   }
 
+  /**
+   * In loops nested in a reversed loop, which its reverse loop recomputes, the calls are replayed
+   * from what they returned, not run again: for loops three deep (with a bound that changes with
+   * the outer index), and a while loop in a for loop.
+   */
+  @Test
+  void aCallInNestedLoopsRunsAsOftenAsThePlainMethodRunsIt() throws Exception {
+    double[] x = {0.1, -0.2, 0.3};
+    Method nested = GENERATED.getMethod("nestedChainGrad", double[].class, int.class, int.class,
+        double[].class);
+    assertArrayEquals(new int[] {6, 6}, runs(() -> nested.invoke(null, x, 2, 3, new double[3])));
+    Method deep = GENERATED.getMethod("deepChainGrad", double[].class, int.class, double[].class,
+        Workspace.class);
+    int deepPlain = runs(() -> CustomRuleCalls.deepChain(x, 3))[0];
+    assertEquals(12, deepPlain);
+    Workspace ws = new Workspace();
+    for (int call = 0; call < 2; call++) {
+      assertArrayEquals(new int[] {12, 12},
+          runs(() -> deep.invoke(null, x, 3, new double[3], ws)), "call " + call);
+    }
+    Method sums = GENERATED.getMethod("nestedSumsGrad", double[].class, int.class, double[].class);
+    int sumsPlain = runs(() -> CustomRuleCalls.nestedSums(x, 3))[0];
+    assertTrue(sumsPlain > 3, "the while loops run several times: " + sumsPlain);
+    assertArrayEquals(new int[] {sumsPlain, sumsPlain},
+        runs(() -> sums.invoke(null, x, 3, new double[3])));
+    Method shrink = GENERATED.getMethod("shrinkStepsGrad", double[].class, int.class,
+        double[].class);
+    double[] positive = {0.4, 0.5, 0.6};
+    int shrinkPlain = runs(() -> CustomRuleCalls.shrinkSteps(positive, 3))[0];
+    assertTrue(shrinkPlain > 6, "the conditions run several times: " + shrinkPlain);
+    int[] shrinkRuns = runs(() -> shrink.invoke(null, positive, 3, new double[3]));
+    assertEquals(shrinkPlain, shrinkRuns[0]);
+    GradientChecker.of(CustomRuleCalls.class, "shrinkSteps").wrt(0).check(positive, 3);
+  }
+
   /** With a sized workspace, a call in a loop allocates only what the user's method does. */
   @Test
   void aCallInALoopAllocatesOnlyWhatTheUsersMethodAllocates() throws Exception {
@@ -142,11 +180,17 @@ class CustomRuleCallsGradientTest {
     Workspace ws = new Workspace();
     Method chainGrad = GENERATED.getMethod("tanhChainGrad", double[].class, int.class,
         double[].class, Workspace.class);
-    Runnable plain = () -> CustomRuleCalls.tanhChain(x, 4);
+    Method deepGrad = GENERATED.getMethod("deepChainGrad", double[].class, int.class,
+        double[].class, Workspace.class);
+    Runnable plain = () -> {
+      CustomRuleCalls.tanhChain(x, 4);
+      CustomRuleCalls.deepChain(x, 2);
+    };
     Runnable grad = () -> {
       try {
         for (int call = 0; call < 100; call++) {
           chainGrad.invoke(null, x, 4, gradX, ws);
+          deepGrad.invoke(null, x, 2, gradX, ws);
         }
       } catch (ReflectiveOperationException e) {
         throw new AssertionError(e);
@@ -160,7 +204,7 @@ class CustomRuleCallsGradientTest {
     });
     Long generated = WorkspaceTest.allocatedBytes(grad);
     assumeTrue(user != null && generated != null, "the JVM cannot count allocated bytes");
-    // 100 calls × 4 runs of a double[64] (528 bytes each); reflection's boxing of depth is small
+    // 100 calls × 10 runs of a double[64] (528 bytes each); reflection's boxing is small
     assertTrue(generated < user + 100 * 64, "generated " + generated + " bytes, the user's "
         + user + " bytes");
   }

@@ -38,7 +38,15 @@ final class LoopWriter {
     this.used = used;
     this.regions = regions;
     this.emitOne = emitOne;
+    for (Node n : lower.nodes()) {
+      if (used.contains(n) && ControlFlow.isReplay(n)) {
+        replayed.add(((Node.Apply) n).arg(0));
+      }
+    }
   }
+
+  /** The calls that a recomputed loop nest replays (see ControlFlow#REPLAY), in order. */
+  private final Set<Node> replayed = new LinkedHashSet<>();
 
   /** Writes the used top-level nodes that {@code include} accepts, loops with their bodies. */
   void write(List<Node> nodes, Predicate<Node> include, Map<Node, String> direct) {
@@ -61,6 +69,14 @@ final class LoopWriter {
   private void writeLoop(Node.Apply loop) {
     LoopSpec spec = loop.op().loop();
     Emitter e = lower;
+    if (regions.loopOf(loop) == null) {
+      // before the loops it runs in, where its reverse loops see it too
+      for (Node call : replayed) {
+        if (regions.inside(call, loop)) {
+          lower.declareStream(call);
+        }
+      }
+    }
     List<String> vars = new ArrayList<>();
     for (int k = 0; k < spec.carried(); k++) {
       Node.Param p = spec.param(loop, k);
@@ -86,14 +102,21 @@ final class LoopWriter {
     // The values a reverse loop reads back: recorded at the start of each iteration.
     TreeSet<Integer> carriedTaped = new TreeSet<>();
     Set<Node> bodyTaped = new LinkedHashSet<>();
+    Set<Node> cursors = new LinkedHashSet<>();
     for (Node n : lower.nodes()) {
-      if (used.contains(n) && ControlFlow.isTapeRead(n) && ((Node.Apply) n).arg(0) == loop) {
-        carriedTaped.add(((Node.Apply) n).flags());
-      } else if (used.contains(n) && ControlFlow.isRecordRead(n) && ((Node.Apply) n).arg(0) == loop) {
-        bodyTaped.add(((Node.Apply) n).arg(2));
+      if (!used.contains(n) || !(n instanceof Node.Apply a) || a.args().isEmpty() || a.arg(0) != loop
+          && !(ControlFlow.isReplay(a) && a.arg(1) == loop)) {
+        continue;
+      }
+      if (ControlFlow.isTapeRead(a)) {
+        carriedTaped.add(a.flags());
+      } else if (ControlFlow.isRecordRead(a)) {
+        bodyTaped.add(a.arg(2));
+      } else if (ControlFlow.isReplay(a)) {
+        cursors.add(a.arg(0));
       }
     }
-    Taped taped = new Taped(carriedTaped, bodyTaped);
+    Taped taped = new Taped(carriedTaped, bodyTaped, cursors);
     if (spec.conditional()) {
       writeWhile(loop, spec, vars, index, taped);
     } else {
@@ -106,10 +129,13 @@ final class LoopWriter {
     }
   }
 
-  /** What a forward loop records each iteration: carried values by slot, and values of its body. */
-  private record Taped(TreeSet<Integer> carried, Set<Node> body) {
+  /**
+   * What a forward loop records each iteration: carried values by slot, values of its body, and
+   * where each replayed call's record stands at the iteration's start.
+   */
+  private record Taped(TreeSet<Integer> carried, Set<Node> body, Set<Node> cursors) {
     boolean isEmpty() {
-      return carried.isEmpty() && body.isEmpty();
+      return carried.isEmpty() && body.isEmpty() && cursors.isEmpty();
     }
   }
 
@@ -146,6 +172,13 @@ final class LoopWriter {
     }
     if (tape != null) {
       push(loop, spec, vars, taped.carried(), tape, counter);
+      for (Node call : taped.cursors()) {
+        lower.add(tape.array() + "[" + counter + " * " + tape.width() + " + "
+            + tape.cursorOffsets().get(call) + "] = " + lower.stream(call).cursor());
+      }
+    }
+    if (spec.reversed()) {
+      rewind(loop);
     }
     String recordAt = counter;
     writeBody(loop, n -> true, n -> {
@@ -170,6 +203,13 @@ final class LoopWriter {
     lower.code().add("// $L\n", spec.header());
     e.open("for (;; " + index + "++)");
     lower.counter(spec.index(loop), index);
+    // where each replayed call's record stands before the condition runs it
+    Map<Node, String> atStart = new LinkedHashMap<>();
+    for (Node call : taped.cursors()) {
+      String start = lower.local("start");
+      e.add("int " + start + " = " + lower.stream(call).cursor());
+      atStart.put(call, start);
+    }
     Node condition = spec.condition(loop);
     Set<Node> test = Graph.reachable(List.of(condition));
     writeBody(loop, test::contains, n -> {});
@@ -187,6 +227,8 @@ final class LoopWriter {
           + tape.width() + ")");
       e.close();
       push(loop, spec, vars, taped.carried(), tape, index);
+      atStart.forEach((call, start) -> lower.add(tape.array() + "[" + index + " * " + tape.width()
+          + " + " + tape.cursorOffsets().get(call) + "] = " + start));
       // the condition's values recorded once the record has room
       for (Node n : taped.body()) {
         if (test.contains(n)) {
@@ -221,13 +263,18 @@ final class LoopWriter {
       bodyOffsets.put(n, w.length() == 0 ? "0" : w.toString());
       append(w, n);
     }
+    Map<Node, String> cursorOffsets = new LinkedHashMap<>();
+    for (Node call : taped.cursors()) {
+      cursorOffsets.put(call, w.length() == 0 ? "0" : w.toString());
+      w.append(w.length() == 0 ? "1" : " + 1");
+    }
     String width = lower.local("width");
     lower.add("int " + width + " = " + w);
     String array = lower.local("tape");
     int slot = lower.newSlot();
     lower.add("double[] " + array + " = " + lower.buffer(slot, records + " * " + width));
-    Tape tape = new Tape(array, width, offsets, bodyOffsets, slot);
-    lower.tape(loop, new Lowering.Tape(array, width, offsets, bodyOffsets));
+    Tape tape = new Tape(array, width, offsets, bodyOffsets, cursorOffsets, slot);
+    lower.tape(loop, new Lowering.Tape(array, width, offsets, bodyOffsets, cursorOffsets));
     return tape;
   }
 
@@ -238,7 +285,7 @@ final class LoopWriter {
   }
 
   private record Tape(String array, String width, Map<Integer, String> offsets,
-      Map<Node, String> bodyOffsets, int slot) {}
+      Map<Node, String> bodyOffsets, Map<Node, String> cursorOffsets, int slot) {}
 
   /** Records the taped carried values at the start of iteration {@code counter}. */
   private void push(Node.Apply loop, LoopSpec spec, List<String> vars, TreeSet<Integer> taped,
@@ -266,7 +313,26 @@ final class LoopWriter {
       if (used.contains(n) && n instanceof Node.Apply a && regions.loopOf(n) == loop
           && regions.ownerOf(n) == null && which.test(n)) {
         writeNode(a, null);
+        if (replayed.contains(n)) {
+          lower.recordRun(n);
+        }
         written.accept(n);
+      }
+    }
+  }
+
+  /**
+   * At the start of an iteration of reverse loop {@code reverse}: each call it replays reads its
+   * record from where the forward iteration it reverses started.
+   */
+  private void rewind(Node.Apply reverse) {
+    Node index = reverse.op().loop().index(reverse);
+    Set<Node> done = new java.util.HashSet<>();
+    for (Node n : lower.nodes()) {
+      if (used.contains(n) && ControlFlow.isReplay(n) && ((Node.Apply) n).arg(2) == index
+          && done.add(((Node.Apply) n).arg(0))) {
+        Node.Apply replay = (Node.Apply) n;
+        lower.rewind(replay.arg(1), index, replay.arg(0));
       }
     }
   }

@@ -563,10 +563,83 @@ final class Lowering implements Emitter {
 
   /**
    * What a forward loop recorded: its tape array, one record's width and the offset of each
-   * carried value (by slot) and of each value of its body read back (by node).
+   * carried value (by slot), of each value of its body read back (by node) and of each replayed
+   * call's position at the start of the iteration (by call).
    */
   record Tape(String array, String width, Map<Integer, String> offsets,
-      Map<Node, String> bodyOffsets) {}
+      Map<Node, String> bodyOffsets, Map<Node, String> cursorOffsets) {}
+
+  /**
+   * What a replayed call recorded as it ran, in order (a workspace buffer that doubles when
+   * full), and the position of its next value: advanced by each run and each replay, set back
+   * by a reverse loop at the start of each iteration to where the forward iteration started.
+   */
+  record Stream(String array, String cursor, int slot, String size) {}
+
+  private final Map<Node, Stream> streams = new HashMap<>();
+
+  /** Declares the record of replayed call {@code call}, once (before the loops it is in). */
+  void declareStream(Node call) {
+    if (streams.containsKey(call)) {
+      return;
+    }
+    String size = call.shape().isArray() ? "(" + size(call) + ")" : "1";
+    int slot = newSlot();
+    String array = local("recorded");
+    String cursor = local("position");
+    add("double[] " + array + " = " + buffer(slot, "16 * " + size));
+    add("int " + cursor + " = 0");
+    streams.put(call, new Stream(array, cursor, slot, size));
+  }
+
+  /** The record of replayed call {@code call}. */
+  Stream stream(Node call) {
+    return streams.get(call);
+  }
+
+  /** Appends what replayed call {@code call} just returned to its record. */
+  void recordRun(Node call) {
+    Stream st = streams.get(call);
+    open("if (" + st.cursor() + " + " + st.size() + " > " + st.array() + ".length)");
+    String full = local("full");
+    add("double[] " + full + " = " + st.array());
+    add(st.array() + " = " + buffer(st.slot(), "2 * " + full + ".length + " + st.size()));
+    add("java.lang.System.arraycopy(" + full + ", 0, " + st.array() + ", 0, " + st.cursor() + ")");
+    close();
+    if (call.shape().isArray()) {
+      String j = fresh("j");
+      open(Emitter.loop(j, size(call)));
+      add(st.array() + "[" + st.cursor() + " + " + j + "] = " + ref(call) + "[" + j + "]");
+      close();
+    } else {
+      add(st.array() + "[" + st.cursor() + "] = " + ref(call));
+    }
+    add(st.cursor() + " += " + st.size());
+  }
+
+  /**
+   * Sets the record of replayed call {@code call} back to where it stood at the start of the
+   * iteration of forward loop {@code loop} that the reverse loop with index {@code index} is in.
+   */
+  void rewind(Node loop, Node index, Node call) {
+    Tape tape = tapes.get(loop);
+    add(streams.get(call).cursor() + " = (int) " + tape.array() + "[" + counters.get(index) + " * "
+        + tape.width() + " + " + tape.cursorOffsets().get(call) + "]");
+  }
+
+  @Override
+  public void replay(Node.Apply n) {
+    Stream st = streams.get(n.arg(0));
+    if (n.shape().isArray()) {
+      String j = fresh("j");
+      open(Emitter.loop(j, size(n)));
+      add(ref(n) + "[" + j + "] = " + st.array() + "[" + st.cursor() + " + " + j + "]");
+      close();
+    } else {
+      add(declare(n) + " = " + st.array() + "[" + st.cursor() + "]");
+    }
+    add(st.cursor() + " += " + st.size());
+  }
 
   private final Map<Node, Tape> tapes = new HashMap<>();
   private final Map<Node, String> counters = new HashMap<>();

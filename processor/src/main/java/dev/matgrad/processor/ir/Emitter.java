@@ -96,6 +96,9 @@ public interface Emitter {
    */
   void readTape(Node.Apply n);
 
+  /** Declares and assigns a REPLAY node: the next value its call recorded. */
+  void replay(Node.Apply n);
+
   /**
    * Whether a node whose op writes into its first argument (Op#writesInto) has that argument's
    * storage as its own: nothing reads the argument afterwards, so no copy is needed.

@@ -220,6 +220,47 @@ public final class ControlFlow {
     return g.applyShapedFlagged(RECORD_READ, List.of(loop, index, value), 0, value.shape());
   }
 
+  /**
+   * In a copy of a loop nest that a reverse loop recomputes, the value a call that runs once
+   * (argument 0, Op#runsOnce) returned in the same forward iteration: what the call recorded as
+   * it ran, read from the position the forward loop (argument 1) noted at the start of the
+   * iteration the reverse loop's index (argument 2) reverses, in the order the call ran. The
+   * other arguments are the copied call's, which place the read where the call would be and give
+   * its adjoint through the call's rule (see {@link #asCall}).
+   */
+  public static final Op REPLAY = Op.builder("REPLAY", Op.Category.OTHER)
+      .lower((e, n) -> e.replay(n))
+      .notation((a, n) -> "replayed(" + a[0] + ")")
+      .readsRecordOf(0)
+      .runsOnce()
+      .build();
+
+  /** A replay of {@code call} with copied arguments {@code args} (see {@link #REPLAY}). */
+  public static Node replay(Graph g, Node.Apply call, Node loop, Node index, List<Node> args) {
+    List<Node> all = new java.util.ArrayList<>(List.of(call, loop, index));
+    all.addAll(args);
+    return g.applyShapedFlagged(REPLAY, all, 0, call.shape());
+  }
+
+  /** Whether n replays what a call recorded (see {@link #REPLAY}). */
+  public static boolean isReplay(Node n) {
+    return n instanceof Node.Apply a && a.op() == REPLAY;
+  }
+
+  /**
+   * The call that node {@code n} runs or replays, with arguments {@code args} (n's own, or their
+   * copies; a replay's after its first three): the node whose rule gives n's adjoint.
+   */
+  public static Node.Apply asCall(Graph g, Node.Apply n, List<Node> args) {
+    return isReplay(n) ? (Node.Apply) g.copy((Node.Apply) n.arg(0), args.subList(3, args.size()))
+        : (Node.Apply) g.copy(n, args);
+  }
+
+  /** The call a node that runs once runs or replays. */
+  public static Node.Apply callOf(Node.Apply n) {
+    return isReplay(n) ? (Node.Apply) n.arg(0) : n;
+  }
+
   /** {@link #ADD_AT}'s flag: the value is subtracted. */
   public static final int SUBTRACTS = 1;
 

@@ -154,7 +154,9 @@ public final class ReverseMode {
         if (ControlFlow.isTapeRead(apply)) {
           continue;
         }
-        apply = readBack.getOrDefault(apply, apply);
+        // a value read back or replayed takes its adjoint from the call's rule
+        apply = readBack.containsKey(apply) ? readBack.get(apply)
+            : ControlFlow.isReplay(apply) ? ControlFlow.asCall(g, apply, apply.args()) : apply;
         for (int i = 0; i < apply.args().size(); i++) {
           if (active.contains(apply.arg(i)) && !apply.op().differentiableIn(i)
               && apply.op().userCall() != null) {
@@ -249,15 +251,21 @@ public final class ReverseMode {
           active.add(read);
         }
       }
-      // What runs once (a user's method) is read back from the forward loop's record, and its
-      // adjoint is its rule applied to a copy of it that reads the copied arguments.
+      // What runs once (a user's method) is not run again: directly in the body, its value is
+      // read back from the forward loop's record, and its adjoint is its rule applied to the
+      // copied arguments; in a loop nested in the body, which the copy runs again, each run
+      // replays the next value it recorded.
       Map<Node, Node.Apply> readBack = new HashMap<>();
       List<Node> body = Copies.body(g, regions, loop, copy, active, (a, args) -> {
-        if (!a.op().runsOnce() || regions.loopOf(a) != loop) {
+        if (!a.op().runsOnce()) {
           return null;
         }
+        if (regions.loopOf(a) != loop) {
+          List<Node> callArgs = ControlFlow.isReplay(a) ? args.subList(3, args.size()) : args;
+          return ControlFlow.replay(g, ControlFlow.callOf(a), loop, index, callArgs);
+        }
         Node read = ControlFlow.recordRead(g, loop, index, a);
-        readBack.put(read, (Node.Apply) g.copy(a, args));
+        readBack.put(read, ControlFlow.asCall(g, a, args));
         return read;
       });
       Set<Node> bodyLocal = new HashSet<>(body);
