@@ -225,6 +225,19 @@ public final class CustomRuleCalls {
     return s;
   }
 
+  /** The nested chain's last state: a vector result, whose Jacobian runs one reverse sweep per output. */
+  @Differentiable(wrt = "x")
+  public static double[] nestedState(double[] x, int outer, int inner) {
+    double[] h = x;
+    for (int a = 0; a < outer; a++) {
+      for (int b = 0; b < inner; b++) {
+        h = tanh(counted(h));
+      }
+      h = scale(0.9, h);
+    }
+    return h;
+  }
+
   /** Three loops deep: each reverse loop's copy of the loops inside it replays the calls. */
   @Differentiable(wrt = "x")
   public static double deepChain(double[] x, int n) {

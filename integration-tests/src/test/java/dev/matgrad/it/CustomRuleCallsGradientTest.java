@@ -102,6 +102,7 @@ class CustomRuleCallsGradientTest {
     }
     GradientChecker.of(CustomRuleCalls.class, "nestedChain").wrt(0).check(in.vector(n), 2, 3);
     GradientChecker.of(CustomRuleCalls.class, "deepChain").wrt(0).check(in.vector(n), 3);
+    GradientChecker.of(CustomRuleCalls.class, "nestedState").wrt(0).check(in.vector(n), 2, 2);
     GradientChecker.of(CustomRuleCalls.class, "nestedSums").wrt(0)
         .check(scaled(in.vector(n), 0.3), 3);
     GradientChecker.of(CustomRuleCalls.class, "expSteps").wrt(0)
@@ -147,6 +148,10 @@ class CustomRuleCallsGradientTest {
     Method nested = GENERATED.getMethod("nestedChainGrad", double[].class, int.class, int.class,
         double[].class);
     assertArrayEquals(new int[] {6, 6}, runs(() -> nested.invoke(null, x, 2, 3, new double[3])));
+    // the Jacobian: one forward sweep, one reverse sweep (6 rule calls) per output
+    Method jacobian = GENERATED.getMethod("nestedStateJacobian", double[].class, int.class,
+        int.class, double[].class);
+    assertArrayEquals(new int[] {6, 18}, runs(() -> jacobian.invoke(null, x, 2, 3, new double[9])));
     Method deep = GENERATED.getMethod("deepChainGrad", double[].class, int.class, double[].class,
         Workspace.class);
     int deepPlain = runs(() -> CustomRuleCalls.deepChain(x, 3))[0];

@@ -291,16 +291,20 @@ final class LoopWriter {
   private void push(Node.Apply loop, LoopSpec spec, List<String> vars, TreeSet<Integer> taped,
       Tape tape, String counter) {
     for (int k : taped) {
-      Node p = spec.param(loop, k);
-      String at = counter + " * " + tape.width() + " + " + tape.offsets().get(k);
-      if (p.shape().isArray()) {
-        String j = lower.local("j");
-        lower.open(Emitter.loop(j, lower.size(p)));
-        lower.add(tape.array() + "[" + at + " + " + j + "] = " + vars.get(k) + "[" + j + "]");
-        lower.close();
-      } else {
-        lower.add(tape.array() + "[" + at + "] = " + vars.get(k));
-      }
+      store(tape, counter + " * " + tape.width() + " + " + tape.offsets().get(k),
+          spec.param(loop, k), vars.get(k));
+    }
+  }
+
+  /** Writes {@code value}, of {@code n}'s shape, into the tape from position {@code at}. */
+  private void store(Tape tape, String at, Node n, String value) {
+    if (n.shape().isArray()) {
+      String j = lower.local("j");
+      lower.open(Emitter.loop(j, lower.size(n)));
+      lower.add(tape.array() + "[" + at + " + " + j + "] = " + value + "[" + j + "]");
+      lower.close();
+    } else {
+      lower.add(tape.array() + "[" + at + "] = " + value);
     }
   }
 
@@ -339,15 +343,8 @@ final class LoopWriter {
 
   /** Records body value {@code n} in iteration {@code counter}'s record, as soon as it is computed. */
   private void record(Node n, Tape tape, String counter) {
-    String at = counter + " * " + tape.width() + " + " + tape.bodyOffsets().get(n);
-    if (n.shape().isArray()) {
-      String j = lower.local("j");
-      lower.open(Emitter.loop(j, lower.size(n)));
-      lower.add(tape.array() + "[" + at + " + " + j + "] = " + lower.ref(n) + "[" + j + "]");
-      lower.close();
-    } else {
-      lower.add(tape.array() + "[" + at + "] = " + lower.ref(n));
-    }
+    store(tape, counter + " * " + tape.width() + " + " + tape.bodyOffsets().get(n), n,
+        lower.ref(n));
   }
 
   /**
