@@ -173,8 +173,7 @@ final class LoopWriter {
     if (tape != null) {
       push(loop, spec, vars, taped.carried(), tape, counter);
       for (Node call : taped.cursors()) {
-        lower.add(tape.array() + "[" + counter + " * " + tape.width() + " + "
-            + tape.cursorOffsets().get(call) + "] = " + lower.stream(call).cursor());
+        noteCursor(tape, counter, call, lower.stream(call).cursor());
       }
     }
     if (spec.reversed()) {
@@ -217,18 +216,10 @@ final class LoopWriter {
     e.add("break");
     e.close();
     if (tape != null) {
-      e.open("if ((" + index + " + 1) * " + tape.width() + " > " + tape.array() + ".length)");
-      String full = lower.local("full");
-      e.add("double[] " + full + " = " + tape.array());
-      e.add(tape.array() + " = " + lower.buffer(tape.slot(), "2 * " + full + ".length + "
-          + tape.width()));
-      // qualified: a user class named System may shadow java.lang.System
-      e.add("java.lang.System.arraycopy(" + full + ", 0, " + tape.array() + ", 0, " + index + " * "
-          + tape.width() + ")");
-      e.close();
+      lower.growWhenFull(tape.array(), tape.slot(), "(" + index + " + 1) * " + tape.width(),
+          index + " * " + tape.width(), tape.width());
       push(loop, spec, vars, taped.carried(), tape, index);
-      atStart.forEach((call, start) -> lower.add(tape.array() + "[" + index + " * " + tape.width()
-          + " + " + tape.cursorOffsets().get(call) + "] = " + start));
+      atStart.forEach((call, start) -> noteCursor(tape, index, call, start));
       // the condition's values recorded once the record has room
       for (Node n : taped.body()) {
         if (test.contains(n)) {
@@ -339,6 +330,12 @@ final class LoopWriter {
         lower.rewind(replay.arg(1), index, replay.arg(0));
       }
     }
+  }
+
+  /** Notes in iteration {@code counter}'s record where replayed call {@code call}'s record stood. */
+  private void noteCursor(Tape tape, String counter, Node call, String position) {
+    lower.add(tape.array() + "[" + counter + " * " + tape.width() + " + "
+        + tape.cursorOffsets().get(call) + "] = " + position);
   }
 
   /** Records body value {@code n} in iteration {@code counter}'s record, as soon as it is computed. */

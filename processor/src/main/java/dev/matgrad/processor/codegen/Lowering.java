@@ -600,12 +600,7 @@ final class Lowering implements Emitter {
   /** Appends what replayed call {@code call} just returned to its record. */
   void recordRun(Node call) {
     Stream st = streams.get(call);
-    open("if (" + st.cursor() + " + " + st.size() + " > " + st.array() + ".length)");
-    String full = local("full");
-    add("double[] " + full + " = " + st.array());
-    add(st.array() + " = " + buffer(st.slot(), "2 * " + full + ".length + " + st.size()));
-    add("java.lang.System.arraycopy(" + full + ", 0, " + st.array() + ", 0, " + st.cursor() + ")");
-    close();
+    growWhenFull(st.array(), st.slot(), st.cursor() + " + " + st.size(), st.cursor(), st.size());
     if (call.shape().isArray()) {
       String j = fresh("j");
       open(Emitter.loop(j, size(call)));
@@ -625,6 +620,21 @@ final class Lowering implements Emitter {
     Tape tape = tapes.get(loop);
     add(streams.get(call).cursor() + " = (int) " + tape.array() + "[" + counters.get(index) + " * "
         + tape.width() + " + " + tape.cursorOffsets().get(call) + "]");
+  }
+
+  /**
+   * Where workspace buffer {@code slot}, held in {@code array}, is shorter than {@code needed}:
+   * replaces it by one of twice its length plus {@code more}, keeping its first {@code kept}
+   * entries (the workspace keeps the grown buffer for the next call).
+   */
+  void growWhenFull(String array, int slot, String needed, String kept, String more) {
+    open("if (" + needed + " > " + array + ".length)");
+    String full = local("full");
+    add("double[] " + full + " = " + array);
+    add(array + " = " + buffer(slot, "2 * " + full + ".length + " + more));
+    // qualified: a user class named System may shadow java.lang.System
+    add("java.lang.System.arraycopy(" + full + ", 0, " + array + ", 0, " + kept + ")");
+    close();
   }
 
   @Override
